@@ -1,0 +1,77 @@
+/** Institutions, audit trail, outbox, key-value metadata. */
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const institutions = pgTable("institutions", {
+  id: text("id").primaryKey(),
+  /** The bank's code: 4-digit Shinkin institution code (CN suffix) or 3-digit TW bank code. */
+  code: text("code").notNull().unique(),
+  kind: text("kind", { enum: ["JP_SHINKIN", "TW_BANK", "TW_SECURITIES"] }).notNull(),
+  name: text("name").notNull(),
+  nameEn: text("name_en").notNull(),
+  preset: text("preset").notNull(),
+  /** Validated InstitutionPolicy as JSON; re-validated on every load. */
+  policy: jsonb("policy").notNull(),
+  contact: text("contact").notNull().default(""),
+  issuingCaId: text("issuing_ca_id"),
+  createdAt: ts("created_at").notNull(),
+});
+
+/**
+ * Append-only, hash-chained: hash = HMAC(audit key, prevHash ‖ canonical row). A trigger
+ * refuses UPDATE and DELETE; `inkan audit verify` finds any row changed or removed anyway.
+ */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    at: ts("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    institutionId: text("institution_id"),
+    subject: text("subject"),
+    detail: jsonb("detail").notNull().default(sql`'{}'::jsonb`),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [index("audit_events_subject_idx").on(t.institutionId, t.subject)],
+);
+
+/** The head of the audit chain, updated with each append, so deleting the last rows shows. */
+export const auditHead = pgTable("audit_head", {
+  id: integer("id").primaryKey(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+  hash: text("hash").notNull(),
+});
+
+/** Transactional outbox: written in the transaction of the change; a deliverer sends it. */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    createdAt: ts("created_at").notNull(),
+    channel: text("channel", { enum: ["email", "sms"] }).notNull(),
+    institutionId: text("institution_id"),
+    /** Notice kind or template name, for operators and tests. */
+    kind: text("kind").notNull(),
+    recipient: text("recipient").notNull(),
+    locale: text("locale").notNull(),
+    subject: text("subject").notNull().default(""),
+    body: text("body").notNull(),
+    status: text("status", { enum: ["pending", "sent", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+    sentAt: ts("sent_at"),
+    /** Claimed by a deliverer until then (several processes share the table). */
+    lockedUntil: ts("locked_until"),
+  },
+  (t) => [index("outbox_due_idx").on(t.status, t.nextAttemptAt)],
+);
+
+export const meta = pgTable("meta", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+});
