@@ -75,3 +75,47 @@ export const meta = pgTable("meta", {
   key: text("key").primaryKey(),
   value: jsonb("value").notNull(),
 });
+
+/** Fixed-window request counters shared by every process (see src/http/rate-limit.ts). */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  resetAt: ts("reset_at").notNull(),
+});
+
+/**
+ * Sessions of customers and bank staff. The cookie carries a random token; only its SHA-256
+ * is stored. `stage` walks PIN → CARD (admin) → FULL, so a half-authenticated session can
+ * do nothing but finish logging in.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    kind: text("kind", { enum: ["ADMIN", "USER", "BANK"] }).notNull(),
+    institutionId: text("institution_id").notNull(),
+    contractRef: text("contract_ref"),
+    userRef: text("user_ref"),
+    staffRef: text("staff_ref"),
+    certificateId: text("certificate_id"),
+    stage: text("stage").notNull(),
+    /** Stage data: the card challenge positions, activation progress. Never secrets. */
+    state: jsonb("state").notNull().default(sql`'{}'::jsonb`),
+    createdAt: ts("created_at").notNull(),
+    lastSeenAt: ts("last_seen_at").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    endedAt: ts("ended_at"),
+  },
+  (t) => [index("sessions_principal_idx").on(t.kind, t.contractRef, t.userRef)],
+);
+
+/** Single-use login challenges (nonces) bound to an origin and a purpose. */
+export const challenges = pgTable("challenges", {
+  id: text("id").primaryKey(),
+  purpose: text("purpose").notNull(),
+  origin: text("origin").notNull(),
+  institutionId: text("institution_id"),
+  createdAt: ts("created_at").notNull(),
+  expiresAt: ts("expires_at").notNull(),
+  usedAt: ts("used_at"),
+});

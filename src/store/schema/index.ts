@@ -1,2 +1,3 @@
 export * from "./core.js";
 export * from "./pki.js";
+export * from "./corporate.js";

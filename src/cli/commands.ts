@@ -1,0 +1,105 @@
+/** The `inkan` subcommands. Each returns the process exit code. */
+import type { Config } from "../config.js";
+import { KeyAlgorithm } from "../domain/policy.js";
+import { InkanError } from "../domain/errors.js";
+import { listOutbox, type OutboxFilter } from "../notify/outbox.js";
+import { startPlatform } from "../platform.js";
+import { verifyAudit } from "../services/audit.js";
+import { initCaHierarchy } from "../services/ca.js";
+import { readDemoInfo, formatDemoInfo } from "../services/demo.js";
+import { caPassphraseOf, serve } from "../server.js";
+
+export interface Flags {
+  demo?: boolean;
+  json?: boolean;
+  all?: boolean;
+  limit?: string;
+  shared?: boolean;
+  algorithm?: string;
+}
+
+type Command = (config: Config, flags: Flags) => Promise<number>;
+
+const out = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : s + "\n");
+
+export const commands: Record<string, Command> = {
+  serve: async (config, flags) => {
+    await serve(config, { demo: flags.demo === true });
+    return 0;
+  },
+
+  migrate: async (config) => {
+    const p = await startPlatform(config); // opening applies the migrations
+    await p.close();
+    out(`migrations applied (${config.databaseUrl ? "PostgreSQL" : `embedded database in ${config.dataDir}`})`);
+    return 0;
+  },
+
+  demo: async (config, flags) => {
+    const info = await readDemoInfo(config);
+    if (!info) {
+      process.stderr.write("inkan: no demo yet — start the platform once with `npm start` (inkan serve --demo)\n");
+      return 1;
+    }
+    out(flags.json ? JSON.stringify(info, null, 2) : formatDemoInfo(info));
+    return 0;
+  },
+
+  "audit verify": async (config, flags) => {
+    const p = await startPlatform(config);
+    try {
+      const v = await verifyAudit(p.db, p.keyring);
+      if (flags.json) out(JSON.stringify(v));
+      else if (v.ok) out(`audit trail OK: ${v.rows} rows, chain intact`);
+      else out(`audit trail BROKEN at row ${v.brokenAt} (${v.reason}); rows 1..${v.rows} verify`);
+      return v.ok ? 0 : 1;
+    } finally {
+      await p.close();
+    }
+  },
+
+  outbox: async (config, flags) => {
+    const limit = flags.limit === undefined ? 50 : Number(flags.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new InkanError("CLI_LIMIT_INVALID", "invalid", { detail: "--limit takes a whole number from 1 to 10000" });
+    const p = await startPlatform(config);
+    try {
+      const filter: OutboxFilter = { limit };
+      if (!flags.all) filter.status = "pending";
+      const rows = await listOutbox(p.db, filter);
+      if (flags.json) {
+        out(JSON.stringify(rows, null, 2));
+        return 0;
+      }
+      if (rows.length === 0) out(flags.all ? "the outbox is empty" : "no pending messages (use --all to see sent ones)");
+      for (const r of rows) {
+        out(`#${r.id} ${r.createdAt.toISOString()} ${r.channel} ${r.status}${r.attempts ? ` (${r.attempts} attempts)` : ""} → ${r.recipient}`);
+        if (r.subject) out(`  Subject: ${r.subject}`);
+        out(r.body.replace(/^/gm, "  ") + "\n");
+      }
+      return 0;
+    } finally {
+      await p.close();
+    }
+  },
+
+  "ca init": async (config, flags) => {
+    const algorithm = flags.algorithm === undefined ? undefined : KeyAlgorithm.safeParse(flags.algorithm);
+    if (algorithm && !algorithm.success) throw new InkanError("CLI_ALGORITHM_INVALID", "invalid", { detail: `--algorithm takes one of ${KeyAlgorithm.options.join(", ")}` });
+    const p = await startPlatform(config);
+    try {
+      const h = await initCaHierarchy(p, {
+        passphrase: caPassphraseOf(config, p.keyring),
+        mode: flags.shared ? "shared" : "per-institution",
+        publicUrl: config.publicUrl,
+        now: p.clock.now(),
+        actor: "cli",
+        ...(algorithm?.success ? { algorithm: algorithm.data } : {}),
+      });
+      out(h.created.length ? `created: ${h.created.join(", ")}` : "the CA hierarchy is complete; nothing created");
+      for (const i of h.issuing) out(`issuing CA ${i.id} (${i.name}) for ${i.institutionIds.join(", ") || "no institution yet"}`);
+      return 0;
+    } finally {
+      await p.close();
+    }
+  },
+};

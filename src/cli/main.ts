@@ -1,0 +1,81 @@
+/**
+ * `inkan` — the command line: serve, migrate, demo, audit verify, outbox, ca init.
+ * Configuration errors and operator mistakes end with a one-line message and a non-zero exit,
+ * never a stack trace.
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, configHelp, loadConfig } from "../config.js";
+import { isInkanError } from "../domain/errors.js";
+import { DataDirLocked } from "../store/lockfile.js";
+import { commands } from "./commands.js";
+
+const USAGE = `Usage: inkan <command> [options]
+
+Commands:
+  serve [--demo]           start the platform (HTTP API, CRL/OCSP, mail deliverer); --demo creates the demo bank on first start
+  migrate                  apply database migrations and exit
+  demo [--json]            print the demo institutions, contract, PINs and customer card
+  audit verify             re-compute the audit trail's hash chain; exit 1 at the first broken row
+  outbox [--all] [--json] [--limit N]
+                           list mails and SMS waiting in (or sent from) the outbox
+  ca init [--shared] [--algorithm ECDSA-P256|ECDSA-P384|RSA-2048|RSA-3072]
+                           create the root, issuing and OCSP responder certificates that are missing
+  help                     this text
+
+Configuration (environment variables, or a JSON file named by INKAN_CONFIG_FILE):
+${configHelp()}
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: "boolean", short: "h" },
+      demo: { type: "boolean" },
+      json: { type: "boolean" },
+      all: { type: "boolean" },
+      limit: { type: "string" },
+      shared: { type: "boolean" },
+      algorithm: { type: "string" },
+    },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command || command === "help") {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const key = sub && `${command} ${sub}` in commands ? `${command} ${sub}` : command;
+  const run = commands[key];
+  if (!run) {
+    process.stderr.write(`inkan: unknown command "${positionals.join(" ")}"\n\n${USAGE}`);
+    return 2;
+  }
+  const config = loadConfig();
+  return run(config, values);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined && code !== 0) process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`inkan: ${e.message}\n`);
+      process.exitCode = 2;
+    } else if (e instanceof DataDirLocked) {
+      process.stderr.write(`inkan: ${e.message}\n`);
+      process.exitCode = 3;
+    } else if (isInkanError(e)) {
+      process.stderr.write(`inkan: ${e.code}: ${e.message}\n`);
+      process.exitCode = 1;
+    } else if (e instanceof TypeError && (e as NodeJS.ErrnoException).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      process.stderr.write(`inkan: ${e.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`inkan: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,449 @@
+/**
+ * Certificate use cases: issuance from a PKCS#10 request, suspension (certificateHold) and
+ * resumption, revocation, supersession on reissue, and the derived statuses (EXPIRED after
+ * notAfter, EXPIRING_SOON inside the renewal window, R-CERT-2/R-CERT-9). Each runs in one
+ * transaction with its audit rows; once it has committed, the same call re-signs the OCSP
+ * answer and publishes the issuer's CRL, so a caller that gets the result back can rely on both.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { renewalStatus, renewalWindow, type RenewalStatus } from "../domain/corporate/windows.js";
+import { InkanError, type LocalizedText } from "../domain/errors.js";
+import { parseCsr } from "../pki/csr.js";
+import { commonName, formatName, type DnAttr } from "../pki/dn.js";
+import { issueCertificate } from "../pki/issue.js";
+import { certificateValidity, type ProfileKind } from "../pki/profiles.js";
+import { proofSheet, type ProofSheet } from "../pki/proof.js";
+import { CRL_REASONS, crlReasonCode, crlReasonName, isCrlReasonCode, type CrlReasonCode, type CrlReasonName } from "../pki/revocation.js";
+import type { ServiceContext } from "../platform.js";
+import type { Queryable, Tx } from "../store/database.js";
+import { certificates } from "../store/schema/index.js";
+import { appendAudit } from "./audit.js";
+import { getInstitution } from "./institutions.js";
+import type { PkiRuntime } from "./pki-runtime.js";
+
+export type StoredCertificateStatus = "VALID" | "SUSPENDED" | "REVOKED";
+/** R-CERT-9: what a customer or the back office sees. */
+export type CertificateStatus = "VALID" | "EXPIRING_SOON" | "SUSPENDED" | "REVOKED" | "EXPIRED";
+
+export interface CertificateRecord {
+  id: string;
+  issuerId: string;
+  /** Uppercase hex of the serial INTEGER's content octets (leading 00 kept, R-CERT-7). */
+  serialHex: string;
+  institutionId: string;
+  ownerKind: string;
+  ownerRef: string;
+  profile: string;
+  subjectDn: string;
+  cn: string;
+  certDer: Buffer;
+  spkiSha256: string;
+  notBefore: Date;
+  notAfter: Date;
+  status: StoredCertificateStatus;
+  revokedAt: Date | null;
+  revocationReason: number | null;
+  supersededBy: string | null;
+  createdAt: Date;
+}
+
+export interface IssuedCertificateRecord extends CertificateRecord {
+  certPem: string;
+  /** The certificate, its issuing CA and the root, PEM, leaf first. */
+  pemChain: string;
+}
+
+type Row = typeof certificates.$inferSelect;
+
+const toRecord = (r: Row): CertificateRecord => ({
+  id: r.id,
+  issuerId: r.issuerId,
+  serialHex: r.serialHex,
+  institutionId: r.institutionId,
+  ownerKind: r.ownerKind,
+  ownerRef: r.ownerRef,
+  profile: r.profile,
+  subjectDn: r.subjectDn,
+  cn: r.cn,
+  certDer: r.certDer,
+  spkiSha256: r.spkiSha256,
+  notBefore: r.notBefore,
+  notAfter: r.notAfter,
+  status: r.status,
+  revokedAt: r.revokedAt,
+  revocationReason: r.revocationReason,
+  supersededBy: r.supersededBy,
+  createdAt: r.createdAt,
+});
+
+export function pemOf(der: Uint8Array, label = "CERTIFICATE"): string {
+  const b64 = Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+}
+
+const notFound = (id: string): InkanError => new InkanError("CERT_NOT_FOUND", "not_found", { params: { id } });
+const badTransition = (from: string, to: string): InkanError =>
+  new InkanError("CERT_STATUS_TRANSITION_INVALID", "conflict", { params: { from, to }, detail: `certificate is ${from}; cannot become ${to}` });
+
+/** The next change number: other processes' OCSP caches pick the row up by it. */
+const nextChange = sql`nextval('certificate_change_seq')`;
+
+async function lockCertificate(tx: Tx, id: string): Promise<Row> {
+  const [row] = await tx.select().from(certificates).where(eq(certificates.id, id)).for("update");
+  if (!row) throw notFound(id);
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issuance
+
+export interface IssueFromCsrInput {
+  institutionId: string;
+  profile: ProfileKind;
+  /** Built by the profile (subjectFor) from the account's values — never from the CSR. */
+  subject: readonly DnAttr[];
+  /** Whose certificate it is, e.g. "corporate-admin" / contract id, "corporate-user" / "<contract>/<user>". */
+  ownerKind: string;
+  ownerRef: string;
+  /** PKCS#10, PEM or DER; its proof of possession is checked. */
+  csr: string | Uint8Array;
+  /** Reissue: this certificate is revoked as superseded in the same transaction. */
+  supersedes?: string;
+  actor?: string;
+}
+
+const MAX_SERIAL_ATTEMPTS = 5;
+
+export async function issueCertificateFromCsr(ctx: ServiceContext, runtime: PkiRuntime, input: IssueFromCsrInput): Promise<IssuedCertificateRecord> {
+  const csr = parseCsr(input.csr);
+  for (const [field, value] of [["ownerKind", input.ownerKind], ["ownerRef", input.ownerRef]] as const) {
+    if (typeof value !== "string" || value.length === 0 || value.length > 200) {
+      throw new InkanError("PKI_INPUT_INVALID", "invalid", { params: { field }, fields: [field] });
+    }
+  }
+  const actor = input.actor ?? "system";
+  const { record, superseded } = await ctx.db.transaction(async (tx) => {
+    const institution = await getInstitution(tx, input.institutionId);
+    const caId = institution.issuingCaId;
+    if (!caId) throw new InkanError("CA_NOT_CONFIGURED", "unavailable", { params: { institutionId: institution.id }, detail: `institution ${institution.id} has no issuing CA (run inkan ca init)` });
+    const issuing = runtime.issuingContext(caId);
+    const caNotAfter = runtime.ca(caId)!.notAfter;
+    const now = ctx.clock.now();
+    const validity = certificateValidity(institution.policy, now);
+    // A certificate never outlives the CA that vouches for it.
+    const notAfter = validity.notAfter > caNotAfter ? caNotAfter : validity.notAfter;
+
+    let old: Row | undefined;
+    if (input.supersedes !== undefined) {
+      old = await lockCertificate(tx, input.supersedes);
+      if (old.status === "REVOKED") throw badTransition(old.status, "REVOKED");
+      if (old.institutionId !== institution.id || old.ownerKind !== input.ownerKind || old.ownerRef !== input.ownerRef) {
+        throw new InkanError("CERT_SUPERSEDE_MISMATCH", "invalid", { params: { id: old.id }, fields: ["supersedes"] });
+      }
+    }
+
+    const id = randomUUID();
+    let inserted: Row | undefined;
+    for (let attempt = 1; attempt <= MAX_SERIAL_ATTEMPTS && !inserted; attempt++) {
+      const issued = issueCertificate(issuing, {
+        profile: input.profile,
+        subject: input.subject,
+        spkiDer: csr.spkiDer,
+        notBefore: validity.notBefore,
+        notAfter,
+        serial: runtime.nextSerial(),
+      });
+      // The database decides uniqueness per issuer; a collision (2^-126 per pair) just draws again.
+      [inserted] = await tx
+        .insert(certificates)
+        .values({
+          id,
+          issuerId: caId,
+          serialHex: issued.serialHex,
+          institutionId: institution.id,
+          ownerKind: input.ownerKind,
+          ownerRef: input.ownerRef,
+          profile: input.profile,
+          subjectDn: formatName(issued.subjectNameDer),
+          cn: commonName(issued.subjectNameDer) ?? "",
+          certDer: issued.certDer,
+          spkiSha256: createHash("sha256").update(csr.spkiDer).digest("hex"),
+          notBefore: validity.notBefore,
+          notAfter,
+          createdAt: now,
+        })
+        .onConflictDoNothing({ target: [certificates.issuerId, certificates.serialHex] })
+        .returning();
+      if (!inserted) ctx.log.warn({ caId, attempt }, "certificate serial collision; drawing another");
+    }
+    if (!inserted) throw new InkanError("CERT_SERIAL_EXHAUSTED", "unavailable", { detail: `no free serial after ${MAX_SERIAL_ATTEMPTS} draws` });
+
+    await appendAudit(tx, ctx.keyring, ctx.clock, {
+      actor,
+      action: "certificate.issued",
+      institutionId: institution.id,
+      subject: inserted.id,
+      detail: {
+        issuerId: caId,
+        serialHex: inserted.serialHex,
+        profile: input.profile,
+        subjectDn: inserted.subjectDn,
+        ownerKind: input.ownerKind,
+        ownerRef: input.ownerRef,
+        notAfter: notAfter.toISOString(),
+        supersedes: input.supersedes ?? null,
+      },
+    });
+    let superseded: Row | undefined;
+    if (old) superseded = await markSuperseded(ctx, tx, old, inserted, actor);
+    return { record: inserted, superseded };
+  });
+
+  runtime.recordStatus(record);
+  if (superseded) await runtime.afterStatusChange(superseded);
+  const certPem = pemOf(record.certDer);
+  return { ...toRecord(record), certPem, pemChain: certPem + runtime.chainOf(record.issuerId).map((d) => pemOf(d)).join("") };
+}
+
+async function markSuperseded(ctx: ServiceContext, tx: Tx, old: Row, replacement: Row, actor: string): Promise<Row> {
+  const now = ctx.clock.now();
+  const [row] = await tx
+    .update(certificates)
+    .set({ status: "REVOKED", revokedAt: now, revocationReason: CRL_REASONS.superseded, supersededBy: replacement.id, changeSeq: nextChange })
+    .where(eq(certificates.id, old.id))
+    .returning();
+  await appendAudit(tx, ctx.keyring, ctx.clock, {
+    actor,
+    action: "certificate.superseded",
+    institutionId: old.institutionId,
+    subject: old.id,
+    detail: { issuerId: old.issuerId, serialHex: old.serialHex, from: old.status, supersededBy: replacement.id, reason: "superseded" },
+  });
+  return row!;
+}
+
+/** The replacement is installed: the old certificate is revoked with reason superseded. */
+export async function supersedeCertificate(
+  ctx: ServiceContext,
+  runtime: PkiRuntime,
+  input: { oldId: string; newId: string; actor?: string },
+): Promise<CertificateRecord> {
+  const row = await ctx.db.transaction(async (tx) => {
+    if (input.oldId === input.newId) throw new InkanError("CERT_SUPERSEDE_MISMATCH", "invalid", { params: { id: input.oldId }, fields: ["newId"] });
+    const old = await lockCertificate(tx, input.oldId);
+    const replacement = await lockCertificate(tx, input.newId);
+    if (old.status === "REVOKED") throw badTransition(old.status, "REVOKED");
+    if (replacement.status !== "VALID") throw badTransition(replacement.status, "replacement");
+    if (old.institutionId !== replacement.institutionId || old.ownerKind !== replacement.ownerKind || old.ownerRef !== replacement.ownerRef) {
+      throw new InkanError("CERT_SUPERSEDE_MISMATCH", "invalid", { params: { id: old.id }, fields: ["newId"] });
+    }
+    return markSuperseded(ctx, tx, old, replacement, input.actor ?? "system");
+  });
+  await runtime.afterStatusChange(row);
+  return toRecord(row);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suspension, resumption, revocation
+
+type Change =
+  | { kind: "suspend" }
+  | { kind: "resume" }
+  | { kind: "revoke"; reason: CrlReasonCode };
+
+async function changeStatus(ctx: ServiceContext, runtime: PkiRuntime, id: string, change: Change, actor: string, note?: string): Promise<CertificateRecord> {
+  const row = await ctx.db.transaction(async (tx) => {
+    const cur = await lockCertificate(tx, id);
+    const now = ctx.clock.now();
+    const expired = now.getTime() > cur.notAfter.getTime();
+    let set: Partial<Row>;
+    let action: string;
+    switch (change.kind) {
+      case "suspend":
+        if (cur.status !== "VALID" || expired) throw badTransition(expired && cur.status === "VALID" ? "EXPIRED" : cur.status, "SUSPENDED");
+        set = { status: "SUSPENDED", revokedAt: now, revocationReason: CRL_REASONS.certificateHold };
+        action = "certificate.suspended";
+        break;
+      case "resume":
+        if (cur.status !== "SUSPENDED" || expired) throw badTransition(expired && cur.status === "SUSPENDED" ? "EXPIRED" : cur.status, "VALID");
+        set = { status: "VALID", revokedAt: null, revocationReason: null };
+        action = "certificate.resumed";
+        break;
+      case "revoke":
+        if (cur.status === "REVOKED") throw badTransition(cur.status, "REVOKED");
+        set = { status: "REVOKED", revokedAt: now, revocationReason: change.reason };
+        action = "certificate.revoked";
+        break;
+    }
+    const [updated] = await tx
+      .update(certificates)
+      .set({ ...set, changeSeq: nextChange })
+      .where(eq(certificates.id, id))
+      .returning();
+    await appendAudit(tx, ctx.keyring, ctx.clock, {
+      actor,
+      action,
+      institutionId: cur.institutionId,
+      subject: cur.id,
+      detail: {
+        issuerId: cur.issuerId,
+        serialHex: cur.serialHex,
+        from: cur.status,
+        to: updated!.status,
+        ...(change.kind === "revoke" ? { reason: crlReasonName(change.reason) } : {}),
+        ...(note ? { note } : {}),
+      },
+    });
+    return updated!;
+  });
+  await runtime.afterStatusChange(row);
+  return toRecord(row);
+}
+
+/** 憑證暫禁: VALID → SUSPENDED, published as certificateHold. */
+export async function suspendCertificate(ctx: ServiceContext, runtime: PkiRuntime, id: string, opts: { actor?: string; note?: string } = {}): Promise<CertificateRecord> {
+  return changeStatus(ctx, runtime, id, { kind: "suspend" }, opts.actor ?? "system", opts.note);
+}
+
+/** SUSPENDED → VALID; the certificate leaves the next CRL. */
+export async function resumeCertificate(ctx: ServiceContext, runtime: PkiRuntime, id: string, opts: { actor?: string; note?: string } = {}): Promise<CertificateRecord> {
+  return changeStatus(ctx, runtime, id, { kind: "resume" }, opts.actor ?? "system", opts.note);
+}
+
+/**
+ * Final revocation with an RFC 5280 reason (name or code). certificateHold is suspension and
+ * removeFromCRL belongs to delta CRLs: both are refused here (REVOCATION_REASON_INVALID).
+ */
+export async function revokeCertificate(
+  ctx: ServiceContext,
+  runtime: PkiRuntime,
+  id: string,
+  reason: CrlReasonName | number = "unspecified",
+  opts: { actor?: string; note?: string } = {},
+): Promise<CertificateRecord> {
+  const code = typeof reason === "number" ? reason : crlReasonCode(reason);
+  if (!isCrlReasonCode(code) || code === CRL_REASONS.certificateHold || code === CRL_REASONS.removeFromCRL) {
+    throw new InkanError("REVOCATION_REASON_INVALID", "invalid", { params: { reason: String(reason) }, fields: ["reason"] });
+  }
+  return changeStatus(ctx, runtime, id, { kind: "revoke", reason: code }, opts.actor ?? "system", opts.note);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+export async function getCertificate(db: Queryable, id: string): Promise<CertificateRecord> {
+  const [row] = await db.select().from(certificates).where(eq(certificates.id, id));
+  if (!row) throw notFound(id);
+  return toRecord(row);
+}
+
+export interface CertificateStatusView {
+  certificate: CertificateRecord;
+  status: CertificateStatus;
+  renewal: { opensAt: Date; closesAt: Date; status: RenewalStatus };
+}
+
+/** Stored status with the derived ones: EXPIRED after notAfter, EXPIRING_SOON in the renewal window. */
+export async function certificateStatus(db: Queryable, id: string, now: Date): Promise<CertificateStatusView> {
+  const certificate = await getCertificate(db, id);
+  const { policy } = await getInstitution(db, certificate.institutionId);
+  const window = renewalWindow(certificate.notAfter, policy);
+  const renewal = renewalStatus(certificate.notAfter, now, policy);
+  let status: CertificateStatus;
+  if (certificate.status === "REVOKED") status = "REVOKED";
+  else if (renewal === "EXPIRED") status = "EXPIRED";
+  else if (certificate.status === "SUSPENDED") status = "SUSPENDED";
+  else status = renewal === "OPEN" ? "EXPIRING_SOON" : "VALID";
+  return { certificate, status, renewal: { ...window, status: renewal } };
+}
+
+/** Certificates of a public key (SPKI DER, or the hex SHA-256 of it), newest first. */
+export async function findCertificateBySpki(db: Queryable, spki: Uint8Array | string): Promise<CertificateRecord[]> {
+  const hash = typeof spki === "string" ? spki.toLowerCase() : createHash("sha256").update(spki).digest("hex");
+  const rows = await db.select().from(certificates).where(eq(certificates.spkiSha256, hash)).orderBy(desc(certificates.createdAt));
+  return rows.map(toRecord);
+}
+
+/** The stored form of a serial typed by a person: uppercase, a 00 in front when the high bit is set. */
+export function normalizeSerialHex(input: string): string {
+  const hex = input.replace(/[\s:]/g, "").toUpperCase();
+  if (!/^[0-9A-F]+$/.test(hex)) throw new InkanError("PKI_INPUT_INVALID", "invalid", { params: { field: "serial" }, fields: ["serial"] });
+  const bytes = Buffer.from(hex.length % 2 ? `0${hex}` : hex, "hex");
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  const mag = bytes.subarray(i);
+  return ((mag[0]! & 0x80) !== 0 ? "00" : "") + mag.toString("hex").toUpperCase();
+}
+
+/** A certificate by serial (with or without its leading 00), optionally of one issuer. */
+export async function findBySerial(db: Queryable, serial: string, issuerId?: string): Promise<CertificateRecord | undefined> {
+  const serialHex = normalizeSerialHex(serial);
+  const where = issuerId === undefined ? eq(certificates.serialHex, serialHex) : and(eq(certificates.serialHex, serialHex), eq(certificates.issuerId, issuerId));
+  const [row] = await db.select().from(certificates).where(where).orderBy(desc(certificates.createdAt)).limit(1);
+  return row ? toRecord(row) : undefined;
+}
+
+/** An owner's certificates, newest first (F-TWB-QUERY, the back-office search). */
+export async function listCertificatesOf(db: Queryable, owner: { institutionId: string; ownerKind: string; ownerRef: string }): Promise<CertificateRecord[]> {
+  const rows = await db
+    .select()
+    .from(certificates)
+    .where(and(eq(certificates.institutionId, owner.institutionId), eq(certificates.ownerKind, owner.ownerKind), eq(certificates.ownerRef, owner.ownerRef)))
+    .orderBy(desc(certificates.createdAt), desc(certificates.changeSeq));
+  return rows.map(toRecord);
+}
+
+/** SPEC §12.6 proof sheet of a stored certificate, in the institution's time zone. */
+export async function proofSheetFor(db: Queryable, id: string, printedAt: Date): Promise<ProofSheet> {
+  const certificate = await getCertificate(db, id);
+  const { policy } = await getInstitution(db, certificate.institutionId);
+  return proofSheet({ certDer: certificate.certDer, status: certificate.status, printedAt, timeZone: policy.timeZone });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+/** Texts of the codes thrown by the CA services (ca.ts, certificates.ts, crl.ts, the PKI routes). */
+export const certificateMessages: Record<string, LocalizedText> = {
+  CERT_NOT_FOUND: {
+    ja: "指定された電子証明書が見つかりません。",
+    "zh-TW": "找不到憑證。",
+    en: "The certificate was not found.",
+  },
+  CERT_STATUS_TRANSITION_INVALID: {
+    ja: "この電子証明書は現在の状態（{from}）のため、この操作はできません。",
+    "zh-TW": "此憑證目前的狀態（{from}）無法執行此操作。",
+    en: "This certificate is {from}; it cannot be changed to {to}.",
+  },
+  CERT_SUPERSEDE_MISMATCH: {
+    ja: "新しい電子証明書が同じご契約先・ご利用者のものではないため、置き換えできません。",
+    "zh-TW": "新憑證與原憑證不屬於同一用戶，無法替換。",
+    en: "The new certificate does not belong to the same holder, so it cannot replace this one.",
+  },
+  CERT_SERIAL_EXHAUSTED: {
+    ja: "電子証明書を発行できませんでした。しばらくしてから再度お試しください。",
+    "zh-TW": "憑證簽發失敗，請稍後再試。",
+    en: "The certificate could not be issued. Please try again later.",
+  },
+  CA_NOT_CONFIGURED: {
+    ja: "電子証明書の発行準備ができていないため、現在電子証明書を発行できません。お取引店にお問合せください。",
+    "zh-TW": "憑證中心尚未設定，目前無法簽發憑證，請洽往來分行。",
+    en: "Certificates cannot be issued yet because no certification authority is set up. Please contact your branch.",
+  },
+  CA_NOT_FOUND: {
+    ja: "指定された認証局が見つかりません。",
+    "zh-TW": "找不到指定的憑證中心。",
+    en: "The certification authority was not found.",
+  },
+  CRL_NOT_FOUND: {
+    ja: "この認証局の失効リストはまだ発行されていません。",
+    "zh-TW": "此憑證中心尚未發布憑證廢止清冊。",
+    en: "This certification authority has not published a revocation list yet.",
+  },
+  CA_INIT_INVALID: {
+    ja: "認証局の作成に必要な項目（{field}）が正しくありません。",
+    "zh-TW": "建立憑證中心所需的欄位（{field}）不正確。",
+    en: "A value needed to create the certification authority ({field}) is invalid.",
+  },
+};

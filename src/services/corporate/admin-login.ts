@@ -1,0 +1,299 @@
+/**
+ * F-ADM-LOGIN (SPEC §8.3, AC-11…AC-14): challenge → certificate signature → login PIN
+ * (MSG-J06; MSG-J07 on the limit) → card one-time password → FULL session, and the admin's
+ * status page (ご契約先ステータス).
+ *
+ * The contract is checked with loginAllowed before any PIN, so a locked contract stops at the
+ * certificate step without counting. The counter goes back to 0 only when the whole login
+ * succeeds (after the card): a PIN-only success must not reset the card-guess count.
+ * The first FULL login with a newly acquired certificate supersedes the admin's older ones.
+ */
+import { and, eq, isNull, sql } from "drizzle-orm";
+import {
+  challengeLabel,
+  checkCardAnswerFormat,
+  drawCardChallenge,
+  parseCardChallenge,
+  verifyCardAnswer,
+  type CardPosition,
+} from "../../domain/corporate/card.js";
+import { hasFullWidth } from "../../domain/corporate/credentials.js";
+import { loginAllowed } from "../../domain/corporate/lockout.js";
+import { corporateError } from "../../domain/corporate/messages.js";
+import { renewalStatus, renewalWindow } from "../../domain/corporate/windows.js";
+import { InkanError } from "../../domain/errors.js";
+import type { ServiceContext } from "../../platform.js";
+import { certificates, corporateUsers } from "../../store/schema/index.js";
+import { appendAudit } from "../audit.js";
+import { supersedeCertificate } from "../certificates.js";
+import type { PkiRuntime } from "../pki-runtime.js";
+import { loadActiveCard } from "./cards.js";
+import { olderLiveCertificates, OWNER_KIND_ADMIN, verifyCertificateSignature } from "./certificate-login.js";
+import { consumeChallenge, createChallenge, type IssuedChallenge } from "./challenges.js";
+import { verifySecretOrDummy } from "./passwords.js";
+import {
+  adminActor,
+  contractAccess,
+  institutionByCode,
+  loadContractByRef,
+  recordAdminFailure,
+  refuse,
+  refuseFailure,
+  resetAdminFailures,
+  succeed,
+  unwrap,
+  type Outcome,
+} from "./principals.js";
+import { advanceStage, createSession, endSession, setSessionState, type IssuedSession, type Session } from "./sessions.js";
+
+export const ADMIN_STAGES = { PIN: "PIN", CARD: "CARD", FULL: "FULL", ACTIVATION: "ACTIVATION" } as const;
+
+/** Step 0: a single-use challenge for the admin login, bound to the site's origin. */
+export async function createAdminLoginChallenge(ctx: ServiceContext, input: { origin: string; institutionCode?: unknown }): Promise<IssuedChallenge> {
+  const institution = input.institutionCode === undefined ? undefined : await institutionByCode(ctx.db, input.institutionCode);
+  return createChallenge(ctx, { purpose: "admin-login", origin: input.origin, institutionId: institution?.id ?? null });
+}
+
+export interface CertificateStepResult {
+  session: IssuedSession;
+  contractId: string;
+  companyName: string;
+  cn: string;
+}
+
+/** Step 1: the signed challenge. Opens an ADMIN session at stage PIN. */
+export async function loginAdminWithCertificate(
+  ctx: ServiceContext,
+  input: { challengeId: unknown; certificate: unknown; signature: unknown },
+): Promise<CertificateStepResult> {
+  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<CertificateStepResult>> => {
+    const challenge = await consumeChallenge(tx, ctx, input.challengeId, "admin-login");
+    // From here on the challenge is spent whatever happens: refusals are returned, not thrown.
+    let verified;
+    try {
+      verified = await verifyCertificateSignature(tx, ctx, { challenge, certificate: input.certificate, signature: input.signature, expectOwnerKind: OWNER_KIND_ADMIN });
+    } catch (e) {
+      if (!(e instanceof InkanError)) throw e;
+      await appendAudit(tx, ctx.keyring, ctx.clock, {
+        actor: "anonymous",
+        action: "admin.login_refused",
+        institutionId: challenge.institutionId,
+        subject: null,
+        detail: { step: "certificate", code: e.code },
+      });
+      return refuse(e);
+    }
+    const cc = await loadContractByRef(tx, verified.ownerRef);
+    const access = loginAllowed(contractAccess(cc.contract));
+    if (!access.ok) {
+      await appendAudit(tx, ctx.keyring, ctx.clock, {
+        actor: adminActor(cc),
+        action: "admin.login_refused",
+        institutionId: cc.institution.id,
+        subject: cc.contract.contractId,
+        detail: { step: "certificate", code: access.code, certificateId: verified.certificate.id },
+      });
+      return refuse(corporateError(access.code, access.kind));
+    }
+    const session = await createSession(tx, ctx, {
+      kind: "ADMIN",
+      institutionId: cc.institution.id,
+      contractRef: cc.contract.id,
+      certificateId: verified.certificate.id,
+      stage: ADMIN_STAGES.PIN,
+      idleMinutes: cc.policy.sessionIdleMinutes,
+      absoluteMinutes: cc.policy.sessionAbsoluteMinutes,
+    });
+    await appendAudit(tx, ctx.keyring, ctx.clock, {
+      actor: adminActor(cc),
+      action: "admin.login_certificate_verified",
+      institutionId: cc.institution.id,
+      subject: cc.contract.contractId,
+      detail: { certificateId: verified.certificate.id, serialHex: verified.certificate.serialHex },
+    });
+    return succeed({ session, contractId: cc.contract.contractId, companyName: cc.contract.companyName, cn: verified.certificate.cn });
+  });
+  return unwrap(outcome);
+}
+
+export interface CardChallenge {
+  positions: CardPosition[];
+  label: string;
+}
+
+/** The PIN a login form sends: any half-width text up to 64 characters (the format rules are for setting a PIN). */
+function loginPinInput(pin: unknown, field: string): string {
+  if (typeof pin !== "string" || pin.length === 0 || pin.length > 64) throw corporateError("ADMIN_AUTH_FAILED", "unauthenticated", { fields: [field] });
+  if (hasFullWidth(pin)) throw corporateError("PIN_NOT_HALF_WIDTH", "invalid", { fields: [field] });
+  return pin;
+}
+
+/** Step 2: the admin login PIN. Returns the card challenge. */
+export async function loginAdminPin(ctx: ServiceContext, session: Session, input: { pin: unknown }): Promise<CardChallenge> {
+  const pin = loginPinInput(input.pin, "pin");
+  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<CardChallenge>> => {
+    const cc = await loadContractByRef(tx, session.contractRef!);
+    const access = loginAllowed(contractAccess(cc.contract));
+    if (!access.ok) {
+      await endSession(tx, ctx, session);
+      return refuse(corporateError(access.code, access.kind));
+    }
+    if (!(await verifySecretOrDummy(cc.contract.adminLoginPinHash, pin))) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN"));
+    const positions = drawCardChallenge(cc.policy);
+    await advanceStage(tx, ctx, session, ADMIN_STAGES.CARD, { state: { positions } });
+    return succeed({ positions, label: challengeLabel(positions) });
+  });
+  return unwrap(outcome);
+}
+
+export interface LoginCompleted {
+  token: string;
+  csrfToken: string;
+  contractId: string;
+  companyName: string;
+  /** Older admin certificates revoked as superseded by this first login with a new one. */
+  superseded: string[];
+}
+
+/** Step 3: the card one-time password. Completes the login (new session token). */
+export async function loginAdminCard(ctx: ServiceContext, runtime: PkiRuntime | undefined, session: Session, input: { answer: unknown }): Promise<LoginCompleted> {
+  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<Omit<LoginCompleted, "superseded">>> => {
+    const cc = await loadContractByRef(tx, session.contractRef!);
+    const access = loginAllowed(contractAccess(cc.contract));
+    if (!access.ok) {
+      await endSession(tx, ctx, session);
+      return refuse(corporateError(access.code, access.kind));
+    }
+    const positions = parseCardChallenge(session.state.positions);
+    const answer = checkCardAnswerFormat(input.answer, positions, "answer");
+    const card = await loadActiveCard(tx, ctx.keyring, cc.contract.id);
+    if (!card) throw corporateError("CARD_REVOKED", "forbidden");
+    if (!verifyCardAnswer(card.grid, positions, answer)) {
+      const decision = await recordAdminFailure(tx, ctx, cc, "CARD_OTP");
+      if (!decision.locked) await setSessionState(tx, session, { positions: drawCardChallenge(cc.policy) });
+      return refuseFailure(decision);
+    }
+    if (!(await resetAdminFailures(tx, ctx, cc.contract.id))) return refuse(corporateError("ADMIN_LOCKED", "forbidden"));
+    const next = await advanceStage(tx, ctx, session, ADMIN_STAGES.FULL, { rotate: true });
+    await appendAudit(tx, ctx.keyring, ctx.clock, {
+      actor: adminActor(cc),
+      action: "admin.login",
+      institutionId: cc.institution.id,
+      subject: cc.contract.contractId,
+      detail: { certificateId: session.certificateId },
+    });
+    return succeed({ token: next.token!, csrfToken: next.csrfToken!, contractId: cc.contract.contractId, companyName: cc.contract.companyName });
+  });
+  const done = unwrap(outcome);
+  const superseded = await supersedeOlderAdminCertificates(ctx, runtime, session);
+  return { ...done, superseded };
+}
+
+async function supersedeOlderAdminCertificates(ctx: ServiceContext, runtime: PkiRuntime | undefined, session: Session): Promise<string[]> {
+  if (!session.certificateId) return [];
+  const [current] = await ctx.db.select().from(certificates).where(eq(certificates.id, session.certificateId));
+  if (!current) return [];
+  const older = await olderLiveCertificates(ctx.db, current);
+  if (older.length === 0) return [];
+  if (!runtime) {
+    ctx.log.warn({ certificateId: current.id }, "older admin certificates not superseded: no PKI runtime in this process");
+    return [];
+  }
+  const done: string[] = [];
+  for (const old of older) {
+    try {
+      await supersedeCertificate(ctx, runtime, { oldId: old.id, newId: current.id, actor: `admin-login:${current.ownerRef}` });
+      done.push(old.id);
+    } catch (e) {
+      // Another process superseded it first: nothing to do.
+      ctx.log.info({ err: e, certificateId: old.id }, "older admin certificate not superseded");
+    }
+  }
+  return done;
+}
+
+export interface AdminStatusView {
+  institution: { code: string; name: string };
+  companyName: string;
+  contractId: string;
+  adminEmail: string | null;
+  lockMode: string;
+  contractedServices: string[];
+  activatedAt: string | null;
+  certificate: {
+    cn: string;
+    serialHex: string;
+    notBefore: string;
+    notAfter: string;
+    status: "VALID" | "EXPIRING_SOON";
+    renewalOpensAt: string;
+    renewalOpen: boolean;
+  } | null;
+  users: { total: number; activated: number; suspended: number; max: number };
+}
+
+/** The ご契約先ステータス page (FULL session). */
+export async function adminStatus(ctx: ServiceContext, session: Session): Promise<AdminStatusView> {
+  const cc = await loadContractByRef(ctx.db, session.contractRef!);
+  const now = ctx.clock.now();
+  let certificate: AdminStatusView["certificate"] = null;
+  if (session.certificateId) {
+    const [c] = await ctx.db.select().from(certificates).where(eq(certificates.id, session.certificateId));
+    if (c) {
+      const open = renewalStatus(c.notAfter, now, cc.policy) === "OPEN";
+      certificate = {
+        cn: c.cn,
+        serialHex: c.serialHex,
+        notBefore: c.notBefore.toISOString(),
+        notAfter: c.notAfter.toISOString(),
+        status: open ? "EXPIRING_SOON" : "VALID",
+        renewalOpensAt: renewalWindow(c.notAfter, cc.policy).opensAt.toISOString(),
+        renewalOpen: open,
+      };
+    }
+  }
+  const [counts] = await ctx.db
+    .select({
+      total: sql<number>`count(*)::int`,
+      activated: sql<number>`count(*) filter (where ${corporateUsers.activated})::int`,
+      suspended: sql<number>`count(*) filter (where ${corporateUsers.suspended})::int`,
+    })
+    .from(corporateUsers)
+    .where(and(eq(corporateUsers.contractRef, cc.contract.id), isNull(corporateUsers.deletedAt)));
+  return {
+    institution: { code: cc.institution.code, name: cc.institution.name },
+    companyName: cc.contract.companyName,
+    contractId: cc.contract.contractId,
+    adminEmail: cc.contract.adminEmail,
+    lockMode: cc.contract.lockMode,
+    contractedServices: Array.isArray(cc.contract.contractedServices) ? (cc.contract.contractedServices as string[]) : [],
+    activatedAt: cc.contract.activatedAt?.toISOString() ?? null,
+    certificate,
+    users: {
+      total: Number(counts?.total ?? 0),
+      activated: Number(counts?.activated ?? 0),
+      suspended: Number(counts?.suspended ?? 0),
+      max: cc.policy.maxUsersPerContract,
+    },
+  };
+}
+
+/** Where a login in progress stands (the card challenge to show again after a wrong answer). */
+export function adminLoginState(session: Session): { stage: string; card?: CardChallenge } {
+  if (session.stage === ADMIN_STAGES.CARD) {
+    const positions = parseCardChallenge(session.state.positions);
+    return { stage: session.stage, card: { positions, label: challengeLabel(positions) } };
+  }
+  return { stage: session.stage };
+}
+
+/** Logout (ログオフ). */
+export async function logoutAdmin(ctx: ServiceContext, session: Session): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await endSession(tx, ctx, session);
+    if (session.contractRef && session.stage === ADMIN_STAGES.FULL) {
+      const cc = await loadContractByRef(tx, session.contractRef);
+      await appendAudit(tx, ctx.keyring, ctx.clock, { actor: adminActor(cc), action: "admin.logout", institutionId: cc.institution.id, subject: cc.contract.contractId });
+    }
+  });
+}

@@ -1,0 +1,149 @@
+/**
+ * Bank staff of the back office (DESIGN §1): HQ operators do everything, branch officers read
+ * and register incidents, auditors read and see the audit trail. They log in with a user name
+ * and password (argon2id); too many wrong passwords in a row lock the account (policy
+ * pinFailureLimit), counted with the same one-row atomic update as the customers' counters.
+ */
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { findInstitutionByCode, getInstitution, type Institution } from "../institutions.js";
+import type { ServiceContext } from "../../platform.js";
+import type { Queryable } from "../../store/database.js";
+import { bankStaff } from "../../store/schema/index.js";
+import { appendAudit } from "../audit.js";
+import { serviceError } from "./messages.js";
+import { hashSecret, verifySecret, verifySecretOrDummy } from "./passwords.js";
+import { refuse, succeed, unwrap, type Outcome } from "./principals.js";
+import { createSession, endSession, type IssuedSession, type Session } from "./sessions.js";
+
+export const BANK_ROLES = ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"] as const;
+export type BankRole = (typeof BANK_ROLES)[number];
+
+/** Who is acting in the back office, as the services and the audit trail see them. */
+export interface BankActor {
+  staffRef: string;
+  username: string;
+  role: BankRole;
+  institutionId: string;
+}
+
+export const bankActorName = (a: Pick<BankActor, "username">): string => `bank:${a.username}`;
+
+const USERNAME = /^[A-Za-z0-9._-]{3,64}$/;
+export const STAFF_PASSWORD_MIN = 12;
+const STAFF_PASSWORD_MAX = 256;
+
+export function isBankRole(v: unknown): v is BankRole {
+  return typeof v === "string" && (BANK_ROLES as readonly string[]).includes(v);
+}
+
+/** Creates a staff account (CLI, demo, or an HQ operator). */
+export async function createBankStaff(
+  ctx: ServiceContext,
+  input: { institutionId: string; username: string; password: string; role: BankRole },
+  actor = "cli",
+): Promise<{ id: string; username: string; role: BankRole; institutionId: string }> {
+  if (!USERNAME.test(input.username)) throw serviceError("BANK_STAFF_INPUT_INVALID", "invalid", { fields: ["username"] });
+  if (typeof input.password !== "string" || input.password.length < STAFF_PASSWORD_MIN || input.password.length > STAFF_PASSWORD_MAX)
+    throw serviceError("BANK_STAFF_INPUT_INVALID", "invalid", { fields: ["password"] });
+  if (!isBankRole(input.role)) throw serviceError("BANK_STAFF_INPUT_INVALID", "invalid", { fields: ["role"] });
+  await getInstitution(ctx.db, input.institutionId);
+  const passwordHash = await hashSecret(input.password);
+  return ctx.db.transaction(async (tx) => {
+    const id = randomUUID();
+    const [row] = await tx
+      .insert(bankStaff)
+      .values({ id, institutionId: input.institutionId, username: input.username, passwordHash, role: input.role, createdAt: ctx.clock.now() })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw serviceError("BANK_STAFF_EXISTS", "conflict", { fields: ["username"] });
+    await appendAudit(tx, ctx.keyring, ctx.clock, {
+      actor,
+      action: "bank_staff.created",
+      institutionId: input.institutionId,
+      subject: input.username,
+      detail: { role: input.role },
+    });
+    return { id, username: row.username, role: row.role, institutionId: row.institutionId };
+  });
+}
+
+export interface BankLogin {
+  session: IssuedSession;
+  actor: BankActor;
+  institution: Institution;
+}
+
+/** Staff login → a BANK session (stage FULL). */
+export async function loginBankStaff(ctx: ServiceContext, input: { institutionCode: unknown; username: unknown; password: unknown }): Promise<BankLogin> {
+  const code = typeof input.institutionCode === "string" && /^[0-9]{3,4}$/.test(input.institutionCode) ? input.institutionCode : null;
+  const institution = code ? await findInstitutionByCode(ctx.db, code) : undefined;
+  if (!institution) throw serviceError("INSTITUTION_UNKNOWN", "invalid", { fields: ["institutionCode"] });
+  const username = typeof input.username === "string" ? input.username : "";
+  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<BankLogin>> => {
+    const [staff] = USERNAME.test(username)
+      ? await tx.select().from(bankStaff).where(and(eq(bankStaff.institutionId, institution.id), eq(bankStaff.username, username)))
+      : [];
+    if (!staff) {
+      await verifySecretOrDummy(null, input.password);
+      return refuse(serviceError("BANK_AUTH_FAILED", "unauthenticated"));
+    }
+    if (staff.locked) return refuse(serviceError("BANK_STAFF_LOCKED", "forbidden"));
+    const actor: BankActor = { staffRef: staff.id, username: staff.username, role: staff.role, institutionId: institution.id };
+    if (!(await verifySecret(staff.passwordHash, input.password))) {
+      const limit = institution.policy.pinFailureLimit;
+      const [row] = await tx
+        .update(bankStaff)
+        .set({ failures: sql`${bankStaff.failures} + 1` })
+        .where(and(eq(bankStaff.id, staff.id), eq(bankStaff.locked, false)))
+        .returning({ failures: bankStaff.failures });
+      if (!row) return refuse(serviceError("BANK_STAFF_LOCKED", "forbidden"));
+      const locked = row.failures >= limit;
+      if (locked) await tx.update(bankStaff).set({ locked: true }).where(eq(bankStaff.id, staff.id));
+      await appendAudit(tx, ctx.keyring, ctx.clock, {
+        actor: bankActorName(actor),
+        action: locked ? "bank_staff.locked" : "bank_staff.auth_failed",
+        institutionId: institution.id,
+        subject: staff.username,
+        detail: { failures: row.failures, limit },
+      });
+      return refuse(locked ? serviceError("BANK_STAFF_LOCKED", "forbidden") : serviceError("BANK_AUTH_FAILED", "unauthenticated"));
+    }
+    const reset = await tx
+      .update(bankStaff)
+      .set({ failures: 0 })
+      .where(and(eq(bankStaff.id, staff.id), eq(bankStaff.locked, false)))
+      .returning({ id: bankStaff.id });
+    if (reset.length === 0) return refuse(serviceError("BANK_STAFF_LOCKED", "forbidden"));
+    const session = await createSession(tx, ctx, {
+      kind: "BANK",
+      institutionId: institution.id,
+      staffRef: staff.id,
+      stage: "FULL",
+      idleMinutes: institution.policy.sessionIdleMinutes,
+      absoluteMinutes: institution.policy.sessionAbsoluteMinutes,
+    });
+    await appendAudit(tx, ctx.keyring, ctx.clock, { actor: bankActorName(actor), action: "bank_staff.login", institutionId: institution.id, subject: staff.username, detail: { role: staff.role } });
+    return succeed({ session, actor, institution });
+  });
+  return unwrap(outcome);
+}
+
+/** The acting staff member of a BANK session (a locked or deleted account ends here). */
+export async function bankActorOf(q: Queryable, session: Session): Promise<BankActor> {
+  const [staff] = session.staffRef ? await q.select().from(bankStaff).where(eq(bankStaff.id, session.staffRef)) : [];
+  if (!staff || staff.locked || staff.institutionId !== session.institutionId) throw serviceError("SESSION_REQUIRED", "unauthenticated");
+  return { staffRef: staff.id, username: staff.username, role: staff.role, institutionId: staff.institutionId };
+}
+
+/** BANK_ROLE_FORBIDDEN unless the actor has one of the roles. */
+export function assertBankRole(actor: BankActor, ...roles: BankRole[]): void {
+  if (!roles.includes(actor.role)) throw serviceError("BANK_ROLE_FORBIDDEN", "forbidden");
+}
+
+export async function logoutBankStaff(ctx: ServiceContext, session: Session, actor: BankActor): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await endSession(tx, ctx, session);
+    await appendAudit(tx, ctx.keyring, ctx.clock, { actor: bankActorName(actor), action: "bank_staff.logout", institutionId: actor.institutionId, subject: actor.username });
+  });
+}

@@ -1,0 +1,153 @@
+/**
+ * Login with a certificate (DESIGN §3, SPEC §8.3, §8.12): the browser signs a single-use
+ * challenge with the key of a certificate we issued; we check, in this order,
+ *  1. the certificate is one of ours: a row with its serial whose stored DER is byte-for-byte
+ *     the presented one (a look-alike with the same serial and subject is not ours);
+ *  2. it chains to our issuing CA (signature checked with the CA's public key);
+ *  3. the signature over loginChallengeMessage(origin, purpose, nonce) verifies with the
+ *     certificate's public key (P1363 r‖s for ECDSA, PKCS#1 v1.5 for RSA, SHA-256);
+ *  4. its status: revoked (also superseded by a reissue) → CERT_REVOKED, suspended →
+ *     CERT_SUSPENDED, outside its validity at the clock's now → CERT_EXPIRED / CERT_NOT_YET_VALID;
+ * and map it to its principal through the row's owner_kind / owner_ref.
+ */
+import { X509Certificate, createPublicKey, verify, type KeyObject } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { InkanError } from "../../domain/errors.js";
+import { fromBase64Url, loginChallengeMessage } from "../../domain/signing.js";
+import { certificateSummary } from "../../pki/proof.js";
+import type { ServiceContext } from "../../platform.js";
+import type { Queryable } from "../../store/database.js";
+import { certificateAuthorities, certificates } from "../../store/schema/index.js";
+import type { ConsumedChallenge } from "./challenges.js";
+import { serviceError } from "./messages.js";
+
+/** owner_kind of the corporate certificates (owner_ref = contracts.id / corporate_users.id). */
+export const OWNER_KIND_ADMIN = "ADMIN";
+export const OWNER_KIND_USER = "USER";
+
+/** Largest certificate accepted from a client (ours are under 1.5 KB). */
+export const MAX_CERT_BYTES = 8192;
+
+export type CertificateRow = typeof certificates.$inferSelect;
+
+export interface VerifiedLogin {
+  certificate: CertificateRow;
+  ownerKind: string;
+  ownerRef: string;
+  institutionId: string;
+}
+
+/** The CA certificates never change once written: parse each once per process. */
+const caKeys = new Map<string, KeyObject>();
+
+async function caPublicKey(q: Queryable, caId: string): Promise<KeyObject | null> {
+  const hit = caKeys.get(caId);
+  if (hit) return hit;
+  const [row] = await q.select({ certDer: certificateAuthorities.certDer }).from(certificateAuthorities).where(eq(certificateAuthorities.id, caId));
+  if (!row) return null;
+  const key = new X509Certificate(row.certDer).publicKey;
+  caKeys.set(caId, key);
+  return key;
+}
+
+function decode(value: unknown, field: string, max: number): Buffer {
+  if (typeof value !== "string" || value.length === 0 || value.length > Math.ceil((max * 4) / 3) + 4) {
+    throw serviceError(field === "certificate" ? "CERT_UNKNOWN" : "LOGIN_SIGNATURE_INVALID", "invalid", { fields: [field] });
+  }
+  try {
+    return Buffer.from(fromBase64Url(value));
+  } catch {
+    throw serviceError(field === "certificate" ? "CERT_UNKNOWN" : "LOGIN_SIGNATURE_INVALID", "invalid", { fields: [field] });
+  }
+}
+
+/** Checks the signature of `message` by the certificate's key, as WebCrypto makes it. */
+export function verifyBrowserSignature(publicKey: KeyObject, message: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    if (publicKey.asymmetricKeyType === "ec") return verify("sha256", message, { key: publicKey, dsaEncoding: "ieee-p1363" }, signature);
+    if (publicKey.asymmetricKeyType === "rsa") return verify("sha256", message, publicKey, signature);
+    return false;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The stored row of a presented certificate (DER), checked to be ours and to chain to its CA,
+ * or CERT_UNKNOWN. Status and validity are not checked here.
+ */
+export async function findOurCertificate(q: Queryable, der: Uint8Array): Promise<CertificateRow> {
+  const unknown = (): InkanError => serviceError("CERT_UNKNOWN", "unauthenticated", { fields: ["certificate"] });
+  let serialHex: string;
+  try {
+    serialHex = certificateSummary(der).serialHex;
+  } catch {
+    throw unknown();
+  }
+  const rows = await q.select().from(certificates).where(eq(certificates.serialHex, serialHex));
+  const row = rows.find((r) => Buffer.from(r.certDer).equals(Buffer.from(der)));
+  if (!row) throw unknown();
+  const caKey = await caPublicKey(q, row.issuerId);
+  if (!caKey) throw unknown();
+  try {
+    if (!new X509Certificate(der).verify(caKey)) throw unknown();
+  } catch (e) {
+    if (e instanceof InkanError) throw e;
+    throw unknown();
+  }
+  return row;
+}
+
+/** CERT_REVOKED / CERT_SUSPENDED / CERT_EXPIRED / CERT_NOT_YET_VALID, or nothing when usable now. */
+export function assertCertificateUsable(row: Pick<CertificateRow, "status" | "notBefore" | "notAfter">, now: Date): void {
+  if (row.status === "REVOKED") throw serviceError("CERT_REVOKED", "forbidden", { fields: ["certificate"] });
+  if (row.status === "SUSPENDED") throw serviceError("CERT_SUSPENDED", "forbidden", { fields: ["certificate"] });
+  if (now.getTime() > row.notAfter.getTime()) throw serviceError("CERT_EXPIRED", "forbidden", { fields: ["certificate"] });
+  if (now.getTime() < row.notBefore.getTime()) throw serviceError("CERT_NOT_YET_VALID", "forbidden", { fields: ["certificate"] });
+}
+
+/**
+ * Verifies a certificate login against an already consumed challenge (consumeChallenge) and
+ * returns the certificate row and its principal. `expectOwnerKind` refuses certificates of
+ * another kind of principal (a user's certificate on the admin login) with CERT_WRONG_LOGIN.
+ */
+export async function verifyCertificateSignature(
+  q: Queryable,
+  ctx: Pick<ServiceContext, "clock">,
+  input: { challenge: ConsumedChallenge; certificate: unknown; signature: unknown; expectOwnerKind?: string },
+): Promise<VerifiedLogin> {
+  const der = decode(input.certificate, "certificate", MAX_CERT_BYTES);
+  const signature = decode(input.signature, "signature", 1024);
+  const row = await findOurCertificate(q, der);
+  if (input.challenge.institutionId && input.challenge.institutionId !== row.institutionId) {
+    throw serviceError("CERT_UNKNOWN", "unauthenticated", { fields: ["certificate"] });
+  }
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey({ key: new X509Certificate(der).publicKey.export({ type: "spki", format: "der" }), format: "der", type: "spki" });
+  } catch {
+    throw serviceError("CERT_UNKNOWN", "unauthenticated", { fields: ["certificate"] });
+  }
+  const message = loginChallengeMessage(input.challenge.origin, input.challenge.purpose, input.challenge.nonce);
+  if (!verifyBrowserSignature(publicKey, message, signature)) throw serviceError("LOGIN_SIGNATURE_INVALID", "unauthenticated", { fields: ["signature"] });
+  assertCertificateUsable(row, ctx.clock.now());
+  if (input.expectOwnerKind !== undefined && row.ownerKind !== input.expectOwnerKind) {
+    throw serviceError("CERT_WRONG_LOGIN", "forbidden", { fields: ["certificate"] });
+  }
+  return { certificate: row, ownerKind: row.ownerKind, ownerRef: row.ownerRef, institutionId: row.institutionId };
+}
+
+/** Other live (VALID or SUSPENDED) certificates of the same owner issued before `than`. */
+export async function olderLiveCertificates(
+  q: Queryable,
+  than: Pick<CertificateRow, "id" | "institutionId" | "ownerKind" | "ownerRef" | "createdAt" | "changeSeq">,
+): Promise<CertificateRow[]> {
+  const rows = await q
+    .select()
+    .from(certificates)
+    .where(and(eq(certificates.institutionId, than.institutionId), eq(certificates.ownerKind, than.ownerKind), eq(certificates.ownerRef, than.ownerRef)));
+  // Issue time first; two issued in the same instant are ordered by their change number.
+  const older = (r: CertificateRow): boolean =>
+    r.createdAt.getTime() < than.createdAt.getTime() || (r.createdAt.getTime() === than.createdAt.getTime() && r.changeSeq < than.changeSeq);
+  return rows.filter((r) => r.id !== than.id && r.status !== "REVOKED" && older(r));
+}

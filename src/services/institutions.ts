@@ -1,0 +1,76 @@
+/**
+ * Institutions (tenants). The policy is stored as JSON and validated on every read, so a row
+ * edited by hand into an invalid policy fails loudly instead of loosening a rule.
+ */
+import { eq } from "drizzle-orm";
+import { InkanError } from "../domain/errors.js";
+import { InstitutionPolicy, makePolicy, type PolicyInput, type PolicyPreset } from "../domain/policy.js";
+import type { ServiceContext } from "../platform.js";
+import type { Queryable } from "../store/database.js";
+import { institutions } from "../store/schema/index.js";
+import { appendAudit } from "./audit.js";
+
+export type InstitutionKind = "JP_SHINKIN" | "TW_BANK" | "TW_SECURITIES";
+
+export interface Institution {
+  id: string;
+  code: string;
+  kind: InstitutionKind;
+  name: string;
+  nameEn: string;
+  preset: string;
+  policy: InstitutionPolicy;
+  contact: string;
+  issuingCaId: string | null;
+}
+
+export interface NewInstitution {
+  id: string;
+  code: string;
+  kind: InstitutionKind;
+  name: string;
+  nameEn: string;
+  contact?: string;
+  preset?: PolicyPreset;
+  policy?: Partial<PolicyInput>;
+}
+
+function toInstitution(r: typeof institutions.$inferSelect): Institution {
+  const parsed = InstitutionPolicy.safeParse(r.policy);
+  if (!parsed.success) throw new InkanError("INSTITUTION_POLICY_INVALID", "unavailable", { detail: `institution ${r.id}: ${parsed.error.message}` });
+  return { id: r.id, code: r.code, kind: r.kind, name: r.name, nameEn: r.nameEn, preset: r.preset, policy: parsed.data, contact: r.contact, issuingCaId: r.issuingCaId };
+}
+
+export async function createInstitution(ctx: ServiceContext, input: NewInstitution, actor = "cli"): Promise<Institution> {
+  const preset = input.preset ?? (input.kind === "JP_SHINKIN" ? "shinkin-default" : "tw-bank");
+  const policy = makePolicy({ certCnSuffixCode: input.code.padStart(4, "0"), ...input.policy }, preset);
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(institutions)
+      .values({ id: input.id, code: input.code, kind: input.kind, name: input.name, nameEn: input.nameEn, preset, policy, contact: input.contact ?? "", createdAt: ctx.clock.now() })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw new InkanError("INSTITUTION_EXISTS", "conflict", { params: { id: input.id } });
+    await appendAudit(tx, ctx.keyring, ctx.clock, { actor, action: "institution.created", institutionId: input.id, subject: input.id, detail: { code: input.code, kind: input.kind, preset } });
+    return toInstitution(row);
+  });
+}
+
+export async function getInstitution(db: Queryable, id: string): Promise<Institution> {
+  const [row] = await db.select().from(institutions).where(eq(institutions.id, id));
+  if (!row) throw new InkanError("INSTITUTION_NOT_FOUND", "not_found", { params: { id } });
+  return toInstitution(row);
+}
+
+export async function findInstitutionByCode(db: Queryable, code: string): Promise<Institution | undefined> {
+  const [row] = await db.select().from(institutions).where(eq(institutions.code, code));
+  return row ? toInstitution(row) : undefined;
+}
+
+export async function listInstitutions(db: Queryable): Promise<Institution[]> {
+  return (await db.select().from(institutions).orderBy(institutions.id)).map(toInstitution);
+}
+
+export async function setIssuingCa(db: Queryable, institutionId: string, caId: string): Promise<void> {
+  await db.update(institutions).set({ issuingCaId: caId }).where(eq(institutions.id, institutionId));
+}

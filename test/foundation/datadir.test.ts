@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomInt } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { sql } from "drizzle-orm";
+import { loadConfig } from "../../src/config.js";
+import { startPlatform } from "../../src/platform.js";
+import { verifyAudit } from "../../src/services/audit.js";
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const newDataDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), "inkan-datadir-"));
+  dirs.push(d);
+  return d;
+};
+const env = (dataDir: string): NodeJS.ProcessEnv => ({ ...process.env, INKAN_DATA_DIR: dataDir, DATABASE_URL: "", INKAN_LOG_LEVEL: "silent" });
+
+/** Starts the writer and resolves once it has acknowledged `untilAck` commits. */
+function startWriter(dataDir: string, untilAck: number): Promise<{ child: ChildProcess; acked: () => number }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/support/durability-writer.ts"], { env: env(dataDir), stdio: ["ignore", "pipe", "inherit"] });
+  let acked = 0;
+  let buf = "";
+  return new Promise((resolve, reject) => {
+    child.on("exit", (code) => reject(new Error(`writer exited early with ${code}`)));
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split("\n");
+      buf = lines.pop()!;
+      for (const l of lines) if (l.startsWith("ack ")) acked = Number(l.slice(4));
+      if (acked >= untilAck) resolve({ child, acked: () => acked });
+    });
+  });
+}
+
+const killed = (c: ChildProcess): Promise<void> => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once("exit", () => r())));
+
+describe("data directory", () => {
+  test("a second process on the same data dir exits at once with a clear message and touches nothing", async () => {
+    const dir = newDataDir();
+    const { child } = await startWriter(dir, 3);
+    try {
+      const snapshot = (): string[] =>
+        readdirSync(dir, { recursive: true })
+          .map(String)
+          .filter((f) => !f.startsWith("pglite") && !f.startsWith("base") && !f.startsWith("pg_") && !f.includes("/"))
+          .map((f) => `${f}:${statSync(join(dir, f)).size}`)
+          .sort();
+      const before = snapshot();
+      const t0 = Date.now();
+      const r = spawnSync(process.execPath, ["bin/inkan.js", "migrate"], { env: env(dir), encoding: "utf8" });
+      assert.equal(r.status, 3, r.stderr);
+      assert.match(r.stderr, new RegExp(`data directory .* is in use by another Inkan process \\(pid ${child.pid}\\)`));
+      assert.ok(Date.now() - t0 < 5000, "refuses at once");
+      assert.deepEqual(snapshot().filter((f) => !f.startsWith("inkan.pid")), before.filter((f) => !f.startsWith("inkan.pid")));
+    } finally {
+      child.kill("SIGKILL");
+      await killed(child);
+    }
+  });
+
+  test("kill -9 at any moment loses no acknowledged write, and the lock is free again at once", async () => {
+    const dir = newDataDir();
+    let expected = 0;
+    for (let round = 0; round < 3; round++) {
+      const { child, acked } = await startWriter(dir, expected + 20 + randomInt(40));
+      child.kill("SIGKILL");
+      await killed(child);
+      const ack = acked();
+      const p = await startPlatform(loadConfig(env(dir)));
+      try {
+        const rows = (await p.db.execute(sql`SELECT count(*)::int AS n FROM audit_events`)) as unknown as { rows: { n: number }[] };
+        const n = rows.rows[0]!.n;
+        assert.ok(n >= ack, `round ${round}: ${n} rows on disk but ${ack} were acknowledged`);
+        assert.equal((await verifyAudit(p.db, p.keyring)).ok, true);
+        expected = n;
+      } finally {
+        await p.close();
+      }
+    }
+  });
+});
