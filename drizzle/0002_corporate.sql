@@ -170,6 +170,7 @@ CREATE TABLE "transfers" (
 	"scheduled_for" text
 );
 --> statement-breakpoint
+CREATE INDEX "rate_limits_reset_idx" ON "rate_limits" USING btree ("reset_at");--> statement-breakpoint
 CREATE INDEX "sessions_principal_idx" ON "sessions" USING btree ("kind","contract_ref","user_ref");--> statement-breakpoint
 CREATE INDEX "activation_sessions_principal_idx" ON "activation_sessions" USING btree ("contract_ref","user_ref");--> statement-breakpoint
 CREATE UNIQUE INDEX "bank_staff_username_uq" ON "bank_staff" USING btree ("institution_id","username");--> statement-breakpoint

@@ -1,7 +1,6 @@
 /** The `inkan` subcommands. Each returns the process exit code. */
 import type { Config } from "../config.js";
 import { KeyAlgorithm } from "../domain/policy.js";
-import { InkanError } from "../domain/errors.js";
 import { listOutbox, type OutboxFilter } from "../notify/outbox.js";
 import { startPlatform } from "../platform.js";
 import { verifyAudit } from "../services/audit.js";
@@ -17,6 +16,9 @@ export interface Flags {
   shared?: boolean;
   algorithm?: string;
 }
+
+/** An operator mistake on the command line: printed as one line, exit code 2. */
+export class UsageError extends Error {}
 
 type Command = (config: Config, flags: Flags) => Promise<number>;
 
@@ -60,7 +62,7 @@ export const commands: Record<string, Command> = {
 
   outbox: async (config, flags) => {
     const limit = flags.limit === undefined ? 50 : Number(flags.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new InkanError("CLI_LIMIT_INVALID", "invalid", { detail: "--limit takes a whole number from 1 to 10000" });
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new UsageError("--limit takes a whole number from 1 to 10000");
     const p = await startPlatform(config);
     try {
       const filter: OutboxFilter = { limit };
@@ -84,7 +86,7 @@ export const commands: Record<string, Command> = {
 
   "ca init": async (config, flags) => {
     const algorithm = flags.algorithm === undefined ? undefined : KeyAlgorithm.safeParse(flags.algorithm);
-    if (algorithm && !algorithm.success) throw new InkanError("CLI_ALGORITHM_INVALID", "invalid", { detail: `--algorithm takes one of ${KeyAlgorithm.options.join(", ")}` });
+    if (algorithm && !algorithm.success) throw new UsageError(`--algorithm takes one of ${KeyAlgorithm.options.join(", ")}`);
     const p = await startPlatform(config);
     try {
       const h = await initCaHierarchy(p, {

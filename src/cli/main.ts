@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, configHelp, loadConfig } from "../config.js";
 import { isInkanError } from "../domain/errors.js";
 import { DataDirLocked } from "../store/lockfile.js";
-import { commands } from "./commands.js";
+import { commands, UsageError } from "./commands.js";
 
 const USAGE = `Usage: inkan <command> [options]
 
@@ -62,6 +62,9 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     if (e instanceof ConfigError) {
+      process.stderr.write(`inkan: ${e.message}\n`);
+      process.exitCode = 2;
+    } else if (e instanceof UsageError) {
       process.stderr.write(`inkan: ${e.message}\n`);
       process.exitCode = 2;
     } else if (e instanceof DataDirLocked) {

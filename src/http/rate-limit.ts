@@ -52,7 +52,7 @@ export async function pruneRateLimits(ctx: Pick<ServiceContext, "db" | "clock">)
 
 /** HMAC of the client identity, so the table holds no IP addresses or customer IDs. */
 export function rateLimitKey(ctx: Pick<ServiceContext, "keyring">, ...parts: string[]): string {
-  return ctx.keyring.hmac("session", "rate-limit", ...parts).toString("base64url");
+  return ctx.keyring.hmac("rate-limit", ...parts).toString("base64url");
 }
 
 interface RouteInfo {

@@ -77,11 +77,15 @@ export const meta = pgTable("meta", {
 });
 
 /** Fixed-window request counters shared by every process (see src/http/rate-limit.ts). */
-export const rateLimits = pgTable("rate_limits", {
-  key: text("key").primaryKey(),
-  count: integer("count").notNull(),
-  resetAt: ts("reset_at").notNull(),
-});
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    resetAt: ts("reset_at").notNull(),
+  },
+  (t) => [index("rate_limits_reset_idx").on(t.resetAt)],
+);
 
 /**
  * Sessions of customers and bank staff. The cookie carries a random token; only its SHA-256

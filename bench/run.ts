@@ -1,0 +1,157 @@
+/**
+ * `npm run bench`: the CA's hot paths against their targets, in one run.
+ *   limitPerSec   verify one CSR signature + sign one ECDSA P-256 signature per second (node:crypto
+ *                 alone): the physical limit issuance is measured against;
+ *   issuePerSec   parseCsr + issueCertificate, CSR in → signed certificate out; target ≥ half the limit;
+ *   ratio         issuePerSec / limitPerSec;                                       target ≥ 0.5;
+ *   ocspPerSec    OCSP responses over loopback HTTP;                               target ≥ 10,000/s;
+ *   crl1mSeconds  build + sign a CRL of 1,000,000 entries;                         target ≤ 10 s;
+ *   crl1mPeakMiB  peak RSS of that process;                                        target ≤ 1,024 MiB.
+ *
+ * Each benchmark runs in its own child process. The single-process ones (issue, CRL) are pinned
+ * to CPU 0 with `taskset -c 0` when taskset exists, so they measure one core, not a scheduler
+ * spreading work over two. The OCSP benchmark is not pinned: it needs a server and a load
+ * generator, each in its own process, and pinning both to one core would measure their
+ * contention instead (it reports the server's CPU share on stderr).
+ *
+ * `npm run bench -- --json` also prints one JSON object as the last line. `--seconds=N` sets the
+ * timed length of the issue and OCSP runs. A missed target prints MISSED and still exits 0; a
+ * benchmark that crashes exits 1.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { benchCrl } from "./crl.js";
+import { benchIssue } from "./issue.js";
+import { benchOcsp } from "./ocsp.js";
+
+type Name = "issue" | "ocsp" | "crl";
+
+interface Results {
+  limitPerSec: number;
+  issuePerSec: number;
+  ratio: number;
+  ocspPerSec: number;
+  crl1mSeconds: number;
+  crl1mPeakMiB: number;
+}
+
+const SELF = fileURLToPath(import.meta.url);
+
+async function runChild(name: Name, seconds: number): Promise<Record<string, number>> {
+  switch (name) {
+    case "issue":
+      return { ...(await benchIssue({ seconds })) };
+    case "ocsp":
+      return { ...(await benchOcsp({ seconds })) };
+    case "crl":
+      return { ...(await benchCrl()) };
+  }
+}
+
+function hasTaskset(): boolean {
+  const r = spawnSync("taskset", ["-c", "0", "true"], { stdio: "ignore" });
+  return r.status === 0;
+}
+
+function spawnBench(name: Name, seconds: number, pin: boolean): Promise<Record<string, number>> {
+  const node = [process.execPath, "--import", "tsx", SELF, "--child", name, `--seconds=${seconds}`];
+  const [cmd, ...args] = pin ? ["taskset", "-c", "0", ...node] : node;
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd!, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`${name} benchmark exited with ${code}`));
+      try {
+        resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as Record<string, number>);
+      } catch (e) {
+        reject(new Error(`${name} benchmark printed no result: ${(e as Error).message}`));
+      }
+    });
+  });
+}
+
+interface Row {
+  figure: keyof Results;
+  unit: string;
+  target: string;
+  /** value / target, oriented so that ≥ 1 meets the target. */
+  score?: (r: Results) => number;
+}
+
+const ROWS: Row[] = [
+  { figure: "limitPerSec", unit: "/s", target: "(reference)" },
+  { figure: "issuePerSec", unit: "/s", target: "≥ 0.5 × limit", score: (r) => r.issuePerSec / (0.5 * r.limitPerSec) },
+  { figure: "ratio", unit: "", target: "≥ 0.5", score: (r) => r.ratio / 0.5 },
+  { figure: "ocspPerSec", unit: "/s", target: "≥ 10000", score: (r) => r.ocspPerSec / 10_000 },
+  { figure: "crl1mSeconds", unit: "s", target: "≤ 10", score: (r) => 10 / r.crl1mSeconds },
+  { figure: "crl1mPeakMiB", unit: "MiB", target: "≤ 1024", score: (r) => 1024 / r.crl1mPeakMiB },
+];
+
+function format(figure: keyof Results, v: number): string {
+  if (figure === "ratio") return v.toFixed(2);
+  if (figure === "crl1mSeconds") return v.toFixed(2);
+  return Math.round(v).toLocaleString("en-US");
+}
+
+function table(r: Results): { text: string; missed: string[] } {
+  const lines = [["figure", "value", "target", "vs target", "status"]];
+  const missed: string[] = [];
+  for (const row of ROWS) {
+    const v = r[row.figure];
+    const score = row.score?.(r);
+    const status = score === undefined ? "" : score >= 1 ? "ok" : "MISSED";
+    if (status === "MISSED") missed.push(row.figure);
+    lines.push([row.figure, `${format(row.figure, v)}${row.unit ? ` ${row.unit}` : ""}`, row.target, score === undefined ? "" : `${score.toFixed(2)}×`, status]);
+  }
+  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
+  const text = lines.map((l) => l.map((c, i) => (i === 1 || i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n");
+  return { text, missed };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes("--json");
+  const secondsArg = argv.find((a) => a.startsWith("--seconds="));
+  const seconds = secondsArg ? Number(secondsArg.slice("--seconds=".length)) : 3;
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 60) {
+    process.stderr.write("--seconds=N expects 0 < N ≤ 60\n");
+    return 2;
+  }
+  const pin = hasTaskset();
+  process.stderr.write(pin ? "issue and CRL benchmarks pinned to CPU 0 (taskset -c 0); OCSP unpinned (server + load generator)\n" : "taskset not found: benchmarks are not pinned to a core\n");
+  const issue = await spawnBench("issue", seconds, pin);
+  const ocsp = await spawnBench("ocsp", seconds, false);
+  const crl = await spawnBench("crl", seconds, pin);
+  const results: Results = {
+    limitPerSec: issue.limitPerSec!,
+    issuePerSec: issue.issuePerSec!,
+    ratio: issue.ratio!,
+    ocspPerSec: ocsp.ocspPerSec!,
+    crl1mSeconds: crl.crl1mSeconds!,
+    crl1mPeakMiB: crl.crl1mPeakMiB!,
+  };
+  const { text, missed } = table(results);
+  console.log(text);
+  console.log(missed.length === 0 ? "All targets met." : `MISSED: ${missed.join(", ")}`);
+  if (json) console.log(JSON.stringify({ ...results, pinned: pin, missed }));
+  return 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const argv = process.argv.slice(2);
+  const childAt = argv.indexOf("--child");
+  if (childAt >= 0) {
+    const name = argv[childAt + 1] as Name;
+    const secondsArg = argv.find((a) => a.startsWith("--seconds="));
+    const r = await runChild(name, secondsArg ? Number(secondsArg.slice("--seconds=".length)) : 3);
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+  } else {
+    try {
+      process.exitCode = await main(argv);
+    } catch (e) {
+      process.stderr.write(`benchmark failed: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  }
+}
