@@ -123,6 +123,9 @@ export async function issueCertificateFromCsr(ctx: ServiceContext, runtime: PkiR
     }
   }
   const actor = input.actor ?? "system";
+  // Outside the transaction (a reload reads the database): a CA created after this process started.
+  const caId0 = (await getInstitution(ctx.db, input.institutionId)).issuingCaId;
+  if (caId0) await runtime.ensureCa(caId0);
   const { record, superseded } = await ctx.db.transaction(async (tx) => {
     const institution = await getInstitution(tx, input.institutionId);
     const caId = institution.issuingCaId;
@@ -412,8 +415,8 @@ export const certificateMessages: Record<string, LocalizedText> = {
     en: "The certificate was not found.",
   },
   CERT_STATUS_TRANSITION_INVALID: {
-    ja: "この電子証明書は現在の状態（{from}）のため、この操作はできません。",
-    "zh-TW": "此憑證目前的狀態（{from}）無法執行此操作。",
+    ja: "この電子証明書は現在の状態（{from}）のため、{to} にはできません。",
+    "zh-TW": "此憑證目前的狀態（{from}）無法變更為 {to}。",
     en: "This certificate is {from}; it cannot be changed to {to}.",
   },
   CERT_SUPERSEDE_MISMATCH: {

@@ -2,14 +2,51 @@
  * Creates the demo on the first `npm start`: institutions, CA hierarchy, back-office accounts,
  * and one contract per bank with its customer card — through the same use cases a bank uses.
  */
+import { and, eq } from "drizzle-orm";
+import { isInkanError } from "../domain/errors.js";
 import type { Platform } from "../platform.js";
+import { bankStaff } from "../store/schema/index.js";
 import { initCaHierarchy } from "./ca.js";
-import { createBankStaff, type BankActor } from "./corporate/bank-staff.js";
-import { registerContract } from "./corporate/contracts.js";
+import { createBankStaff, type BankActor, type BankRole } from "./corporate/bank-staff.js";
+import { changeRegistrationPin, registerContract, reissueCustomerCard, type NewContractInput } from "./corporate/contracts.js";
+import { hashSecret } from "./corporate/passwords.js";
+import type { CardGrid } from "../domain/corporate/card.js";
 import { DEMO_SHINKIN, DEMO_TAIWAN, demoDigits, demoPassword, ensureDemoInstitutions, loadDemoInfo, localDate, saveDemoInfo, type DemoInfo } from "./demo.js";
 import { getInstitution } from "./institutions.js";
 
 export { formatDemoInfo } from "./demo.js";
+
+const conflict = (e: unknown, code: string): boolean => isInkanError(e) && e.code === code;
+
+/** A demo staff account; one left by an interrupted first start gets a new password. */
+async function demoStaff(p: Platform, institutionId: string, username: string, role: BankRole): Promise<{ actor: BankActor; password: string }> {
+  const password = demoPassword(14);
+  try {
+    const s = await createBankStaff(p, { institutionId, username, password, role }, "demo");
+    return { actor: { staffRef: s.id, username, role, institutionId }, password };
+  } catch (e) {
+    if (!conflict(e, "BANK_STAFF_EXISTS")) throw e;
+    const [row] = await p.db
+      .update(bankStaff)
+      .set({ passwordHash: await hashSecret(password), failures: 0, locked: false })
+      .where(and(eq(bankStaff.institutionId, institutionId), eq(bankStaff.username, username)))
+      .returning();
+    return { actor: { staffRef: row!.id, username, role: row!.role, institutionId }, password };
+  }
+}
+
+/** A demo contract; one left by an interrupted first start gets a new card and registration PIN. */
+async function demoContract(p: Platform, actor: BankActor, input: NewContractInput & { contractId: string; registrationPin: string }): Promise<{ contractId: string; companyName: string; grid: CardGrid }> {
+  try {
+    const r = await registerContract(p, actor, input);
+    return { contractId: r.contract.contractId, companyName: r.contract.companyName, grid: r.card.grid };
+  } catch (e) {
+    if (!conflict(e, "CONTRACT_EXISTS")) throw e;
+    await changeRegistrationPin(p, actor, input.contractId, { registrationPin: input.registrationPin });
+    const card = await reissueCustomerCard(p, actor, input.contractId, { reason: "demo restart" });
+    return { contractId: input.contractId, companyName: String(input.companyName), grid: card.grid };
+  }
+}
 
 export async function ensureDemo(p: Platform, caPassphrase: string): Promise<DemoInfo> {
   const existing = await loadDemoInfo(p);
@@ -20,17 +57,16 @@ export async function ensureDemo(p: Platform, caPassphrase: string): Promise<Dem
   const staff: DemoInfo["bankStaff"] = [];
   const actors = new Map<string, BankActor>();
   for (const inst of [DEMO_SHINKIN, DEMO_TAIWAN]) {
-    const password = demoPassword(14);
     const username = `hq-${inst.code}`;
-    const s = await createBankStaff(p, { institutionId: inst.id, username, password, role: "HQ_OPERATOR" }, "demo");
-    staff.push({ institutionId: inst.id, username, password, role: s.role });
-    actors.set(inst.id, { staffRef: s.id, username, role: s.role, institutionId: inst.id });
+    const { actor, password } = await demoStaff(p, inst.id, username, "HQ_OPERATOR");
+    staff.push({ institutionId: inst.id, username, password, role: actor.role });
+    actors.set(inst.id, actor);
   }
 
   const jp = await getInstitution(p.db, DEMO_SHINKIN.id);
   const jpPin = demoDigits(4);
   const jpDate = localDate(p.clock.now(), jp.policy.timeZone);
-  const shinkin = await registerContract(p, actors.get(jp.id)!, {
+  const shinkin = await demoContract(p, actors.get(jp.id)!, {
     contractId: "12345678901",
     companyName: "インカン商事株式会社",
     applicationDate: jpDate,
@@ -42,7 +78,7 @@ export async function ensureDemo(p: Platform, caPassphrase: string): Promise<Dem
 
   const tw = await getInstitution(p.db, DEMO_TAIWAN.id);
   const twPin = demoDigits(4);
-  const taiwan = await registerContract(p, actors.get(tw.id)!, {
+  const taiwan = await demoContract(p, actors.get(tw.id)!, {
     contractId: "12345678",
     companyName: "印鑑貿易股份有限公司",
     applicationDate: localDate(p.clock.now(), tw.policy.timeZone),
@@ -62,10 +98,10 @@ export async function ensureDemo(p: Platform, caPassphrase: string): Promise<Dem
       institutionId: jp.id,
       institutionCode: jp.code,
       institutionName: jp.name,
-      contractId: shinkin.contract.contractId,
-      companyName: shinkin.contract.companyName,
+      contractId: shinkin.contractId,
+      companyName: shinkin.companyName,
       registrationPin: jpPin,
-      customerCard: shinkin.card.grid,
+      customerCard: shinkin.grid,
       lockMode: "LINKED",
       applicationDate: jpDate,
     },
@@ -73,10 +109,10 @@ export async function ensureDemo(p: Platform, caPassphrase: string): Promise<Dem
       institutionId: tw.id,
       bankCode: tw.code,
       bankName: tw.name,
-      contractId: taiwan.contract.contractId,
-      companyName: taiwan.contract.companyName,
+      contractId: taiwan.contractId,
+      companyName: taiwan.companyName,
       registrationPin: twPin,
-      customerCard: taiwan.card.grid,
+      customerCard: taiwan.grid,
     },
     bankStaff: staff,
   };

@@ -126,5 +126,5 @@ export async function ensureDemoInstitutions(p: Platform): Promise<void> {
   if (!existing.has(DEMO_SHINKIN.id))
     await createInstitution(p, { ...DEMO_SHINKIN, kind: "JP_SHINKIN", preset: "shinkin-default", policy: { defaultLockMode: "LINKED" } }, "demo");
   if (!existing.has(DEMO_TAIWAN.id))
-    await createInstitution(p, { ...DEMO_TAIWAN, kind: "TW_BANK", preset: "tw-bank", policy: { certCnSuffixCode: "0006", userCertAcquisitionFactors: ["LOGIN_PIN", "CONFIRM_PIN"] } }, "demo");
+    await createInstitution(p, { ...DEMO_TAIWAN, kind: "TW_BANK", preset: "tw-bank", policy: { certCnSuffixCode: "0006", contractIdLength: 8, userCertAcquisitionFactors: ["LOGIN_PIN", "CONFIRM_PIN"] } }, "demo");
 }

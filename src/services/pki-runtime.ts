@@ -72,6 +72,8 @@ export class PkiRuntime {
   readonly #crlDirty = new Set<string>();
   #crlCache = new Map<string, StoredCrl>();
   #started = false;
+  /** Timer rounds in progress, awaited by stop(). */
+  readonly #ticks = new Set<Promise<void>>();
 
   private constructor(ctx: ServiceContext, opts: PkiRuntimeOptions) {
     this.#ctx = ctx;
@@ -190,6 +192,11 @@ export class PkiRuntime {
     return out;
   }
 
+  /** Reloads the CA set when `caId` is not loaded yet (created by `inkan ca init` after start). */
+  async ensureCa(caId: string): Promise<void> {
+    if (!this.#state.contexts.has(caId)) await this.reload();
+  }
+
   issuingContext(caId: string): IssuingContext {
     const ctx = this.#state.contexts.get(caId);
     if (!ctx) throw new InkanError("CA_NOT_CONFIGURED", "unavailable", { params: { caId }, detail: `issuing CA ${caId} is not loaded in this process` });
@@ -244,7 +251,11 @@ export class PkiRuntime {
     if (flight.queued) return flight.queued;
     const run = async (): Promise<StoredCrl> => {
       const ca = this.#state.cas.get(caId);
-      if (!ca || ca.role === "ocsp") throw new InkanError("CA_NOT_FOUND", "not_found", { params: { caId } });
+      if (!ca || ca.role === "ocsp") {
+        // Possibly a CA created by another process since the last reload: housekeeping retries.
+        this.#crlDirty.add(caId);
+        throw new InkanError("CA_NOT_FOUND", "not_found", { params: { caId } });
+      }
       try {
         const { crl } = await publishCrl(this.#ctx, ca, { validityMs: this.#opts.crlValidityMs });
         this.#crlDirty.delete(caId);
@@ -353,15 +364,19 @@ export class PkiRuntime {
     this.#log.info({ certificates: loaded, cas: this.#state.cas.size }, "OCSP cache loaded");
     await this.publishDueCrls();
     const every = (ms: number, name: string, fn: () => Promise<unknown>): void => {
-      let busy = false;
+      let busy: Promise<void> | undefined;
       const t = setInterval(() => {
         if (busy) return;
-        busy = true;
-        fn()
-          .catch((e: unknown) => this.#log.error({ err: e }, `${name} failed`))
+        busy = fn()
+          .then(
+            () => undefined,
+            (e: unknown) => this.#log.error({ err: e }, `${name} failed`),
+          )
           .finally(() => {
-            busy = false;
+            if (busy) this.#ticks.delete(busy);
+            busy = undefined;
           });
+        this.#ticks.add(busy);
       }, ms);
       t.unref();
       this.#timers.push(t);
@@ -376,6 +391,7 @@ export class PkiRuntime {
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
     this.#started = false;
+    await Promise.allSettled([...this.#ticks]);
     await this.#chain.catch(() => undefined);
     const flights = [...this.#crlFlights.values()].flatMap((f) => [f.running, f.queued]).filter((p): p is Promise<StoredCrl> => p !== undefined);
     await Promise.allSettled(flights);

@@ -124,6 +124,19 @@ forEachDatabase("PKI runtime", (kind) => {
     assert.match(text, /Responder Id: /);
   });
 
+  test("issuing for an institution whose CA was created after this runtime loaded reloads the CA set first", async () => {
+    await createInstitution(t.p, { id: "shinkin-2002", code: "2002", kind: "JP_SHINKIN", name: "そら信用金庫", nameEn: "Sora Shinkin Bank" });
+    await initCaHierarchy(t.p, { passphrase: PASSPHRASE, mode: "per-institution", publicUrl: PUBLIC_URL, institutionIds: ["shinkin-2002"] });
+    assert.equal(t.runtime.ca("ca-shinkin-2002"), undefined);
+    const c = await issueUserCert(t, { institutionId: "shinkin-2002" });
+    assert.equal(c.issuerId, "ca-shinkin-2002");
+    assert.deepEqual(t.runtime.ocsp.statusOf(c.issuerId, Buffer.from(c.serialHex, "hex")), { kind: "good" });
+    await suspendCertificate(t.p, t.runtime, c.id);
+    const crl = await getCrl(t.p.db, "ca-shinkin-2002");
+    assert.ok(crl);
+    assert.match((await runToolOk("openssl", ["crl", "-inform", "DER", "-noout", "-text"], { input: crl.der })).stdout, new RegExp(c.serialHex));
+  });
+
   test("start() and stop() can be called twice", async () => {
     const rt = await PkiRuntime.load(t.p, { passphrase: PASSPHRASE, publicUrl: PUBLIC_URL });
     await rt.start();

@@ -146,7 +146,8 @@ export interface NewContractInput {
 export async function registerContract(ctx: ServiceContext, actor: BankActor, input: NewContractInput): Promise<{ contract: ContractView; card: CardView }> {
   assertBankRole(actor, "HQ_OPERATOR");
   const institution = await getInstitution(ctx.db, actor.institutionId);
-  if (institution.kind !== "JP_SHINKIN") throw serviceError("CONTRACT_INPUT_INVALID", "invalid", { fields: ["institution"] });
+  // Shinkin contracts, and Taiwanese corporate customers of type 3 (an administrator code with users).
+  if (institution.kind === "TW_SECURITIES") throw serviceError("CONTRACT_INPUT_INVALID", "invalid", { fields: ["institution"] });
   const now = ctx.clock.now();
   const contractId = validateContractId(input.contractId, institution.policy);
   const name = companyName(input.companyName);

@@ -1,0 +1,214 @@
+/**
+ * F-USR-CERT, user certificate acquisition (SPEC §8.10, AC-23…AC-25, AC-38), and F-ADM-REISSUE,
+ * the admin's reissue on a PC change (§8.9).
+ *
+ * Acquisition: contract ID + user ID + login PIN + the second factor the institution's policy
+ * names (userCertAcquisitionFactors: TOKEN_OTP = variant T, CONFIRM_PIN = variant P) + a
+ * PKCS#10 request made in the browser. Before activation the PINs are the temporary ones the
+ * admin set; afterwards (a reissue) the user's own. Wrong credentials count toward the user's
+ * failure counter and nothing is issued (AC-24). Only for a user registered with 電子証明書発行
+ * (R-UCERT-1), within the user's acquisition window, and holding no live certificate: a second
+ * PC needs the admin's reissue first (R-REISSUE-1), so knowing the PINs is not enough to make a
+ * certificate behind the user's back. CN = contract ID + user ID + institution code.
+ *
+ * Reissue: the user's certificates are revoked at once (reason superseded), the window reopens
+ * from today and 電子証明書発行 is set; the user then acquires on the new PC with current PINs.
+ */
+import { and, eq } from "drizzle-orm";
+import { validateContractId } from "../../domain/corporate/credentials.js";
+import { loginAllowed } from "../../domain/corporate/lockout.js";
+import { corporateError } from "../../domain/corporate/messages.js";
+import { assertUserCertIssuable } from "../../domain/corporate/users.js";
+import { assertUserCertAcquisitionOpen } from "../../domain/corporate/windows.js";
+import { InkanError } from "../../domain/errors.js";
+import { parseCsr } from "../../pki/csr.js";
+import { subjectFor } from "../../pki/profiles.js";
+import type { ServiceContext } from "../../platform.js";
+import { corporateUsers } from "../../store/schema/index.js";
+import { appendAudit } from "../audit.js";
+import { issueCertificateFromCsr } from "../certificates.js";
+import type { PkiRuntime } from "../pki-runtime.js";
+import type { AcquiredCertificate } from "./admin-certificate.js";
+import { OWNER_KIND_USER } from "./certificate-login.js";
+import { verifySecretOrDummy } from "./passwords.js";
+import {
+  contractAccess,
+  findContract,
+  institutionByCode,
+  queueContractNotice,
+  recordUserFailure,
+  refuse,
+  refuseFailure,
+  resetUserFailures,
+  succeed,
+  unwrap,
+  userAccess,
+  userActor,
+  type ContractContext,
+  type Outcome,
+} from "./principals.js";
+import { endSessionsOf, type Session } from "./sessions.js";
+import { userError } from "./user-messages.js";
+import { otpInput, verifyUserOtp } from "./user-tokens.js";
+import {
+  adminConfirmed,
+  certificatesOfUser,
+  findLiveUser,
+  loginUserIdInput,
+  publishRevocations,
+  revokeUserCertificatesInTx,
+  userSubject,
+  userView,
+  type UserRow,
+  type UserView,
+} from "./users.js";
+
+export interface UserCertificateInput {
+  institutionCode: unknown;
+  contractId: unknown;
+  userId: unknown;
+  loginPin: unknown;
+  /** Variant P: the (temporary) confirmation PIN. */
+  confirmPin?: unknown;
+  /** Variant T: the token's code. */
+  otp?: unknown;
+  csr: unknown;
+}
+
+function pinInput(v: unknown): string {
+  return typeof v === "string" && v.length > 0 && v.length <= 64 ? v : "";
+}
+
+/** A live certificate keeps its holder from acquiring another one (VALID or SUSPENDED, not expired). */
+async function hasLiveCertificate(q: Parameters<typeof certificatesOfUser>[0], cc: ContractContext, user: UserRow, now: Date): Promise<boolean> {
+  const rows = await certificatesOfUser(q, cc.institution.id, user.id);
+  return rows.some((r) => r.status !== "REVOKED" && r.notAfter.getTime() >= now.getTime());
+}
+
+/** F-USR-CERT: MSG-J11 / MSG-J17 and the certificate (CN contract ID + user ID + institution code). */
+export async function acquireUserCertificate(ctx: ServiceContext, runtime: PkiRuntime, input: UserCertificateInput): Promise<AcquiredCertificate & { userId: string }> {
+  const institution = await institutionByCode(ctx.db, input.institutionCode);
+  const policy = institution.policy;
+  const contractId = validateContractId(input.contractId, policy);
+  const userId = loginUserIdInput(input.userId);
+  const factors = policy.userCertAcquisitionFactors;
+  const missing = [
+    ...(factors.includes("CONFIRM_PIN") && (typeof input.confirmPin !== "string" || input.confirmPin === "") ? ["confirmPin"] : []),
+    ...(factors.includes("TOKEN_OTP") && (typeof input.otp !== "string" || input.otp === "") ? ["otp"] : []),
+  ];
+  if (missing.length) throw userError("CERT_ACQUISITION_FACTOR_REQUIRED", "invalid", { fields: missing });
+  const otp = factors.includes("TOKEN_OTP") ? otpInput(input.otp, policy) : null;
+  if (typeof input.csr !== "string") throw new InkanError("CSR_MALFORMED", "invalid", { fields: ["csr"] });
+  // A broken request costs the user no attempt.
+  parseCsr(input.csr);
+  const loginPin = pinInput(input.loginPin);
+  const confirmPin = pinInput(input.confirmPin);
+
+  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<{ cc: ContractContext; user: UserRow }>> => {
+    const cc = await findContract(tx, institution, contractId);
+    const [user] = cc
+      ? await tx
+          .select()
+          .from(corporateUsers)
+          .where(and(eq(corporateUsers.contractRef, cc.contract.id), eq(corporateUsers.userId, userId)))
+          .then((rows) => rows.filter((r) => r.deletedAt === null))
+      : [];
+    if (!cc || !user) {
+      // Same work as a real check, so an unknown contract or user answers like a wrong PIN (MSG-J08).
+      await verifySecretOrDummy(null, loginPin);
+      return refuse(corporateError("USER_AUTH_FAILED", "unauthenticated"));
+    }
+    const access = loginAllowed(contractAccess(cc.contract), userAccess(user));
+    if (!access.ok) return refuse(corporateError(access.code, access.kind));
+    const loginHash = user.activated ? user.loginPinHash : user.tempLoginPinHash;
+    if (!(await verifySecretOrDummy(loginHash, loginPin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "PIN"));
+    if (factors.includes("CONFIRM_PIN")) {
+      const confirmHash = user.activated ? user.confirmPinHash : user.tempConfirmPinHash;
+      if (!(await verifySecretOrDummy(confirmHash, confirmPin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "CONFIRM_PIN"));
+    }
+    if (otp !== null) {
+      const verdict = await verifyUserOtp(tx, ctx, cc.policy, user.id, otp);
+      if (verdict === "no-token") return refuse(userError("USER_HAS_NO_TOKEN", "forbidden"));
+      if (verdict === "mismatch") return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "TOKEN_OTP"));
+    }
+    await resetUserFailures(tx, ctx, user.id);
+    const now = ctx.clock.now();
+    const blocked = ((): InkanError | null => {
+      try {
+        assertUserCertIssuable(user);
+        assertUserCertAcquisitionOpen(user.certWindowStart, now, cc.policy);
+        return null;
+      } catch (e) {
+        if (e instanceof InkanError) return e;
+        throw e;
+      }
+    })();
+    if (blocked) return refuse(blocked);
+    if (await hasLiveCertificate(tx, cc, user, now)) return refuse(userError("USER_ALREADY_HAS_CERTIFICATE", "conflict"));
+    await appendAudit(tx, ctx.keyring, ctx.clock, {
+      actor: userActor(cc, user.userId),
+      action: "user.certificate_acquisition_authorised",
+      institutionId: cc.institution.id,
+      subject: userSubject(cc, user.userId),
+      detail: { factors },
+    });
+    return succeed({ cc, user });
+  });
+  const { cc, user } = unwrap(outcome);
+  const issued = await issueCertificateFromCsr(ctx, runtime, {
+    institutionId: cc.institution.id,
+    profile: "shinkin-user",
+    subject: subjectFor("shinkin-user", { rules: cc.policy, contractId: cc.contract.contractId, userId: user.userId }),
+    ownerKind: OWNER_KIND_USER,
+    ownerRef: user.id,
+    csr: input.csr,
+    actor: userActor(cc, user.userId),
+  });
+  return {
+    userId: user.userId,
+    certificateId: issued.id,
+    certificate: issued.certDer.toString("base64"),
+    certificatePem: issued.certPem,
+    pemChain: issued.pemChain,
+    cn: issued.cn,
+    subjectDn: issued.subjectDn,
+    serialHex: issued.serialHex,
+    notBefore: issued.notBefore.toISOString(),
+    notAfter: issued.notAfter.toISOString(),
+    messageIds: ["MSG-J11-TITLE", "MSG-J11", "MSG-J17"],
+  };
+}
+
+/**
+ * F-ADM-REISSUE (PC change, §8.9 PROPOSAL): revokes the user's certificates (superseded), ends
+ * the user's sessions, reopens the window, sets 電子証明書発行; 利用者情報変更 to the admin.
+ */
+export async function reissueUserCertificate(
+  ctx: ServiceContext,
+  runtime: PkiRuntime | undefined,
+  session: Session,
+  userId: unknown,
+  input: { confirmPin: unknown },
+): Promise<{ user: UserView; revokedCertificates: string[] }> {
+  const { result, revoked } = await adminConfirmed(ctx, session, input.confirmPin, async ({ tx, cc, now, actor }) => {
+    const user = await findLiveUser(tx, cc.contract.id, userId, { forUpdate: true });
+    const revokedRows = await revokeUserCertificatesInTx(tx, ctx, user, cc.institution.id, "superseded", actor, "reissue on PC change (電子証明書再発行)");
+    const [row] = await tx
+      .update(corporateUsers)
+      .set({ certIssuable: true, certWindowStart: now, updatedAt: now })
+      .where(eq(corporateUsers.id, user.id))
+      .returning();
+    const sessionsEnded = await endSessionsOf(tx, ctx, { userRef: user.id, kinds: ["USER"] });
+    await queueContractNotice(tx, ctx, cc, "USER_CHANGED", { userId: user.userId });
+    await appendAudit(tx, ctx.keyring, ctx.clock, {
+      actor,
+      action: "user.certificate_reissued",
+      institutionId: cc.institution.id,
+      subject: userSubject(cc, user.userId),
+      detail: { revokedCertificates: revokedRows.map((r) => r.id), sessionsEnded },
+    });
+    return succeed({ result: { user: await userView(tx, cc, row!, now), revokedCertificates: revokedRows.map((r) => r.id) }, revoked: revokedRows });
+  });
+  await publishRevocations(ctx, runtime, revoked);
+  return result;
+}

@@ -1,0 +1,174 @@
+/**
+ * F-ADM-CERT, admin certificate acquisition (AC-08 … AC-10), the PC change of SPEC §8.9 (GAP
+ * proposal) and bad requests. The CSR is made in the test browser with WebCrypto.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { corporateMessages } from "../../src/domain/corporate/messages.js";
+import { certificates } from "../../src/store/schema/index.js";
+import { ADMIN_API, Pc, acquireAdminCertificate, activateAdmin, adminCertificateStep, loginAdmin } from "../support/browser-client.js";
+import {
+  INSTITUTION_CODE,
+  SYACHO,
+  contractRow,
+  localDate,
+  makeCorporateWorld,
+  nextContractId,
+  readyAdmin,
+  registerContract,
+  type CorporateWorld,
+} from "../support/corporate-fixture.js";
+import { forEachDatabase } from "../support/db.js";
+import { buildCsr, flipSignatureByte } from "../pki/csr-helpers.js";
+
+forEachDatabase("corporate admin certificate acquisition (F-ADM-CERT)", (kind) => {
+  let w: CorporateWorld;
+  before(async () => {
+    w = await makeCorporateWorld(kind);
+  });
+  after(async () => {
+    await w.close();
+  });
+
+  const acquire = (c: ReturnType<CorporateWorld["browser"]>, contractId: string, csr: unknown, pins: { loginPin?: string; confirmPin?: string } = {}) =>
+    c.post(`${ADMIN_API}/certificate`, { institutionCode: INSTITUTION_CODE, contractId, loginPin: pins.loginPin ?? SYACHO.loginPin, confirmPin: pins.confirmPin ?? SYACHO.confirmPin, csr });
+
+  test("AC-08 admin certificate acquisition: CN 123456789011286, 1-year validity, installed on this PC", async () => {
+    const c = await registerContract(w, { contractId: "12345678901", applicationDate: localDate(w, -30) });
+    const admin = w.browser();
+    await activateAdmin(admin, { institutionCode: INSTITUTION_CODE, contractId: c.contractId, ...SYACHO, grid: c.grid });
+    const pc = new Pc("PC-A");
+    const { answer, installed } = await acquireAdminCertificate(admin, pc, { institutionCode: INSTITUTION_CODE, contractId: c.contractId, ...SYACHO });
+    assert.equal(answer.body.cn, "123456789011286");
+    assert.deepEqual(answer.body.messages, [{ id: "MSG-J11", text: "電子証明書の取得が完了しました。" }]);
+    assert.equal(installed.cn, "123456789011286");
+    assert.equal(pc.certificates().length, 1);
+    const cert = new X509Certificate(Buffer.from(answer.body.certificate as string, "base64"));
+    // 2024-05-15 10:00 JST → 2025-05-15 23:59:59 JST (R-CERT-1).
+    assert.equal(cert.validTo, "May 15 14:59:59 2025 GMT");
+    const chain = (answer.body.pemChain as string).match(/BEGIN CERTIFICATE/g) ?? [];
+    assert.equal(chain.length, 3, "leaf, issuing CA, root");
+    const issuing = new X509Certificate((answer.body.pemChain as string).split("-----END CERTIFICATE-----")[1] + "-----END CERTIFICATE-----");
+    assert.ok(cert.verify(issuing.publicKey));
+    assert.equal(cert.subject.includes("CN=123456789011286"), true);
+    const [row] = await w.p.db.select().from(certificates).where(eq(certificates.id, answer.body.certificateId as string));
+    assert.equal(row?.ownerKind, "ADMIN");
+    assert.equal(row?.ownerRef, (await contractRow(w, c.contractId)).id);
+    assert.equal(row?.profile, "shinkin-admin");
+  });
+
+  test("AC-09 the 80-day window has passed: MSG-P01 (day 80 still works)", async () => {
+    for (const [offset, expected] of [
+      [-80, 403],
+      [-79, 200],
+    ] as const) {
+      const id = nextContractId();
+      const c = await registerContract(w, { contractId: id, applicationDate: localDate(w, offset) });
+      const admin = w.browser();
+      await activateAdmin(admin, { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO, grid: c.grid });
+      const r = await acquire(admin, id, await new Pc().makeCsr());
+      assert.equal(r.status, expected, `applied ${-offset} days ago`);
+      if (expected === 403) {
+        assert.equal(r.body.code, "CERT_ACQUISITION_PERIOD_EXPIRED");
+        assert.equal(r.body.message, corporateMessages.CERT_ACQUISITION_PERIOD_EXPIRED.ja.replace("{days}", "80"));
+      }
+    }
+  });
+
+  test("AC-10 acquisition before activation is refused and directs to 開通確認", async () => {
+    const id = nextContractId();
+    await registerContract(w, { contractId: id });
+    const r = await acquire(w.browser(), id, await new Pc().makeCsr());
+    assert.equal(r.status, 403);
+    assert.equal(r.body.code, "CONTRACT_NOT_ACTIVATED");
+    assert.match(r.body.message as string, /開通確認/);
+    assert.equal((await contractRow(w, id)).adminFailures, 0);
+  });
+
+  test("wrong PINs count toward the admin counter and issue nothing", async () => {
+    const id = nextContractId();
+    const c = await registerContract(w, { contractId: id });
+    const admin = w.browser();
+    await activateAdmin(admin, { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO, grid: c.grid });
+    const csr = await new Pc().makeCsr();
+    const login = await acquire(admin, id, csr, { loginPin: "Syacho01" });
+    assert.equal(login.status, 401);
+    assert.equal(login.body.code, "ADMIN_AUTH_FAILED");
+    const confirm = await acquire(admin, id, csr, { confirmPin: "syacho99" });
+    assert.equal(confirm.status, 401);
+    assert.equal(confirm.body.code, "ADMIN_CONFIRM_PIN_MISMATCH");
+    const row = await contractRow(w, id);
+    assert.equal(row.adminFailures, 2);
+    assert.equal((await w.p.db.select().from(certificates).where(eq(certificates.ownerRef, row.id))).length, 0);
+  });
+
+  test("a broken CSR is refused with a stable code before any PIN is checked", async () => {
+    const id = nextContractId();
+    const c = await registerContract(w, { contractId: id });
+    const admin = w.browser();
+    await activateAdmin(admin, { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO, grid: c.grid });
+    const cases: [unknown, number, string][] = [
+      ["not a csr", 400, "CSR_MALFORMED"],
+      ["-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----", 400, "CSR_MALFORMED"],
+      [flipSignatureByte(buildCsr("P-256").der).toString("base64"), 400, "CSR_BAD_SIGNATURE"],
+      [buildCsr("RSA-1024").pem, 400, "CSR_KEY_UNSUPPORTED"],
+      [{ pem: "x" }, 400, "VALIDATION_FAILED"],
+    ];
+    for (const [csr, status, code] of cases) {
+      const r = await acquire(admin, id, csr, { loginPin: "wrong0pin" });
+      assert.equal(r.status, status, String(code));
+      assert.equal(r.body.code, code);
+    }
+    const missing = await admin.post(`${ADMIN_API}/certificate`, { institutionCode: INSTITUTION_CODE, contractId: id, loginPin: SYACHO.loginPin, confirmPin: SYACHO.confirmPin });
+    assert.equal(missing.body.code, "VALIDATION_FAILED");
+    assert.deepEqual(missing.body.fields, ["csr"]);
+    assert.equal((await contractRow(w, id)).adminFailures, 0, "no PIN attempt was spent");
+    const unknown = await acquire(admin, "99999999998", await new Pc().makeCsr());
+    assert.equal(unknown.body.code, "ADMIN_AUTH_FAILED");
+  });
+
+  test("PC change: a valid admin certificate allows a new one; the old one is superseded at the first login with the new one", async () => {
+    const { contract, pc } = await readyAdmin(w, { applicationDate: localDate(w, -60) });
+    w.p.clock.advanceDays(30); // day 91: the 80-day window is over, but the admin holds a valid certificate
+    const pcB = new Pc("PC-B");
+    const admin = w.browser();
+    const { installed: newCert } = await acquireAdminCertificate(admin, pcB, { institutionCode: INSTITUTION_CODE, contractId: contract.contractId, ...SYACHO });
+    // Until the new one is used, the old PC still logs in.
+    assert.equal((await loginAdmin(w.browser(), pc, { pin: SYACHO.loginPin, grid: contract.grid })).status, 200);
+    const onB = await loginAdmin(w.browser(), pcB, { pin: SYACHO.loginPin, grid: contract.grid, cert: newCert });
+    assert.equal(onB.status, 200);
+    const old = await adminCertificateStep(w.browser(), pc);
+    assert.equal(old.status, 403);
+    assert.equal(old.body.code, "CERT_REVOKED");
+    const rows = await w.p.db.select().from(certificates).where(eq(certificates.ownerRef, (await contractRow(w, contract.contractId)).id));
+    const revoked = rows.filter((r) => r.status === "REVOKED");
+    assert.equal(revoked.length, 1);
+    assert.equal(revoked[0]?.revocationReason, 4, "superseded");
+    assert.equal(revoked[0]?.supersededBy, rows.find((r) => r.status === "VALID")?.id);
+  });
+
+  test("an RSA-2048 key from the browser works for acquisition and login (PKCS#1 v1.5)", async () => {
+    const id = nextContractId();
+    const c = await registerContract(w, { contractId: id });
+    const admin = w.browser();
+    await activateAdmin(admin, { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO, grid: c.grid });
+    const pc = new Pc();
+    await acquireAdminCertificate(admin, pc, { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO }, { algorithm: "RSA-2048" });
+    assert.equal((await loginAdmin(admin, pc, { pin: SYACHO.loginPin, grid: c.grid })).status, 200);
+  });
+
+  test("without a PKI runtime the acquisition answers 503, not a stack trace", async () => {
+    const { buildHttpApp } = await import("../../src/http/app.js");
+    const { corporateAdminRoutes } = await import("../../src/http/routes/corporate-admin.js");
+    const app = await buildHttpApp(w.p, { logger: false, routes: [{ plugin: corporateAdminRoutes, options: { rateLimit: false }, prefix: ADMIN_API }] });
+    try {
+      const res = await app.inject({ method: "POST", url: `${ADMIN_API}/certificate`, payload: { institutionCode: INSTITUTION_CODE, contractId: "12345678901", loginPin: SYACHO.loginPin, confirmPin: SYACHO.confirmPin, csr: "x" } });
+      assert.equal(res.statusCode, 503);
+      assert.equal(res.json().code, "CERT_ISSUANCE_UNAVAILABLE");
+    } finally {
+      await app.close();
+    }
+  });
+});

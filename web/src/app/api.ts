@@ -1,0 +1,89 @@
+/**
+ * The portal's calls to the Inkan API, as the API-level test client makes them
+ * (test/support/browser-client.ts): JSON in and out, the session cookies handled by the browser
+ * (each sent only to its own path), the CSRF token each session's answers carry sent back in
+ * X-CSRF-Token, and the screen's language in Accept-Language so server messages match it.
+ */
+import type { Locale } from "../../../src/domain/errors.js";
+
+export const ADMIN_API = "/api/corporate/admin";
+export const USER_API = "/api/corporate/user";
+const SESSION_PATHS = [ADMIN_API, USER_API] as const;
+
+/** A failed call: the server's stable code, localized message and the fields to flag. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+const csrf = new Map<string, string>();
+let language: Locale = "ja";
+
+export function setApiLocale(l: Locale): void {
+  language = l;
+}
+
+const prefixOf = (url: string): string | undefined => SESSION_PATHS.find((p) => url === p || url.startsWith(`${p}/`));
+
+/** Forgets the CSRF token of a session path (after log-off). */
+export function forgetSession(prefix: string): void {
+  csrf.delete(prefix);
+}
+
+/** The message of a network failure, in each language (no server answer to localize). */
+const OFFLINE: Record<Locale, string> = {
+  ja: "通信エラーが発生しました。通信環境をご確認のうえ、再度お試しください。",
+  "zh-TW": "發生通訊錯誤，請確認網路環境後再試一次。",
+  en: "A network error occurred. Please check your connection and try again.",
+};
+
+export async function call<T = Record<string, unknown>>(method: "GET" | "POST", url: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json", "accept-language": language };
+  const prefix = prefixOf(url);
+  const token = prefix ? csrf.get(prefix) : undefined;
+  if (method !== "GET" && token) headers["x-csrf-token"] = token;
+  let payload: string | undefined;
+  if (method !== "GET") {
+    payload = JSON.stringify(body ?? {});
+    headers["content-type"] = "application/json";
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, body: payload, credentials: "same-origin", cache: "no-store" });
+  } catch {
+    throw new ApiError(0, "NETWORK_ERROR", OFFLINE[language]);
+  }
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!res.ok) {
+    const e = (parsed ?? {}) as { code?: unknown; message?: unknown; fields?: unknown };
+    throw new ApiError(
+      res.status,
+      typeof e.code === "string" ? e.code : `HTTP_${res.status}`,
+      typeof e.message === "string" ? e.message : OFFLINE[language],
+      Array.isArray(e.fields) ? e.fields.filter((f): f is string => typeof f === "string") : [],
+    );
+  }
+  const tokenOut = (parsed as { csrfToken?: unknown } | undefined)?.csrfToken;
+  if (prefix && typeof tokenOut === "string") csrf.set(prefix, tokenOut);
+  return parsed as T;
+}
+
+export const get = <T = Record<string, unknown>>(url: string): Promise<T> => call<T>("GET", url);
+export const post = <T = Record<string, unknown>>(url: string, body?: unknown): Promise<T> => call<T>("POST", url, body);
+
+export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
