@@ -14,6 +14,7 @@ import { smtpTransport } from "./notify/mail.js";
 import { devSmsSink } from "./notify/sms.js";
 import { startPlatform, type Platform } from "./platform.js";
 import { ensureDemo, formatDemoInfo } from "./services/demo-setup.js";
+import { startHousekeeping } from "./services/housekeeping.js";
 import { PkiRuntime } from "./services/pki-runtime.js";
 import { corporateRoutePlugins } from "./http/routes/index.js";
 
@@ -54,6 +55,8 @@ export async function startServer(config: Config, opts: { demo?: boolean; platfo
     });
     deliverer.start();
     closers.push(() => deliverer.stop());
+    const housekeeping = startHousekeeping(platform, 60_000);
+    closers.push(() => housekeeping.stop());
 
     const routes: HttpRoutePlugin[] = [
       { plugin: pkiRoutes, options: { runtime, db: platform.db } },

@@ -14,7 +14,7 @@
  * Reissue: the user's certificates are revoked at once (reason superseded), the window reopens
  * from today and 電子証明書発行 is set; the user then acquires on the new PC with current PINs.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { validateContractId } from "../../domain/corporate/credentials.js";
 import { loginAllowed } from "../../domain/corporate/lockout.js";
 import { corporateError } from "../../domain/corporate/messages.js";
@@ -110,8 +110,7 @@ export async function acquireUserCertificate(ctx: ServiceContext, runtime: PkiRu
       ? await tx
           .select()
           .from(corporateUsers)
-          .where(and(eq(corporateUsers.contractRef, cc.contract.id), eq(corporateUsers.userId, userId)))
-          .then((rows) => rows.filter((r) => r.deletedAt === null))
+          .where(and(eq(corporateUsers.contractRef, cc.contract.id), eq(corporateUsers.userId, userId), isNull(corporateUsers.deletedAt)))
       : [];
     if (!cc || !user) {
       // Same work as a real check, so an unknown contract or user answers like a wrong PIN (MSG-J08).

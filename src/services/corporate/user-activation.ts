@@ -1,0 +1,210 @@
+/**
+ * F-USR-ACT, user activation (利用者開通確認, SPEC §8.11, AC-26…AC-29). It starts from the login:
+ * certificate, then the temporary login PIN (user-login.ts) opens an activation session; the
+ * activation screen then takes
+ *   a. the temporary login PIN, b. the new login PIN, c. the temporary confirmation PIN,
+ *   d. the new confirmation PIN, e. an e-mail address (required only when none is known),
+ * and the user status page follows (the session becomes FULL). New PINs follow R-PIN-2 and may
+ * not equal either temporary PIN (R-PIN-5); equal login/confirmation PINs pass with advice
+ * (AC-28). A wrong temporary PIN counts toward the user's counter. Interrupted activation
+ * follows R-ACT-4 (MSG-J03 for 15 minutes), one activation row per user. 利用者開通確認 is mailed.
+ */
+import { randomUUID } from "node:crypto";
+import { and, desc, eq } from "drizzle-orm";
+import {
+  activationBlockedUntil,
+  assertCanContinueActivation,
+  assertUserActivationAllowed,
+  canStartActivation,
+  completeActivationSession,
+  startActivationSession,
+  validateUserActivation,
+  type ActivationSession,
+} from "../../domain/corporate/activation.js";
+import { validateOptionalEmail, validatePin, type PinAdvice } from "../../domain/corporate/credentials.js";
+import { corporateError } from "../../domain/corporate/messages.js";
+import type { InkanError } from "../../domain/errors.js";
+import type { ServiceContext } from "../../platform.js";
+import type { Tx } from "../../store/database.js";
+import { activationSessions, corporateUsers } from "../../store/schema/index.js";
+import { appendAudit } from "../audit.js";
+import { hashSecret, verifySecretOrDummy } from "./passwords.js";
+import {
+  contractAccess,
+  loadContractByRef,
+  queueContractNotice,
+  recordUserFailure,
+  refuseFailure,
+  succeed,
+  unwrap,
+  userAccess,
+  userActor,
+  type ContractContext,
+  type Outcome,
+} from "./principals.js";
+import { advanceStage, type Session } from "./sessions.js";
+import { loadUserByRef, userSubject, type UserRow } from "./users.js";
+
+export const USER_STAGES = { PIN: "PIN", ACTIVATION: "ACTIVATION", FULL: "FULL" } as const;
+
+type ActivationRow = typeof activationSessions.$inferSelect;
+
+const toDomain = (r: ActivationRow): ActivationSession => ({ startedAt: r.startedAt, lastActivityAt: r.lastActivityAt, completedAt: r.completedAt });
+
+async function latestUserActivation(tx: Tx, contractRef: string, userRef: string): Promise<ActivationRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(activationSessions)
+    .where(and(eq(activationSessions.contractRef, contractRef), eq(activationSessions.userRef, userRef)))
+    .orderBy(desc(activationSessions.lastActivityAt))
+    .limit(1)
+    .for("update");
+  return row;
+}
+
+/**
+ * Called by the login once the temporary login PIN was right: MSG-J03 while another activation
+ * of this user is unfinished and active within the cooldown; otherwise the (single) activation
+ * row restarts. Returns the row id, or the refusal to commit.
+ */
+export async function startUserActivationInTx(tx: Tx, ctx: Pick<ServiceContext, "clock">, cc: ContractContext, user: UserRow): Promise<{ ok: true; activationId: string } | { ok: false; error: InkanError }> {
+  const now = ctx.clock.now();
+  const previous = await latestUserActivation(tx, cc.contract.id, user.id);
+  const decision = canStartActivation(previous ? toDomain(previous) : null, now, cc.policy);
+  if (!decision.ok) return { ok: false, error: corporateError("ACTIVATION_INTERRUPTED", "conflict", { params: { retryAt: decision.retryAt.toISOString() } }) };
+  const fresh = startActivationSession(now);
+  if (previous) {
+    await tx.update(activationSessions).set({ ...fresh, state: {} }).where(eq(activationSessions.id, previous.id));
+    return { ok: true, activationId: previous.id };
+  }
+  const activationId = randomUUID();
+  await tx.insert(activationSessions).values({ id: activationId, contractRef: cc.contract.id, userRef: user.id, ...fresh, state: {} });
+  return { ok: true, activationId };
+}
+
+async function continuable(tx: Tx, ctx: Pick<ServiceContext, "clock">, session: Session, cc: ContractContext, user: UserRow): Promise<ActivationRow> {
+  const id = session.state.activationId;
+  const [row] =
+    typeof id === "string"
+      ? await tx
+          .select()
+          .from(activationSessions)
+          .where(and(eq(activationSessions.id, id), eq(activationSessions.contractRef, cc.contract.id), eq(activationSessions.userRef, user.id)))
+          .for("update")
+      : [];
+  assertCanContinueActivation(row ? toDomain(row) : null, ctx.clock.now(), cc.policy);
+  return row!;
+}
+
+export interface UserActivationView {
+  contractId: string;
+  companyName: string;
+  userId: string;
+  /** e. 現在の利用者Eメールアドレス, or null: then the address is required (AC-29). */
+  currentEmail: string | null;
+  emailRequired: boolean;
+  expiresAt: string;
+}
+
+function activationView(cc: ContractContext, user: UserRow, row: ActivationRow): UserActivationView {
+  return {
+    contractId: cc.contract.contractId,
+    companyName: cc.contract.companyName,
+    userId: user.userId,
+    currentEmail: user.email,
+    emailRequired: user.email === null,
+    expiresAt: activationBlockedUntil(toDomain(row), cc.policy).toISOString(),
+  };
+}
+
+/** The activation screen (what it shows: the current e-mail address, whether one is required). */
+export async function userActivationState(ctx: ServiceContext, session: Session): Promise<UserActivationView> {
+  return ctx.db.transaction(async (tx) => {
+    const cc = await loadContractByRef(tx, session.contractRef!);
+    const user = await loadUserByRef(tx, session.userRef!);
+    const row = await continuable(tx, ctx, session, cc, user);
+    return activationView(cc, user, row);
+  });
+}
+
+export interface UserActivationInput {
+  tempLoginPin: unknown;
+  newLoginPin: unknown;
+  tempConfirmPin: unknown;
+  newConfirmPin: unknown;
+  email?: unknown;
+}
+
+export interface UserActivationDone {
+  token: string;
+  csrfToken: string;
+  contractId: string;
+  userId: string;
+  /** MSG-J12 (利用者開通確認完了). */
+  messageIds: string[];
+  advice: PinAdvice[];
+}
+
+/** The activation screen's OK: the user is activated and the session becomes FULL (a new token). */
+export async function completeUserActivation(ctx: ServiceContext, session: Session, input: UserActivationInput): Promise<UserActivationDone> {
+  // Formats first: a typo in a new PIN or the address costs no attempt.
+  validatePin(input.newLoginPin, "newLoginPin");
+  validatePin(input.newConfirmPin, "newConfirmPin");
+  validateOptionalEmail(input.email ?? "", "email");
+  const tempLogin = typeof input.tempLoginPin === "string" ? input.tempLoginPin : "";
+  const tempConfirm = typeof input.tempConfirmPin === "string" ? input.tempConfirmPin : "";
+  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<UserActivationDone>> => {
+    const cc = await loadContractByRef(tx, session.contractRef!);
+    const user = await loadUserByRef(tx, session.userRef!, { forUpdate: true });
+    assertUserActivationAllowed(contractAccess(cc.contract), userAccess(user));
+    const row = await continuable(tx, ctx, session, cc, user);
+    const now = ctx.clock.now();
+    if (!(await verifySecretOrDummy(user.tempLoginPinHash, tempLogin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "PIN"));
+    if (!(await verifySecretOrDummy(user.tempConfirmPinHash, tempConfirm))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "CONFIRM_PIN"));
+    const v = validateUserActivation({
+      tempLoginPin: tempLogin,
+      tempConfirmPin: tempConfirm,
+      newLoginPin: input.newLoginPin,
+      newConfirmPin: input.newConfirmPin,
+      email: input.email ?? "",
+      currentEmail: user.email,
+    });
+    const email = v.email ?? user.email;
+    await tx
+      .update(corporateUsers)
+      .set({
+        loginPinHash: await hashSecret(v.loginPin),
+        confirmPinHash: await hashSecret(v.confirmPin),
+        tempLoginPinHash: null,
+        tempConfirmPinHash: null,
+        email,
+        activated: true,
+        failures: 0,
+        pinChangeRecommended: false,
+        updatedAt: now,
+      })
+      .where(eq(corporateUsers.id, user.id));
+    const done = completeActivationSession(toDomain(row), now);
+    await tx.update(activationSessions).set({ lastActivityAt: done.lastActivityAt, completedAt: done.completedAt, state: {} }).where(eq(activationSessions.id, row.id));
+    const next = await advanceStage(tx, ctx, session, USER_STAGES.FULL, { rotate: true });
+    await queueContractNotice(tx, ctx, cc, "USER_ACTIVATION", { userEmail: email, userId: user.userId });
+    await appendAudit(tx, ctx.keyring, ctx.clock, {
+      actor: userActor(cc, user.userId),
+      action: "user.activated",
+      institutionId: cc.institution.id,
+      subject: userSubject(cc, user.userId),
+      detail: { activationId: row.id, emailSet: v.email !== null, advice: v.advice.map((a) => a.code) },
+    });
+    return succeed({
+      token: next.token!,
+      csrfToken: next.csrfToken!,
+      contractId: cc.contract.contractId,
+      userId: user.userId,
+      messageIds: ["MSG-J12"],
+      advice: v.advice,
+    });
+  });
+  return unwrap(outcome);
+}
+
+export { activationView as userActivationView };

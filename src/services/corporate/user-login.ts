@@ -1,0 +1,293 @@
+/**
+ * F-USR-LOGIN (SPEC §8.12, AC-30…AC-33): challenge → certificate signature → user login PIN
+ * (MSG-J08; the limit-th failure MSG-J09 and the lock of R-LOCK-3: LINKED stops the admin and
+ * every user until the bank's release and the admin's 利用中止解除, NON_LINKED only this user)
+ * → a FULL user session and the user status page (利用者ステータス).
+ *
+ * A user not yet activated logs in with the temporary login PIN and lands in activation
+ * (F-USR-ACT, user-activation.ts) instead. The contract and the user are checked with
+ * loginAllowed before any PIN, so a stopped user's counter does not grow. The first FULL login
+ * with a newer certificate (a renewal) supersedes the user's older ones.
+ */
+import { and, eq } from "drizzle-orm";
+import { hasFullWidth } from "../../domain/corporate/credentials.js";
+import { loginAllowed } from "../../domain/corporate/lockout.js";
+import { corporateError } from "../../domain/corporate/messages.js";
+import { renewalStatus, renewalWindow } from "../../domain/corporate/windows.js";
+import { InkanError } from "../../domain/errors.js";
+import type { ServiceContext } from "../../platform.js";
+import { certificates, contractAccounts, corporateUsers } from "../../store/schema/index.js";
+import { appendAudit } from "../audit.js";
+import { supersedeCertificate } from "../certificates.js";
+import type { PkiRuntime } from "../pki-runtime.js";
+import { olderLiveCertificates, OWNER_KIND_USER, verifyCertificateSignature } from "./certificate-login.js";
+import { consumeChallenge, createChallenge, type IssuedChallenge } from "./challenges.js";
+import { verifySecretOrDummy } from "./passwords.js";
+import {
+  contractAccess,
+  institutionByCode,
+  loadContractByRef,
+  recordUserFailure,
+  refuse,
+  refuseFailure,
+  resetUserFailures,
+  succeed,
+  unwrap,
+  userAccess,
+  userActor,
+  type Outcome,
+} from "./principals.js";
+import { advanceStage, createSession, endSession, type IssuedSession, type Session } from "./sessions.js";
+import { transferFactorsFor, type TransferFactor } from "./transfers.js";
+import { USER_STAGES, startUserActivationInTx, userActivationView, type UserActivationView } from "./user-activation.js";
+import { userToken } from "./user-tokens.js";
+import { contractedServices, limitsOfRow, loadUserByRef, permissionsOfRow, userSubject } from "./users.js";
+
+export { USER_STAGES };
+
+/** Step 0: a single-use challenge for the user login, bound to the site's origin. */
+export async function createUserLoginChallenge(ctx: ServiceContext, input: { origin: string; institutionCode?: unknown }): Promise<IssuedChallenge> {
+  const institution = input.institutionCode === undefined ? undefined : await institutionByCode(ctx.db, input.institutionCode);
+  return createChallenge(ctx, { purpose: "user-login", origin: input.origin, institutionId: institution?.id ?? null });
+}
+
+export interface UserCertificateStep {
+  session: IssuedSession;
+  contractId: string;
+  companyName: string;
+  userId: string;
+  cn: string;
+  /** The PIN to enter next is the temporary one (activation follows). */
+  activationRequired: boolean;
+}
+
+/** Step 1: the signed challenge. Opens a USER session at stage PIN. */
+export async function loginUserWithCertificate(ctx: ServiceContext, input: { challengeId: unknown; certificate: unknown; signature: unknown }): Promise<UserCertificateStep> {
+  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<UserCertificateStep>> => {
+    const challenge = await consumeChallenge(tx, ctx, input.challengeId, "user-login");
+    // The challenge is spent whatever happens now: refusals are returned so it commits.
+    const refused = async (e: InkanError, subject: string | null, institutionId: string | null): Promise<Outcome<never>> => {
+      await appendAudit(tx, ctx.keyring, ctx.clock, { actor: "anonymous", action: "user.login_refused", institutionId, subject, detail: { step: "certificate", code: e.code } });
+      return refuse(e);
+    };
+    let verified;
+    try {
+      verified = await verifyCertificateSignature(tx, ctx, { challenge, certificate: input.certificate, signature: input.signature, expectOwnerKind: OWNER_KIND_USER });
+    } catch (e) {
+      if (!(e instanceof InkanError)) throw e;
+      return refused(e, null, challenge.institutionId);
+    }
+    const [user] = await tx.select().from(corporateUsers).where(eq(corporateUsers.id, verified.ownerRef));
+    // A deleted user's certificates are revoked with the deletion; this is the belt to those braces.
+    if (!user || user.deletedAt !== null) return refused(corporateError("USER_AUTH_FAILED", "unauthenticated"), null, verified.institutionId);
+    const cc = await loadContractByRef(tx, user.contractRef);
+    const access = loginAllowed(contractAccess(cc.contract), userAccess(user));
+    if (!access.ok) return refused(corporateError(access.code, access.kind), userSubject(cc, user.userId), cc.institution.id);
+    const session = await createSession(tx, ctx, {
+      kind: "USER",
+      institutionId: cc.institution.id,
+      contractRef: cc.contract.id,
+      userRef: user.id,
+      certificateId: verified.certificate.id,
+      stage: USER_STAGES.PIN,
+      idleMinutes: cc.policy.sessionIdleMinutes,
+      absoluteMinutes: cc.policy.sessionAbsoluteMinutes,
+    });
+    await appendAudit(tx, ctx.keyring, ctx.clock, {
+      actor: userActor(cc, user.userId),
+      action: "user.login_certificate_verified",
+      institutionId: cc.institution.id,
+      subject: userSubject(cc, user.userId),
+      detail: { certificateId: verified.certificate.id, serialHex: verified.certificate.serialHex },
+    });
+    return succeed({
+      session,
+      contractId: cc.contract.contractId,
+      companyName: cc.contract.companyName,
+      userId: user.userId,
+      cn: verified.certificate.cn,
+      activationRequired: access.activationRequired,
+    });
+  });
+  return unwrap(outcome);
+}
+
+/** The PIN a login form sends: any half-width text up to 64 characters. */
+function loginPinInput(pin: unknown, field: string): string {
+  if (typeof pin !== "string" || pin.length === 0 || pin.length > 64) throw corporateError("USER_AUTH_FAILED", "unauthenticated", { fields: [field] });
+  if (hasFullWidth(pin)) throw corporateError("PIN_NOT_HALF_WIDTH", "invalid", { fields: [field] });
+  return pin;
+}
+
+export type UserPinStepResult =
+  | { stage: "FULL"; token: string; csrfToken: string; contractId: string; userId: string; superseded: string[] }
+  | { stage: "ACTIVATION"; token: string; csrfToken: string; activation: UserActivationView };
+
+/**
+ * Step 2: the login PIN (the temporary one before activation). Completes the login, or opens
+ * the activation screen. Either way the session gets a new token.
+ */
+export async function loginUserPin(ctx: ServiceContext, runtime: PkiRuntime | undefined, session: Session, input: { pin: unknown }): Promise<UserPinStepResult> {
+  const pin = loginPinInput(input.pin, "pin");
+  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<UserPinStepResult>> => {
+    const cc = await loadContractByRef(tx, session.contractRef!);
+    const user = await loadUserByRef(tx, session.userRef!, { forUpdate: true });
+    const access = loginAllowed(contractAccess(cc.contract), userAccess(user));
+    if (!access.ok) {
+      await endSession(tx, ctx, session);
+      return refuse(corporateError(access.code, access.kind));
+    }
+    const hash = user.activated ? user.loginPinHash : user.tempLoginPinHash;
+    if (!(await verifySecretOrDummy(hash, pin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "PIN"));
+    if (!(await resetUserFailures(tx, ctx, user.id))) return refuse(corporateError("USER_LOCKED", "forbidden"));
+    if (!user.activated) {
+      const started = await startUserActivationInTx(tx, ctx, cc, user);
+      if (!started.ok) {
+        await endSession(tx, ctx, session);
+        return refuse(started.error);
+      }
+      const next = await advanceStage(tx, ctx, session, USER_STAGES.ACTIVATION, { state: { activationId: started.activationId }, rotate: true });
+      await appendAudit(tx, ctx.keyring, ctx.clock, {
+        actor: userActor(cc, user.userId),
+        action: "user.activation_started",
+        institutionId: cc.institution.id,
+        subject: userSubject(cc, user.userId),
+        detail: { activationId: started.activationId },
+      });
+      const now = ctx.clock.now();
+      const view = userActivationView(cc, user, { id: started.activationId, contractRef: cc.contract.id, userRef: user.id, startedAt: now, lastActivityAt: now, completedAt: null, state: {} });
+      return succeed({ stage: "ACTIVATION", token: next.token!, csrfToken: next.csrfToken!, activation: view });
+    }
+    const next = await advanceStage(tx, ctx, session, USER_STAGES.FULL, { rotate: true });
+    await appendAudit(tx, ctx.keyring, ctx.clock, {
+      actor: userActor(cc, user.userId),
+      action: "user.login",
+      institutionId: cc.institution.id,
+      subject: userSubject(cc, user.userId),
+      detail: { certificateId: session.certificateId },
+    });
+    return succeed({ stage: "FULL", token: next.token!, csrfToken: next.csrfToken!, contractId: cc.contract.contractId, userId: user.userId, superseded: [] });
+  });
+  const done = unwrap(outcome);
+  if (done.stage === "FULL") done.superseded = await supersedeOlderUserCertificates(ctx, runtime, session.certificateId);
+  return done;
+}
+
+/** The user's certificates older than `certificateId` are revoked as superseded by it. */
+export async function supersedeOlderUserCertificates(ctx: ServiceContext, runtime: PkiRuntime | undefined, certificateId: string | null): Promise<string[]> {
+  if (!certificateId) return [];
+  const [current] = await ctx.db.select().from(certificates).where(eq(certificates.id, certificateId));
+  if (!current) return [];
+  const older = await olderLiveCertificates(ctx.db, current);
+  if (older.length === 0) return [];
+  if (!runtime) {
+    ctx.log.warn({ certificateId }, "older user certificates not superseded: no PKI runtime in this process");
+    return [];
+  }
+  const done: string[] = [];
+  for (const old of older) {
+    try {
+      await supersedeCertificate(ctx, runtime, { oldId: old.id, newId: current.id, actor: `user-login:${current.ownerRef}` });
+      done.push(old.id);
+    } catch (e) {
+      ctx.log.info({ err: e, certificateId: old.id }, "older user certificate not superseded");
+    }
+  }
+  return done;
+}
+
+export interface UserStatusView {
+  institution: { code: string; name: string };
+  companyName: string;
+  contractId: string;
+  userId: string;
+  nameKana: string;
+  nameKanji: string | null;
+  email: string | null;
+  /** Only the services this user is permitted (and the contract has): the buttons shown (AC-30, AC-35). */
+  services: string[];
+  serviceLimits: Record<string, number>;
+  /** The admin set a PIN for this user (R-USR-CHG-1): advise a change. */
+  pinChangeRecommended: boolean;
+  certificate: {
+    cn: string;
+    serialHex: string;
+    notBefore: string;
+    notAfter: string;
+    status: "VALID" | "EXPIRING_SOON";
+    renewalOpensAt: string;
+    /** Show the renewal banner and the 電子証明書更新 action (§8.15). */
+    renewalOpen: boolean;
+  } | null;
+  token: { serial: string } | null;
+  /** With the TRANSFER service: what confirms a transfer, and the debit accounts. */
+  transferFactors: TransferFactor[];
+  accounts: { branchCode: string; accountType: string; accountNumber: string; transferLimit: number | null }[];
+}
+
+/** The 利用者ステータス page (FULL session). */
+export async function userStatus(ctx: ServiceContext, session: Session): Promise<UserStatusView> {
+  const cc = await loadContractByRef(ctx.db, session.contractRef!);
+  const user = await loadUserByRef(ctx.db, session.userRef!);
+  const now = ctx.clock.now();
+  const contracted = contractedServices(cc);
+  const services = permissionsOfRow(user).filter((s) => contracted.includes(s));
+  let certificate: UserStatusView["certificate"] = null;
+  if (session.certificateId) {
+    const [c] = await ctx.db.select().from(certificates).where(eq(certificates.id, session.certificateId));
+    if (c) {
+      const open = renewalStatus(c.notAfter, now, cc.policy) === "OPEN";
+      certificate = {
+        cn: c.cn,
+        serialHex: c.serialHex,
+        notBefore: c.notBefore.toISOString(),
+        notAfter: c.notAfter.toISOString(),
+        status: open ? "EXPIRING_SOON" : "VALID",
+        renewalOpensAt: renewalWindow(c.notAfter, cc.policy).opensAt.toISOString(),
+        renewalOpen: open,
+      };
+    }
+  }
+  const token = await userToken(ctx.db, user.id);
+  const transfer = services.includes("TRANSFER");
+  const accounts = transfer
+    ? await ctx.db
+        .select({ branchCode: contractAccounts.branchCode, accountType: contractAccounts.accountType, accountNumber: contractAccounts.accountNumber, transferLimit: contractAccounts.transferLimit })
+        .from(contractAccounts)
+        .where(and(eq(contractAccounts.contractRef, cc.contract.id)))
+        .orderBy(contractAccounts.branchCode, contractAccounts.accountNumber)
+    : [];
+  return {
+    institution: { code: cc.institution.code, name: cc.institution.name },
+    companyName: cc.contract.companyName,
+    contractId: cc.contract.contractId,
+    userId: user.userId,
+    nameKana: user.nameKana,
+    nameKanji: user.nameKanji,
+    email: user.email,
+    services,
+    serviceLimits: limitsOfRow(user),
+    pinChangeRecommended: user.pinChangeRecommended,
+    certificate,
+    token: token ? { serial: token.serial } : null,
+    transferFactors: transfer ? transferFactorsFor(cc.policy, token !== undefined) : [],
+    accounts,
+  };
+}
+
+/** Where a login in progress stands. */
+export function userLoginState(session: Session): { stage: string } {
+  return { stage: session.stage };
+}
+
+/** Logout (ログオフ). */
+export async function logoutUser(ctx: ServiceContext, session: Session): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await endSession(tx, ctx, session);
+    if (session.contractRef && session.userRef && session.stage === USER_STAGES.FULL) {
+      const cc = await loadContractByRef(tx, session.contractRef);
+      const [user] = await tx.select({ userId: corporateUsers.userId }).from(corporateUsers).where(eq(corporateUsers.id, session.userRef));
+      if (user) await appendAudit(tx, ctx.keyring, ctx.clock, { actor: userActor(cc, user.userId), action: "user.logout", institutionId: cc.institution.id, subject: userSubject(cc, user.userId) });
+    }
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * Periodic clean-up every server process runs: expired login challenges, ended or timed-out
+ * sessions, rate-limit windows that have passed. Each step is an idempotent DELETE, so several
+ * processes doing it at once is harmless.
+ */
+import type { ServiceContext } from "../platform.js";
+import { pruneRateLimits } from "../http/rate-limit.js";
+import { pruneChallenges } from "./corporate/challenges.js";
+import { pruneSessions } from "./corporate/sessions.js";
+
+export type HousekeepingStep = (ctx: ServiceContext) => Promise<number>;
+
+export const DEFAULT_STEPS: Record<string, HousekeepingStep> = {
+  challenges: (ctx) => pruneChallenges(ctx, ctx.db),
+  sessions: (ctx) => pruneSessions(ctx.db, ctx),
+  rateLimits: (ctx) => pruneRateLimits(ctx),
+};
+
+export async function runHousekeeping(ctx: ServiceContext, steps: Record<string, HousekeepingStep> = DEFAULT_STEPS): Promise<Record<string, number>> {
+  const done: Record<string, number> = {};
+  for (const [name, step] of Object.entries(steps)) {
+    try {
+      done[name] = await step(ctx);
+    } catch (e) {
+      ctx.log.error({ err: e, step: name }, "housekeeping step failed");
+    }
+  }
+  return done;
+}
+
+/** Runs the steps every `intervalMs` (unref'd); stop() waits for a run in progress. */
+export function startHousekeeping(ctx: ServiceContext, intervalMs: number, steps: Record<string, HousekeepingStep> = DEFAULT_STEPS): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => runHousekeeping(ctx, steps));
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

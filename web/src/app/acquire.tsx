@@ -1,0 +1,120 @@
+/**
+ * 電子証明書取得 for the administrator (F-ADM-CERT) and users (F-USR-CERT Variant P): the
+ * credentials, then a progress indicator in place of the IE prompts of the seeds — key pair made
+ * in this browser (device-bound, non-extractable), MSG-J14 電子証明書発行処理中, the certificate
+ * stored beside the key — then MSG-J11 / MSG-J17 with the CN the bank issued.
+ */
+import type { ComponentChildren, JSX } from "preact";
+import { useState } from "preact/hooks";
+import { acquireCertificate, type AcquisitionStep } from "./certs.js";
+import { formatDateTime, seed, t } from "./i18n.js";
+import type { Institution, IssuedCertificate, ScreenMessage } from "./model.js";
+import { Actions, ErrorView, Facts, Form, Notice, Screen, Submit, useAction } from "./ui.js";
+
+const STEPS: readonly Exclude<AcquisitionStep, "done">[] = ["key", "issue", "install"];
+
+function stepText(s: Exclude<AcquisitionStep, "done">): string {
+  return s === "key" ? t("certStepKey") : s === "issue" ? seed("MSG-J14") : t("certStepInstall");
+}
+
+export function Progress(props: { step: AcquisitionStep }): JSX.Element {
+  const at = props.step === "done" ? STEPS.length : STEPS.indexOf(props.step);
+  return (
+    <div class="progress-box">
+      <progress max={STEPS.length} value={at} aria-label={seed("MSG-J14")} />
+      <ol class="progress-steps">
+        {STEPS.map((s, i) => (
+          <li key={s} class={i < at ? "done" : i === at ? "current" : "todo"} aria-current={i === at ? "step" : undefined}>
+            {stepText(s)}
+          </li>
+        ))}
+      </ol>
+      <p class="live" role="status">
+        {props.step === "done" ? seed("MSG-J17") : stepText(props.step)}
+      </p>
+    </div>
+  );
+}
+
+export function Acquisition(props: {
+  inst: Institution;
+  lead: string;
+  /** The credential fields (bound to the caller's state). */
+  fields: (error: ReturnType<typeof useAction>["error"]) => ComponentChildren;
+  /** The CN the CSR asks for (informational: the CA decides). */
+  cn: () => string;
+  issue: (csrPem: string) => Promise<IssuedCertificate>;
+  doneTitle: string;
+  logonHref: string;
+  backHref: string;
+}): JSX.Element {
+  const { inst } = props;
+  const action = useAction();
+  const [step, setStep] = useState<AcquisitionStep | undefined>(undefined);
+  const [issued, setIssued] = useState<IssuedCertificate | undefined>(undefined);
+
+  if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} />;
+
+  if (issued) {
+    const msgs: ScreenMessage[] = issued.messages.filter((m) => !m.id.endsWith("-TITLE"));
+    return (
+      <Screen title={props.doneTitle}>
+        <Progress step="done" />
+        <Notice kind="success">
+          {(msgs.length ? msgs.map((m) => m.text) : [seed("MSG-J11")]).map((text) => (
+            <p key={text}>{text}</p>
+          ))}
+        </Notice>
+        <Facts
+          rows={[
+            [t("colCn"), <span class="mono" data-cn={issued.cn}>{issued.cn}</span>],
+            [t("colSerial"), <span class="mono">{issued.serialHex}</span>],
+            [t("colValidity"), t("validityRange", { from: formatDateTime(issued.notBefore, inst.timeZone), to: formatDateTime(issued.notAfter, inst.timeZone) })],
+            [t("colKind"), t("kindDevice")],
+          ]}
+        />
+        <Actions>
+          <a class="btn btn-primary" href={props.logonHref}>
+            {t("certNextLogon")}
+          </a>
+        </Actions>
+      </Screen>
+    );
+  }
+
+  return (
+    <Screen title={t("certTitle")} lead={props.lead}>
+      <Form
+        busy={action.busy}
+        error={action.error}
+        onSubmit={() =>
+          action.run(async () => {
+            try {
+              const r = await acquireCertificate(inst, props.cn(), props.issue, setStep);
+              setIssued(r.issued);
+            } finally {
+              setStep(undefined);
+            }
+          })
+        }
+      >
+        {props.fields(action.error)}
+        <p>{seed("MSG-J15")}</p>
+        {step ? (
+          <>
+            <Notice kind="warn">
+              <p>{seed("MSG-J18")}</p>
+            </Notice>
+            <Progress step={step} />
+          </>
+        ) : null}
+        <Actions>
+          <Submit busy={action.busy}>{t("certStart")}</Submit>
+          <a class="btn" href={props.backHref}>
+            {t("back")}
+          </a>
+        </Actions>
+      </Form>
+    </Screen>
+  );
+}

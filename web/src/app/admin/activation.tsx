@@ -1,0 +1,148 @@
+/**
+ * 開通確認 (F-ADM-ACT, SPEC §8.1): contract ID + the 4-digit registration PIN, then the new
+ * PINs and the e-mail address (MSG-J10 reminds them to keep the PINs), then the customer card's
+ * positions ("イ・カ"), then MSG-J01/MSG-J02 and on to certificate acquisition.
+ */
+import type { JSX } from "preact";
+import { useState } from "preact/hooks";
+import { ADMIN_API, get, post } from "../api.js";
+import { seed, t } from "../i18n.js";
+import type { Advice, CardChallenge, Institution, ScreenMessage } from "../model.js";
+import { Actions, CardOtpField, ErrorView, Field, Form, Notice, PinField, Screen, Submit, useAction, useFields } from "../ui.js";
+
+type Step = { at: "start" } | { at: "credentials"; company: string } | { at: "card"; company: string; card: CardChallenge; advice: Advice[] } | { at: "done"; messages: ScreenMessage[]; advice: Advice[] };
+
+export function AdviceList(props: { advice: readonly Advice[] }): JSX.Element | null {
+  if (props.advice.length === 0) return null;
+  return (
+    <Notice kind="warn" title={t("advice")}>
+      <ul>
+        {props.advice.map((a) => (
+          <li key={a.code + a.fields.join()}>{a.message}</li>
+        ))}
+      </ul>
+    </Notice>
+  );
+}
+
+export function AdminActivation(props: { inst: Institution }): JSX.Element {
+  const { inst } = props;
+  const [step, setStep] = useState<Step>({ at: "start" });
+  const action = useAction();
+  const f = useFields({ contractId: "", registrationPin: "", registrationPinAgain: "", loginPin: "", confirmPin: "", email: "", answer: "" });
+  const total = 3;
+
+  if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} />;
+
+  if (step.at === "start")
+    return (
+      <Screen title={t("activationTitle")} lead={t("activationStep1")}>
+        <p class="step">{t("stepOf", { n: 1, total })}</p>
+        <Form
+          busy={action.busy}
+          error={action.error}
+          onSubmit={() =>
+            action.run(async () => {
+              const r = await post<{ companyName: string }>(`${ADMIN_API}/activation/start`, {
+                institutionCode: inst.code,
+                contractId: f.values.contractId.trim(),
+                registrationPin: f.values.registrationPin,
+              });
+              f.set("registrationPinAgain", "");
+              setStep({ at: "credentials", company: r.companyName });
+            })
+          }
+        >
+          <Field {...f.bind("contractId")} label={t("contractId")} hint={t("contractIdHint", { length: inst.contractIdLength })} inputMode="numeric" size="medium" maxLength={inst.contractIdLength} required error={action.error} />
+          <PinField {...f.bind("registrationPin")} label={t("registrationPin")} inputMode="numeric" size="short" maxLength={4} error={action.error} />
+          <Actions>
+            <Submit busy={action.busy}>{t("next")}</Submit>
+            <a class="btn" href={`/portal/${inst.code}/admin`}>
+              {t("back")}
+            </a>
+          </Actions>
+        </Form>
+      </Screen>
+    );
+
+  if (step.at === "credentials")
+    return (
+      <Screen title={t("activationTitle")} lead={t("activationStep2", { company: step.company })}>
+        <p class="step">{t("stepOf", { n: 2, total })}</p>
+        <Notice kind="warn">
+          <p>{seed("MSG-J10")}</p>
+        </Notice>
+        <Form
+          busy={action.busy}
+          error={action.error}
+          onSubmit={() =>
+            action.run(async () => {
+              const r = await post<{ card: CardChallenge; advice: Advice[] }>(`${ADMIN_API}/activation/credentials`, {
+                registrationPin: f.values.registrationPinAgain,
+                loginPin: f.values.loginPin,
+                confirmPin: f.values.confirmPin,
+                email: f.values.email.trim(),
+              });
+              setStep({ at: "card", company: step.company, card: r.card, advice: r.advice });
+            })
+          }
+        >
+          <PinField {...f.bind("registrationPinAgain")} name="registrationPin" label={`a. ${t("registrationPinAgain")}`} inputMode="numeric" size="short" maxLength={4} error={action.error} />
+          <PinField {...f.bind("loginPin")} label={`b. ${t("newAdminLoginPin")}`} hint={t("pinRuleHint")} maxLength={12} error={action.error} autoComplete="new-password" />
+          <PinField {...f.bind("confirmPin")} label={`c. ${t("newAdminConfirmPin")}`} hint={t("pinRuleHint")} maxLength={12} error={action.error} autoComplete="new-password" />
+          <Field {...f.bind("email")} label={`d. ${t("adminEmail")}`} type="email" inputMode="email" autoComplete="email" size="long" maxLength={254} required error={action.error} />
+          <Actions>
+            <Submit busy={action.busy}>{t("next")}</Submit>
+          </Actions>
+        </Form>
+      </Screen>
+    );
+
+  if (step.at === "card")
+    return (
+      <Screen title={t("activationTitle")} lead={t("activationStep3")}>
+        <p class="step">{t("stepOf", { n: 3, total })}</p>
+        <AdviceList advice={step.advice} />
+        <Form
+          busy={action.busy}
+          error={action.error}
+          onSubmit={() =>
+            action.run(async () => {
+              try {
+                const r = await post<{ messages: ScreenMessage[]; advice: Advice[] }>(`${ADMIN_API}/activation/card`, { answer: f.values.answer });
+                setStep({ at: "done", messages: r.messages, advice: [...step.advice, ...r.advice.filter((a) => !step.advice.some((b) => b.code === a.code))] });
+              } catch (e) {
+                // Every attempt gets a new challenge (P-CARD): show the positions now asked.
+                f.set("answer", "");
+                const s = await get<{ card?: CardChallenge }>(`${ADMIN_API}/activation`).catch(() => undefined);
+                if (s?.card) setStep({ ...step, card: s.card });
+                throw e;
+              }
+            })
+          }
+        >
+          <CardOtpField {...f.bind("answer")} label={step.card.label} positions={step.card.positions.length} error={action.error} />
+          <Actions>
+            <Submit busy={action.busy}>{t("ok")}</Submit>
+          </Actions>
+        </Form>
+      </Screen>
+    );
+
+  const title = step.messages.find((m) => m.id === "MSG-J01-TITLE")?.text ?? seed("MSG-J01-TITLE");
+  return (
+    <Screen title={title}>
+      <Notice kind="success" live>
+        {(step.messages.length ? step.messages.filter((m) => m.id !== "MSG-J01-TITLE").map((m) => m.text) : [seed("MSG-J01"), seed("MSG-J02")]).map((text) => (
+          <p key={text}>{text}</p>
+        ))}
+      </Notice>
+      <AdviceList advice={step.advice} />
+      <Actions>
+        <a class="btn btn-primary" href={`/portal/${inst.code}/admin/certificate`}>
+          {t("activationDone")}
+        </a>
+      </Actions>
+    </Screen>
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * The portal: the bank's frame (name, language switch, help-desk number) around the screen the
+ * path names. The institution comes from the path (/portal/1286/…); its default language is used
+ * until the customer picks another.
+ */
+import type { JSX } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { get } from "./api.js";
+import { applyLocale, chooseLocale, chosenLocale, currentLocale, LOCALE_NAMES, LOCALES, t, type Locale } from "./i18n.js";
+import type { Institution } from "./model.js";
+import { match, usePath } from "./router.js";
+import { ROUTES } from "./routes.js";
+import { Loading } from "./ui.js";
+import { BankList, NotFound } from "./home.js";
+
+function LanguageSwitch(props: { onChange: (l: Locale) => void }): JSX.Element {
+  const now = currentLocale();
+  return (
+    <nav class="lang" aria-label={t("language")}>
+      <ul>
+        {LOCALES.map((l) => (
+          <li key={l}>
+            <button type="button" class="lang-btn" lang={l} aria-pressed={l === now ? "true" : "false"} onClick={() => props.onChange(l)}>
+              {LOCALE_NAMES[l]}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function Frame(props: { inst: Institution | undefined; onLocale: (l: Locale) => void; children: JSX.Element }): JSX.Element {
+  const { inst } = props;
+  const name = inst ? (currentLocale() === "en" ? inst.nameEn : inst.name) : t("appName");
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t("skipToContent")}
+      </a>
+      <header class="top">
+        <div class="top-inner">
+          <p class="bank">
+            {inst ? <a href={`/portal/${inst.code}`}>{name}</a> : name}
+            <span class="app-name">{t("appName")}</span>
+          </p>
+          <LanguageSwitch onChange={props.onLocale} />
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {props.children}
+      </main>
+      <footer class="bottom">{inst?.contact ? <p>{t("contactLine", { contact: inst.contact })}</p> : null}</footer>
+    </>
+  );
+}
+
+export function App(): JSX.Element {
+  const path = usePath();
+  const [institutions, setInstitutions] = useState<Institution[] | undefined>(undefined);
+  const [failed, setFailed] = useState(false);
+  const [, setLocaleState] = useState(currentLocale());
+
+  useEffect(() => {
+    get<Institution[]>("/api/portal/institutions").then(setInstitutions, () => setFailed(true));
+  }, []);
+
+  const code = /^\/portal\/([^/]+)/.exec(path)?.[1];
+  const home = path === "/" || path === "/portal" || path === "/portal/";
+  const banks = (institutions ?? []).filter((i) => i.kind === "JP_SHINKIN");
+  const single = banks.length === 1 ? banks[0] : undefined;
+  const inst = home ? single : institutions?.find((i) => i.code === code);
+
+  // The customer's choice wins; otherwise the bank's default language (SPEC §4).
+  const wanted = chosenLocale() ?? inst?.defaultLocale ?? "ja";
+  if (wanted !== currentLocale()) applyLocale(wanted);
+
+  const onLocale = (l: Locale): void => {
+    chooseLocale(l);
+    setLocaleState(l);
+  };
+
+  let screen: JSX.Element;
+  if (!institutions) screen = failed ? <NotFound /> : <Loading />;
+  else if (home) screen = single ? ROUTES[0]!.render({ code: single.code }, single) : <BankList institutions={banks} />;
+  else if (!inst) screen = <NotFound />;
+  else {
+    let found: JSX.Element | undefined;
+    for (const r of ROUTES) {
+      const params = match(r.pattern, path);
+      if (params) {
+        found = r.render(params, inst);
+        break;
+      }
+    }
+    screen = found ?? <NotFound inst={inst} />;
+  }
+  return (
+    <Frame inst={inst} onLocale={onLocale}>
+      {/* A new key per path: every screen starts from its first step. */}
+      <div key={path}>{screen}</div>
+    </Frame>
+  );
+}
