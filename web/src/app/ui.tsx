@@ -5,7 +5,7 @@
  * PIN fields accept paste and can be shown in clear (R-PIN-9), and nothing uses an inline style
  * (the CSP allows only the site's own stylesheet).
  */
-import type { ComponentChildren, JSX } from "preact";
+import type { ComponentChildren, JSX, TargetedEvent } from "preact";
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { nextStepOf, toShown, type ShownError } from "./errors.js";
 import { seed, t } from "./i18n.js";
@@ -57,7 +57,7 @@ export function useAction(): {
 /** Field values of a form. */
 export function useFields<K extends string>(initial: Record<K, string>): {
   values: Record<K, string>;
-  bind: (name: K) => { name: K; value: string; onInput: (e: JSX.TargetedEvent<HTMLInputElement | HTMLSelectElement>) => void };
+  bind: (name: K) => { name: K; value: string; onInput: (e: TargetedEvent<HTMLInputElement | HTMLSelectElement>) => void };
   set: (name: K, v: string) => void;
   reset: (v?: Partial<Record<K, string>>) => void;
 } {
@@ -108,7 +108,7 @@ interface FieldProps {
   name: string;
   label: string;
   value: string;
-  onInput: (e: JSX.TargetedEvent<HTMLInputElement>) => void;
+  onInput: (e: TargetedEvent<HTMLInputElement>) => void;
   error?: ShownError | null;
   hint?: string;
   type?: "text" | "email" | "password" | "number";
@@ -141,7 +141,8 @@ export function Field(p: FieldProps): JSX.Element {
         id={id}
         class={`input input-${p.size ?? "medium"}`}
         name={p.name}
-        type={p.type ?? "text"}
+        // The union of input types does not narrow in Preact's typings; each value is a valid type.
+        type={(p.type ?? "text") as "text"}
         value={p.value}
         onInput={p.onInput}
         inputMode={p.inputMode}
@@ -179,7 +180,7 @@ export function PinField(p: Omit<FieldProps, "type">): JSX.Element {
           id={id}
           class={`input input-${p.size ?? "medium"}`}
           name={p.name}
-          type={shown ? "text" : "password"}
+          type={(shown ? "text" : "password") as "text"}
           value={p.value}
           onInput={p.onInput}
           inputMode={p.inputMode}

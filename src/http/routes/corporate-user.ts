@@ -1,0 +1,557 @@
+/**
+ * The corporate user's API (利用者, SPEC §8.10–§8.15), mounted at /api/corporate/user. The
+ * session cookie `inkan_user` is sent only to this path, apart from the admin's (R-FLOW-3
+ * PROPOSAL); state-changing calls need the X-CSRF-Token the session's answers carry.
+ *
+ * Flow: certificate (acquisition, CSR from the browser);
+ *       login/challenge → login/certificate → login/pin → (activation, first time) → status;
+ *       settings (PINs, e-mail), transfers (create → sign + confirm; cancel a scheduled one),
+ *       renewal (+ installed), logout.
+ */
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { PinAdvice } from "../../domain/corporate/credentials.js";
+import { CORPORATE_SERVICES, type CorporateService } from "../../services/corporate/contracts.js";
+import { serviceError } from "../../services/corporate/messages.js";
+import { confirmRenewalInstalled, startRenewal } from "../../services/corporate/renewal.js";
+import { csrfTokenOf } from "../../services/corporate/sessions.js";
+import { cancelScheduledTransfer, confirmTransfer, createTransfer, listTransfers } from "../../services/corporate/transfers.js";
+import { completeUserActivation, userActivationState } from "../../services/corporate/user-activation.js";
+import { acquireUserCertificate } from "../../services/corporate/user-certificate.js";
+import { USER_STAGES, createUserLoginChallenge, loginUserPin, loginUserWithCertificate, logoutUser, userLoginState, userStatus } from "../../services/corporate/user-login.js";
+import { screenTexts } from "../../services/corporate/user-messages.js";
+import { changeUserConfirmPin, changeUserEmail, changeUserLoginPin } from "../../services/corporate/user-settings.js";
+import type { PkiRuntime } from "../../services/pki-runtime.js";
+import { negotiateLocale } from "../i18n.js";
+import { clearSessionCookie, registerSessionSupport, requireSameOrigin, requireSession, sessionOf, setSessionCookie, siteOrigin } from "../session.js";
+import { adviceSchema, adviceView, csrfTokenSchema, errorResponses, preLoginConfig, screenMessagesSchema, str, type CorporateRouteOptions } from "./corporate-common.js";
+
+export interface CorporateUserRouteOptions extends CorporateRouteOptions {
+  /** Issues certificates (acquisition, renewal) and supersedes old ones. */
+  runtime?: PkiRuntime;
+}
+
+const TAGS = ["corporate-user"];
+const INSTITUTION_CODE = str(4, { pattern: "^[0-9]{3,4}$", description: "The institution's code (CN suffix), e.g. 1286" });
+const CONTRACT_ID = str(20, { description: "契約者ID (11 digits)", examples: ["12345678901"] });
+const USER_ID = str(64, { description: "利用者ID (1–30 half-width alphanumerics, case-sensitive)", examples: ["shinkintaro"] });
+const PIN = str(64);
+const OTP = str(16, { description: "The code the hardware token shows" });
+const CSR = str(24_000, { description: "PKCS#10 request, PEM or base64 DER" });
+const AMOUNT = { type: ["integer", "string"], maxLength: 16, minimum: 0, description: "Whole yen" } as const;
+const DATE_TIME = { type: "string", format: "date-time" } as const;
+const body = (required: string[], properties: Record<string, unknown>) => ({ type: "object", additionalProperties: false, required, properties }) as const;
+const ok = (required: string[], properties: Record<string, unknown>) => ({ type: "object", required, properties }) as const;
+
+export const acquiredCertificateSchema = ok(["certificateId", "certificate", "certificatePem", "pemChain", "cn", "subjectDn", "serialHex", "notBefore", "notAfter", "messages"], {
+  certificateId: { type: "string" },
+  certificate: { type: "string", description: "DER, base64" },
+  certificatePem: { type: "string" },
+  pemChain: { type: "string", description: "Certificate, issuing CA, root (PEM)" },
+  cn: { type: "string", examples: ["12345678901shinkintaro1286"] },
+  subjectDn: { type: "string" },
+  serialHex: { type: "string" },
+  notBefore: DATE_TIME,
+  notAfter: DATE_TIME,
+  userId: { type: "string" },
+  messages: screenMessagesSchema,
+});
+
+export const renewalIssuedSchema = ok([...acquiredCertificateSchema.required, "install"], {
+  ...acquiredCertificateSchema.properties,
+  install: ok(["challengeId", "nonce", "origin", "purpose", "expiresAt"], {
+    challengeId: { type: "string" },
+    nonce: { type: "string" },
+    origin: { type: "string" },
+    purpose: { type: "string", const: "renewal" },
+    expiresAt: DATE_TIME,
+  }),
+});
+
+export const renewalInstalledSchema = ok(["certificateId", "cn", "serialHex", "notAfter", "superseded", "messages"], {
+  certificateId: { type: "string" },
+  cn: { type: "string" },
+  serialHex: { type: "string" },
+  notAfter: DATE_TIME,
+  superseded: { type: "array", items: { type: "string" } },
+  messages: screenMessagesSchema,
+});
+
+export const renewalBody = body(["csr", "confirmPin"], { csr: CSR, confirmPin: PIN });
+export const renewalInstalledBody = body(["challengeId", "certificate", "signature"], { challengeId: str(64), certificate: str(12_000), signature: str(1_400) });
+
+const activationViewSchema = ok(["contractId", "companyName", "userId", "currentEmail", "emailRequired", "expiresAt"], {
+  contractId: { type: "string" },
+  companyName: { type: "string" },
+  userId: { type: "string" },
+  currentEmail: { type: ["string", "null"], description: "現在の利用者Eメールアドレス" },
+  emailRequired: { type: "boolean", description: "true when no address is known (AC-29)" },
+  expiresAt: DATE_TIME,
+});
+
+const partySchema = ok(["bankCode", "branchCode", "accountType", "accountNumber", "name"], {
+  bankCode: { type: "string" },
+  branchCode: { type: "string" },
+  accountType: { type: "string" },
+  accountNumber: { type: "string" },
+  name: { type: "string" },
+});
+
+const transferResultSchema = ok(["transferId", "status", "amount", "executionDate", "confirmedAt", "messages"], {
+  transferId: { type: "string" },
+  status: { type: "string", enum: ["PENDING", "SENT", "REJECTED", "CANCELLED"] },
+  amount: { type: "integer" },
+  executionDate: { type: ["string", "null"] },
+  confirmedAt: { type: ["string", "null"] },
+  messages: screenMessagesSchema,
+});
+
+export function texts(request: FastifyRequest, ids: readonly string[]): { id: string; text: string }[] {
+  return screenTexts(ids, negotiateLocale(request));
+}
+
+const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, opts) => {
+  const platform = app.platform;
+  registerSessionSupport(app);
+  const preLogin = { config: preLoginConfig(platform, opts), preHandler: requireSameOrigin };
+  const full = requireSession("USER");
+  const runtime = (): PkiRuntime => {
+    if (!opts.runtime) throw serviceError("CERT_ISSUANCE_UNAVAILABLE", "unavailable");
+    return opts.runtime;
+  };
+
+  // ---- certificate acquisition (電子証明書取得) ----
+
+  app.post<{ Body: { institutionCode: string; contractId: string; userId: string; loginPin: string; confirmPin?: string; otp?: string; csr: string } }>(
+    "/certificate",
+    {
+      ...preLogin,
+      schema: {
+        tags: TAGS,
+        summary: "Acquire the user certificate: contract ID, user ID, login PIN (temporary before activation) and the policy's second factor (token OTP or confirmation PIN), with a PKCS#10 request made in the browser",
+        body: body(["institutionCode", "contractId", "userId", "loginPin", "csr"], {
+          institutionCode: INSTITUTION_CODE,
+          contractId: CONTRACT_ID,
+          userId: USER_ID,
+          loginPin: PIN,
+          confirmPin: PIN,
+          otp: OTP,
+          csr: CSR,
+        }),
+        response: { 200: acquiredCertificateSchema, ...errorResponses(409, 503) },
+      },
+    },
+    async (request) => {
+      const r = await acquireUserCertificate(platform, runtime(), request.body);
+      return { ...r, messages: texts(request, r.messageIds) };
+    },
+  );
+
+  // ---- login (利用者ログイン) ----
+
+  app.post<{ Body: { institutionCode?: string } }>(
+    "/login/challenge",
+    {
+      ...preLogin,
+      schema: {
+        tags: TAGS,
+        summary: "A single-use challenge to sign with the user certificate's key (valid 120 s)",
+        body: { type: "object", additionalProperties: false, properties: { institutionCode: INSTITUTION_CODE } },
+        response: {
+          200: ok(["challengeId", "nonce", "origin", "purpose", "expiresAt"], {
+            challengeId: { type: "string" },
+            nonce: { type: "string", description: "base64url, 32 bytes" },
+            origin: { type: "string" },
+            purpose: { type: "string", const: "user-login" },
+            expiresAt: DATE_TIME,
+          }),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => {
+      const c = await createUserLoginChallenge(platform, { origin: siteOrigin(platform), institutionCode: request.body?.institutionCode });
+      return { ...c, expiresAt: c.expiresAt.toISOString() };
+    },
+  );
+
+  app.post<{ Body: { challengeId: string; certificate: string; signature: string } }>(
+    "/login/certificate",
+    {
+      ...preLogin,
+      schema: {
+        tags: TAGS,
+        summary: "The signed challenge: certificate (DER, base64url) and signature over loginChallengeMessage(origin, user-login, nonce)",
+        body: body(["challengeId", "certificate", "signature"], { challengeId: str(64), certificate: str(12_000), signature: str(1_400) }),
+        response: {
+          200: ok(["stage", "contractId", "companyName", "userId", "cn", "activationRequired", "csrfToken"], {
+            stage: { type: "string", const: "PIN" },
+            contractId: { type: "string" },
+            companyName: { type: "string" },
+            userId: { type: "string" },
+            cn: { type: "string" },
+            activationRequired: { type: "boolean", description: "The PIN to enter is the temporary one; activation follows" },
+            csrfToken: csrfTokenSchema,
+          }),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request, reply) => {
+      const r = await loginUserWithCertificate(platform, request.body);
+      setSessionCookie(reply, platform, "USER", r.session.token);
+      return { stage: "PIN" as const, contractId: r.contractId, companyName: r.companyName, userId: r.userId, cn: r.cn, activationRequired: r.activationRequired, csrfToken: r.session.csrfToken };
+    },
+  );
+
+  app.get(
+    "/login",
+    {
+      preHandler: requireSession("USER", { stage: [USER_STAGES.PIN, USER_STAGES.ACTIVATION, USER_STAGES.FULL] }),
+      schema: {
+        tags: TAGS,
+        summary: "Where the login stands, and the CSRF token",
+        response: { 200: ok(["stage", "csrfToken"], { stage: { type: "string", enum: ["PIN", "ACTIVATION", "FULL"] }, csrfToken: csrfTokenSchema }), ...errorResponses() },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      return { ...userLoginState(session), csrfToken: csrfTokenOf(platform.keyring, session) };
+    },
+  );
+
+  app.post<{ Body: { pin: string } }>(
+    "/login/pin",
+    {
+      preHandler: requireSession("USER", { stage: USER_STAGES.PIN }),
+      schema: {
+        tags: TAGS,
+        summary: "The user login PIN (MSG-J08 when wrong, MSG-J09 on the limit). Before activation: the temporary PIN, and the activation screen follows",
+        body: body(["pin"], { pin: PIN }),
+        response: {
+          200: ok(["stage", "csrfToken"], {
+            stage: { type: "string", enum: ["FULL", "ACTIVATION"] },
+            contractId: { type: "string" },
+            userId: { type: "string" },
+            activation: activationViewSchema,
+            csrfToken: csrfTokenSchema,
+          }),
+          ...errorResponses(409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const r = await loginUserPin(platform, opts.runtime, sessionOf(request), request.body);
+      setSessionCookie(reply, platform, "USER", r.token);
+      if (r.stage === "ACTIVATION") return { stage: r.stage, activation: r.activation, csrfToken: r.csrfToken };
+      return { stage: r.stage, contractId: r.contractId, userId: r.userId, csrfToken: r.csrfToken };
+    },
+  );
+
+  // ---- activation (利用者開通確認) ----
+
+  app.get(
+    "/activation",
+    {
+      preHandler: requireSession("USER", { stage: USER_STAGES.ACTIVATION }),
+      schema: {
+        tags: TAGS,
+        summary: "The activation screen: the current e-mail address and whether one is required",
+        response: { 200: ok([...activationViewSchema.required, "csrfToken"], { ...activationViewSchema.properties, csrfToken: csrfTokenSchema }), ...errorResponses(409) },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request);
+      return { ...(await userActivationState(platform, session)), csrfToken: csrfTokenOf(platform.keyring, session) };
+    },
+  );
+
+  app.post<{ Body: { tempLoginPin: string; newLoginPin: string; tempConfirmPin: string; newConfirmPin: string; email?: string } }>(
+    "/activation",
+    {
+      preHandler: requireSession("USER", { stage: USER_STAGES.ACTIVATION }),
+      schema: {
+        tags: TAGS,
+        summary: "Activation: temporary and new login PIN, temporary and new confirmation PIN, e-mail (required only when none is known); MSG-J12 and the status page follow",
+        body: body(["tempLoginPin", "newLoginPin", "tempConfirmPin", "newConfirmPin"], {
+          tempLoginPin: PIN,
+          newLoginPin: PIN,
+          tempConfirmPin: PIN,
+          newConfirmPin: PIN,
+          email: str(254),
+        }),
+        response: {
+          200: ok(["stage", "contractId", "userId", "messages", "advice", "csrfToken"], {
+            stage: { type: "string", const: "FULL" },
+            contractId: { type: "string" },
+            userId: { type: "string" },
+            messages: screenMessagesSchema,
+            advice: adviceSchema,
+            csrfToken: csrfTokenSchema,
+          }),
+          ...errorResponses(409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const r = await completeUserActivation(platform, sessionOf(request), request.body);
+      setSessionCookie(reply, platform, "USER", r.token);
+      return { stage: "FULL" as const, contractId: r.contractId, userId: r.userId, messages: texts(request, r.messageIds), advice: adviceView(request, r.advice), csrfToken: r.csrfToken };
+    },
+  );
+
+  // ---- status (利用者ステータス) ----
+
+  app.get(
+    "/status",
+    {
+      preHandler: full,
+      schema: {
+        tags: TAGS,
+        summary: "利用者ステータス: the permitted services (the buttons to show), PIN-change advice, the certificate (expiry, renewal banner), token, transfer factors and accounts",
+        response: {
+          200: ok(
+            ["institution", "companyName", "contractId", "userId", "nameKana", "nameKanji", "email", "services", "serviceLimits", "pinChangeRecommended", "advice", "certificate", "token", "transferFactors", "accounts"],
+            {
+              institution: ok(["code", "name"], { code: { type: "string" }, name: { type: "string" } }),
+              companyName: { type: "string" },
+              contractId: { type: "string" },
+              userId: { type: "string" },
+              nameKana: { type: "string" },
+              nameKanji: { type: ["string", "null"] },
+              email: { type: ["string", "null"] },
+              services: { type: "array", items: ok(["code", "name"], { code: { type: "string" }, name: { type: "string" } }) },
+              serviceLimits: { type: "object", additionalProperties: { type: "integer" } },
+              pinChangeRecommended: { type: "boolean" },
+              advice: adviceSchema,
+              certificate: {
+                type: ["object", "null"],
+                properties: {
+                  cn: { type: "string" },
+                  serialHex: { type: "string" },
+                  notBefore: { type: "string" },
+                  notAfter: { type: "string" },
+                  status: { type: "string", enum: ["VALID", "EXPIRING_SOON"] },
+                  renewalOpensAt: { type: "string" },
+                  renewalOpen: { type: "boolean" },
+                },
+              },
+              token: { type: ["object", "null"], properties: { serial: { type: "string" } } },
+              transferFactors: { type: "array", items: { type: "string", enum: ["CONFIRM_PIN", "TOKEN_OTP"] } },
+              accounts: {
+                type: "array",
+                items: ok(["branchCode", "accountType", "accountNumber", "transferLimit"], {
+                  branchCode: { type: "string" },
+                  accountType: { type: "string" },
+                  accountNumber: { type: "string" },
+                  transferLimit: { type: ["integer", "null"] },
+                }),
+              },
+            },
+          ),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => {
+      const s = await userStatus(platform, sessionOf(request));
+      const locale = negotiateLocale(request);
+      const advice: PinAdvice[] = s.pinChangeRecommended ? [{ code: "PIN_CHANGE_RECOMMENDED_ADVICE", fields: [] }] : [];
+      return {
+        ...s,
+        services: s.services.map((code) => ({ code, name: CORPORATE_SERVICES[code as CorporateService]?.[locale] ?? code })),
+        advice: adviceView(request, advice),
+      };
+    },
+  );
+
+  // ---- settings (利用者情報変更) ----
+
+  const pinChange = body(["currentPin", "newPin", "newPinAgain"], { currentPin: PIN, newPin: PIN, newPinAgain: PIN });
+  const adviceOnly = { 200: ok(["advice"], { advice: adviceSchema }), ...errorResponses() };
+
+  app.post<{ Body: { currentPin: string; newPin: string; newPinAgain: string } }>(
+    "/settings/login-pin",
+    { preHandler: full, schema: { tags: TAGS, summary: "利用者暗証番号変更 (mails 利用者暗証番号変更)", body: pinChange, response: adviceOnly } },
+    async (request) => ({ advice: adviceView(request, (await changeUserLoginPin(platform, sessionOf(request), request.body)).advice) }),
+  );
+
+  app.post<{ Body: { currentPin: string; newPin: string; newPinAgain: string } }>(
+    "/settings/confirm-pin",
+    { preHandler: full, schema: { tags: TAGS, summary: "確認暗証番号変更 (mails 利用者確認暗証番号変更)", body: pinChange, response: adviceOnly } },
+    async (request) => ({ advice: adviceView(request, (await changeUserConfirmPin(platform, sessionOf(request), request.body)).advice) }),
+  );
+
+  app.post<{ Body: { email: string; confirmPin: string } }>(
+    "/settings/email",
+    {
+      preHandler: full,
+      schema: {
+        tags: TAGS,
+        summary: "利用者Eメールアドレス変更, authorised with the confirmation PIN (both addresses are told)",
+        body: body(["email", "confirmPin"], { email: str(254), confirmPin: PIN }),
+        response: { 200: ok(["email"], { email: { type: "string" } }), ...errorResponses() },
+      },
+    },
+    async (request) => changeUserEmail(platform, sessionOf(request), request.body),
+  );
+
+  // ---- transfers (資金移動) ----
+
+  const account = (required: string[], extra: Record<string, unknown> = {}) =>
+    body(required, { branchCode: str(8), accountType: str(16), accountNumber: str(16), ...extra });
+
+  app.post<{
+    Body: {
+      debitAccount: { branchCode: string; accountType: string; accountNumber: string };
+      payee: { bankCode: string; branchCode: string; accountType: string; accountNumber: string; name: string };
+      amount: number | string;
+      executionDate?: string | null;
+    };
+  }>(
+    "/transfers",
+    {
+      preHandler: full,
+      schema: {
+        tags: TAGS,
+        summary: "Transfer details → the confirmation screen (資金移動確認): the exact payload to sign and the factors to enter. Above min(user, account, contract) limit it is refused here, before any OTP",
+        body: body(["debitAccount", "payee", "amount"], {
+          debitAccount: account(["branchCode", "accountType", "accountNumber"]),
+          payee: account(["bankCode", "branchCode", "accountType", "accountNumber", "name"], { bankCode: str(8), name: str(64) }),
+          amount: AMOUNT,
+          executionDate: { type: ["string", "null"], maxLength: 10, description: "YYYY-MM-DD for a scheduled transfer" },
+        }),
+        response: {
+          201: ok(["transferId", "payload", "amount", "executionDate", "expiresAt", "requiredFactors"], {
+            transferId: { type: "string" },
+            payload: { type: "string", description: "transferSigningText: sign its UTF-8 bytes with the certificate key" },
+            amount: { type: "integer" },
+            executionDate: { type: ["string", "null"] },
+            expiresAt: DATE_TIME,
+            requiredFactors: { type: "array", items: { type: "string", enum: ["CONFIRM_PIN", "TOKEN_OTP"] } },
+          }),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createTransfer(platform, sessionOf(request), request.body)),
+  );
+
+  app.get(
+    "/transfers",
+    {
+      preHandler: full,
+      schema: {
+        tags: TAGS,
+        summary: "The user's transfers, newest first",
+        response: {
+          200: ok(["transfers"], {
+            transfers: {
+              type: "array",
+              items: ok(["transferId", "status", "amount", "executionDate", "confirmedAt", "payee", "createdAt"], {
+                transferId: { type: "string" },
+                status: { type: "string" },
+                amount: { type: "integer" },
+                executionDate: { type: ["string", "null"] },
+                confirmedAt: { type: ["string", "null"] },
+                payee: partySchema,
+                createdAt: DATE_TIME,
+              }),
+            },
+          }),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => ({ transfers: await listTransfers(platform, sessionOf(request)) }),
+  );
+
+  const transferParams = { type: "object", required: ["transferId"], properties: { transferId: str(128) } } as const;
+
+  app.post<{ Params: { transferId: string }; Body: { signature: string; confirmPin?: string; otp?: string } }>(
+    "/transfers/:transferId/confirm",
+    {
+      preHandler: full,
+      schema: {
+        tags: TAGS,
+        summary: "Confirm a transfer: the payload's signature by the logged-in certificate key, plus confirmation PIN and/or token OTP → 送信完了",
+        params: transferParams,
+        body: body(["signature"], { signature: str(1_400), confirmPin: PIN, otp: OTP }),
+        response: { 200: transferResultSchema, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => {
+      const r = await confirmTransfer(platform, sessionOf(request), request.params.transferId, request.body);
+      return { ...r, messages: texts(request, r.messageIds) };
+    },
+  );
+
+  app.post<{ Params: { transferId: string }; Body: { confirmPin: string } }>(
+    "/transfers/:transferId/cancel",
+    {
+      preHandler: full,
+      schema: {
+        tags: TAGS,
+        summary: "Cancel a scheduled transfer (資金移動先予約取消, mailed to the user), with the confirmation PIN",
+        params: transferParams,
+        body: body(["confirmPin"], { confirmPin: PIN }),
+        response: { 200: transferResultSchema, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => {
+      const r = await cancelScheduledTransfer(platform, sessionOf(request), request.params.transferId, request.body);
+      return { ...r, messages: texts(request, r.messageIds) };
+    },
+  );
+
+  // ---- renewal (電子証明書更新) ----
+
+  app.post<{ Body: { csr: string; confirmPin: string } }>(
+    "/renewal",
+    {
+      preHandler: full,
+      schema: {
+        tags: TAGS,
+        summary: "Renew inside the renewal window: a new key's CSR and the confirmation PIN → the new certificate and a challenge to sign with the new key once installed",
+        body: renewalBody,
+        response: { 200: renewalIssuedSchema, ...errorResponses(409, 503) },
+      },
+    },
+    async (request) => {
+      const r = await startRenewal(platform, runtime(), sessionOf(request), { ...request.body, origin: siteOrigin(platform) });
+      return { ...r, messages: texts(request, r.messageIds) };
+    },
+  );
+
+  app.post<{ Body: { challengeId: string; certificate: string; signature: string } }>(
+    "/renewal/installed",
+    {
+      preHandler: full,
+      schema: {
+        tags: TAGS,
+        summary: "The new certificate is installed: signature of the renewal challenge by the NEW key; the old certificate is superseded",
+        body: renewalInstalledBody,
+        response: { 200: renewalInstalledSchema, ...errorResponses(409, 503) },
+      },
+    },
+    async (request) => {
+      const r = await confirmRenewalInstalled(platform, runtime(), sessionOf(request), request.body);
+      return { ...r, messages: texts(request, r.messageIds) };
+    },
+  );
+
+  app.post(
+    "/logout",
+    {
+      preHandler: requireSession("USER", { stage: [USER_STAGES.PIN, USER_STAGES.ACTIVATION, USER_STAGES.FULL] }),
+      schema: { tags: TAGS, summary: "Log off: the session ends and its cookie is cleared", response: { 204: { type: "null" }, ...errorResponses() } },
+    },
+    async (request, reply) => {
+      await logoutUser(platform, sessionOf(request));
+      clearSessionCookie(reply, platform, "USER");
+      return reply.code(204).send();
+    },
+  );
+};
+
+export default userRoutes;
+export { userRoutes as corporateUserRoutes };
