@@ -13,6 +13,7 @@ import { PKCS12_MESSAGES } from "../pki/pkcs12-messages.js";
 import { REVOCATION_MESSAGES } from "../pki/revocation.js";
 import { certificateMessages } from "../services/certificates.js";
 import { corporateServiceMessages } from "../services/corporate/messages.js";
+import { corporateUserMessages } from "../services/corporate/user-messages.js";
 
 export type MessageTable = Readonly<Record<string, LocalizedText>>;
 
@@ -135,6 +136,7 @@ export const MESSAGES: ReadonlyMap<string, LocalizedText> = mergeMessageTables({
   pkcs12: PKCS12_MESSAGES,
   revocation: REVOCATION_MESSAGES,
   corporateServices: corporateServiceMessages,
+  corporateUsers: corporateUserMessages,
   certificates: certificateMessages,
   notify: NOTIFY_MESSAGES,
 });

@@ -1,11 +1,12 @@
 /**
  * Periodic clean-up every server process runs: expired login challenges, ended or timed-out
- * sessions, rate-limit windows that have passed. Each step is an idempotent DELETE, so several
+ * sessions, rate-limit windows that have passed, and the renewal reminder mails. Each step is an idempotent DELETE, so several
  * processes doing it at once is harmless.
  */
 import type { ServiceContext } from "../platform.js";
 import { pruneRateLimits } from "../http/rate-limit.js";
 import { pruneChallenges } from "./corporate/challenges.js";
+import { sendRenewalReminders } from "./corporate/reminders.js";
 import { pruneSessions } from "./corporate/sessions.js";
 
 export type HousekeepingStep = (ctx: ServiceContext) => Promise<number>;
@@ -14,6 +15,8 @@ export const DEFAULT_STEPS: Record<string, HousekeepingStep> = {
   challenges: (ctx) => pruneChallenges(ctx, ctx.db),
   sessions: (ctx) => pruneSessions(ctx.db, ctx),
   rateLimits: (ctx) => pruneRateLimits(ctx),
+  /** 30 and 10 days before expiry, each once (a unique row per certificate and day count). */
+  renewalReminders: async (ctx) => (await sendRenewalReminders(ctx)).mailed,
 };
 
 export async function runHousekeeping(ctx: ServiceContext, steps: Record<string, HousekeepingStep> = DEFAULT_STEPS): Promise<Record<string, number>> {

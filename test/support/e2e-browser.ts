@@ -43,6 +43,8 @@ export class Profile {
       if (!url.startsWith(`${this.origin}/`) && !url.startsWith("data:") && !url.startsWith("blob:")) this.foreign.push(url);
     });
     this.page = ctx.pages()[0] ?? (await ctx.newPage());
+    // Every wait is for a UI state the server answers within a second or two.
+    ctx.setDefaultTimeout(15_000);
     this.page.on("pageerror", (e) => this.problems.push(`pageerror: ${e.message}`));
     this.page.on("console", (m) => {
       if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) this.problems.push(`console: ${m.text()}`);
@@ -78,7 +80,16 @@ export class Profile {
 
 /** Waits for the screen whose heading is `title` (the app moves the focus there). */
 export async function screen(page: Page, title: string | RegExp): Promise<void> {
-  await page.getByRole("heading", { level: 1, name: title }).waitFor();
+  try {
+    await page.getByRole("heading", { level: 1, name: title }).waitFor();
+  } catch (e) {
+    // Say where the browser is instead: the screen's title and any message it shows.
+    const at = await page.evaluate(() => ({
+      h1: document.querySelector("h1")?.textContent ?? "",
+      alert: Array.from(document.querySelectorAll('[role="alert"], .notice')).map((n) => n.textContent ?? "").filter(Boolean),
+    }));
+    throw new Error(`expected screen "${String(title)}" but the page shows "${at.h1}" ${JSON.stringify(at.alert)} at ${page.url()}`, { cause: e });
+  }
 }
 
 /** The input named `name` (the API field it maps to). */
@@ -116,7 +127,8 @@ export async function auditScreen(page: Page): Promise<string[]> {
     if (h1 !== 1) out.push(`${h1} h1 elements`);
     const doc = document.documentElement;
     if (doc.scrollWidth > doc.clientWidth + 1) out.push(`horizontal scroll: ${doc.scrollWidth} > ${doc.clientWidth}`);
-    if (document.querySelector("[style]")) out.push("an inline style attribute");
+    const styled = document.querySelector("[style]");
+    if (styled) out.push(`an inline style attribute: ${styled.outerHTML.slice(0, 400)}`);
     return out;
   });
 }

@@ -4,14 +4,65 @@
  * asked positions off the screen.
  */
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import type { CardGrid, CardPosition } from "../../src/domain/corporate/card.js";
+import { base32Encode, hotp, totpStep } from "../../src/domain/otp.js";
 import { BANK_API, PortalClient, loginBank } from "./browser-client.js";
 import { fill, formError, input, screen, type Profile } from "./e2e-browser.js";
 import type { E2eServer } from "./e2e-server.js";
 
-/** The seeds' administrator (syacho01 / syacho02). */
-export const ADMIN = { loginPin: "syacho01", confirmPin: "syacho02", email: "syacho@example.co.jp" } as const;
+/** The seeds' administrator (syacho01 / syacho02); the PINs change when activation is redone. */
+export const ADMIN = { loginPin: "syacho01", confirmPin: "syacho02", email: "syacho@example.co.jp" };
+
+/** The seeds' users (shinkintaro with kari01 / kari02 → taro01 / taro02). */
+export const TARO = { userId: "shinkintaro", nameKana: "シンキンタロウ", nameKanji: "信金太郎", tempLoginPin: "kari01", tempConfirmPin: "kari02", loginPin: "taro01", confirmPin: "taro02", email: "taro@example.co.jp" } as const;
+export const HANAKO = { userId: "shinkinhanako", nameKana: "シンキンハナコ", nameKanji: "信金花子", tempLoginPin: "kari11", tempConfirmPin: "kari12", loginPin: "hana01", confirmPin: "hana02", email: "" } as const;
+
+/**
+ * A hardware token as the bank's vendor delivers it (serial + TOTP seed), its codes computed
+ * from the real clock. Codes are single-use per 30 s step and accepted within ±1 step, so at any
+ * moment three are usable; the step just ending is skipped when less than 3 s remain (it could
+ * leave the window before the server checks it).
+ */
+export class TestToken {
+  readonly serial = `TK${randomBytes(4).toString("hex").toUpperCase()}`;
+  readonly secret = randomBytes(20);
+  #lastStep: number | null = null;
+
+  /** The bank API's load body. */
+  seed(): { serial: string; secret: string } {
+    return { serial: this.serial, secret: base32Encode(this.secret) };
+  }
+
+  #usable(): number[] {
+    const now = Date.now();
+    const step = totpStep(new Date(now));
+    const leftMs = (step + 1) * 30_000 - now;
+    return [...(leftMs > 3_000 ? [step - 1] : []), step, step + 1].filter((s) => this.#lastStep === null || s > this.#lastStep);
+  }
+
+  /** The two consecutive codes the admin types at トークン登録. */
+  consecutive(): [string, string] {
+    const s2 = this.#usable()[0];
+    assert.ok(s2 !== undefined, "no token step left");
+    this.#lastStep = s2;
+    return [hotp(this.secret, s2 - 1), hotp(this.secret, s2)];
+  }
+
+  /** The code the token shows now (the next unused one). */
+  async code(): Promise<string> {
+    let s = this.#usable()[0];
+    if (s === undefined) {
+      // More than three codes in one 30 s step: a person would wait for the token to change too.
+      const step = totpStep(new Date());
+      await new Promise((ok) => setTimeout(ok, (step + 1) * 30_000 - Date.now() + 50));
+      s = this.#usable()[0]!;
+    }
+    this.#lastStep = s;
+    return hotp(this.secret, s);
+  }
+}
 
 export const portal = (s: E2eServer): string => `/portal/${s.demo.shinkin.institutionCode}`;
 
@@ -94,3 +145,72 @@ export async function bankClient(s: E2eServer): Promise<PortalClient> {
 }
 
 export { BANK_API };
+
+// ---------------------------------------------------------------- admin: users and settings
+
+/** 新規登録 of a seeds' user (all contracted services, certificate allowed), through MSG-J04. */
+export async function registerUser(s: E2eServer, page: Page, u: typeof TARO | typeof HANAKO, opts: { shot?: (n: string) => Promise<void> } = {}): Promise<void> {
+  await page.goto(`${s.url}${portal(s)}/admin/users/new`);
+  await screen(page, "新規登録");
+  await fill(page, { userId: u.userId, nameKana: u.nameKana, nameKanji: u.nameKanji, tempLoginPin: u.tempLoginPin, tempConfirmPin: u.tempConfirmPin, email: u.email, "serviceLimits.TRANSFER": "1000000", confirmPin: ADMIN.confirmPin });
+  await opts.shot?.("admin-user-registration");
+  await page.getByRole("button", { name: "登録" }).click();
+  await screen(page, "利用者登録完了");
+  await page.getByText("管理者画面で操作した後は、管理者の情報が残っている可能性があるため、ブラウザをすべて閉じてから再度操作を行ってください。").waitFor();
+}
+
+/** ご契約先口座情報: one debit account for transfers. */
+export async function registerAccount(s: E2eServer, page: Page, account: { branchCode: string; accountNumber: string; limit: string }): Promise<void> {
+  await page.goto(`${s.url}${portal(s)}/admin/settings/accounts`);
+  await screen(page, "ご契約先口座情報");
+  await fill(page, { "accounts.0.branchCode": account.branchCode, "accounts.0.accountNumber": account.accountNumber, "accounts.0.transferLimit": account.limit, confirmPin: ADMIN.confirmPin });
+  await page.getByRole("button", { name: "登録" }).click();
+  await page.getByText("ご契約先口座情報を登録しました（1口座）。").waitFor();
+}
+
+/** トークン登録 for a user: serial and two consecutive codes. */
+export async function assignToken(s: E2eServer, page: Page, userId: string, token: TestToken): Promise<void> {
+  await page.goto(`${s.url}${portal(s)}/admin/user/${userId}`);
+  await screen(page, `利用者情報（${userId}）`);
+  await page.getByRole("link", { name: "トークン登録" }).click();
+  await screen(page, `トークン登録（${userId}）`);
+  const [otp, nextOtp] = token.consecutive();
+  await fill(page, { serial: token.serial, otp, nextOtp, confirmPin: ADMIN.confirmPin });
+  await page.getByRole("button", { name: "トークン登録" }).click();
+  await page.getByText("トークンを登録しました。").waitFor();
+}
+
+// ---------------------------------------------------------------- users
+
+/** 電子証明書取得 (user) in this profile; returns the CN. */
+export async function acquireUserCertificate(s: E2eServer, p: Profile, u: { userId: string; loginPin: string }, token: TestToken, opts: { shot?: (n: string) => Promise<void> } = {}): Promise<string> {
+  const page = p.page;
+  await p.goto(`${portal(s)}/user/certificate`);
+  await screen(page, "電子証明書取得");
+  await fill(page, { contractId: s.demo.shinkin.contractId, userId: u.userId, loginPin: u.loginPin, otp: await token.code() });
+  await opts.shot?.("user-certificate-form");
+  await page.getByRole("button", { name: "取得" }).click();
+  await screen(page, "利用者電子証明書取得完了");
+  await page.getByText("電子証明書のインストールが完了しました").first().waitFor();
+  await opts.shot?.("user-certificate-done");
+  const cn = (await page.locator("[data-cn]").getAttribute("data-cn")) ?? "";
+  assert.equal(cn, `${s.demo.shinkin.contractId}${u.userId}${s.demo.shinkin.institutionCode}`);
+  return cn;
+}
+
+/** 利用者ログオン up to the PIN screen (certificate selected, challenge signed). */
+export async function userToPin(s: E2eServer, p: Profile): Promise<void> {
+  await p.goto(`${portal(s)}/user/login`);
+  await screen(p.page, "電子証明書の選択");
+  await p.page.getByRole("radio").first().waitFor();
+  await p.page.getByRole("button", { name: "OK" }).click();
+  await screen(p.page, "暗証番号の入力");
+}
+
+/** Logon with the PIN to 利用者ステータス. */
+export async function loginUser(s: E2eServer, p: Profile, pin: string): Promise<void> {
+  await userToPin(s, p);
+  await input(p.page, "pin").fill(pin);
+  await p.page.getByRole("button", { name: "ログオン" }).click();
+  await screen(p.page, "利用者ステータス");
+}

@@ -8,6 +8,8 @@ import type { PkiRuntime } from "../../services/pki-runtime.js";
 import type { HttpRoutePlugin } from "../app.js";
 import bankRoutes from "./bank.js";
 import adminRoutes from "./corporate-admin.js";
+import adminUserRoutes from "./corporate-admin-users.js";
+import userRoutes from "./corporate-user.js";
 
 export const ADMIN_API = SESSION_COOKIES.ADMIN.path;
 export const USER_API = SESSION_COOKIES.USER.path;
@@ -16,6 +18,8 @@ export const BANK_API = SESSION_COOKIES.BANK.path;
 export function corporateRoutePlugins(_platform: Platform, runtime: PkiRuntime): HttpRoutePlugin[] {
   return [
     { plugin: adminRoutes, options: { runtime }, prefix: ADMIN_API },
+    { plugin: adminUserRoutes, options: { runtime }, prefix: ADMIN_API },
+    { plugin: userRoutes, options: { runtime }, prefix: USER_API },
     { plugin: bankRoutes, options: { runtime }, prefix: BANK_API },
   ];
 }

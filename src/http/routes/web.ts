@@ -95,7 +95,7 @@ function send(request: FastifyRequest, reply: FastifyReply, f: WebFile): Fastify
 
 const institutionSchema = {
   type: "object",
-  required: ["code", "name", "nameEn", "kind", "defaultLocale", "contact", "contractIdLength"],
+  required: ["code", "name", "nameEn", "kind", "defaultLocale", "timeZone", "contact", "contractIdLength", "renewalWindowMonths", "userCertAcquisitionFactors", "tokenOtpDigits"],
   properties: {
     code: { type: "string", examples: ["1286"] },
     name: { type: "string" },
@@ -106,6 +106,8 @@ const institutionSchema = {
     contact: { type: "string", description: "The help desk's telephone number" },
     contractIdLength: { type: "integer" },
     renewalWindowMonths: { type: "integer" },
+    userCertAcquisitionFactors: { type: "array", items: { type: "string", enum: ["LOGIN_PIN", "CONFIRM_PIN", "TOKEN_OTP"] }, description: "What a user enters to acquire a certificate" },
+    tokenOtpDigits: { type: "integer" },
   },
 } as const;
 
@@ -133,6 +135,8 @@ export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, opts) 
         contact: i.contact,
         contractIdLength: i.policy.contractIdLength,
         renewalWindowMonths: i.policy.renewalWindowMonths,
+        userCertAcquisitionFactors: i.policy.userCertAcquisitionFactors,
+        tokenOtpDigits: i.policy.tokenOtpDigits,
       }));
     },
   );

@@ -37,17 +37,13 @@ export interface VerifiedLogin {
   institutionId: string;
 }
 
-/** The CA certificates never change once written: parse each once per process. */
-const caKeys = new Map<string, KeyObject>();
-
+/**
+ * The issuing CA's public key, read from the database each time: a CA id names different keys
+ * in different deployments (and test databases), so a per-process cache by id would be wrong.
+ */
 async function caPublicKey(q: Queryable, caId: string): Promise<KeyObject | null> {
-  const hit = caKeys.get(caId);
-  if (hit) return hit;
   const [row] = await q.select({ certDer: certificateAuthorities.certDer }).from(certificateAuthorities).where(eq(certificateAuthorities.id, caId));
-  if (!row) return null;
-  const key = new X509Certificate(row.certDer).publicKey;
-  caKeys.set(caId, key);
-  return key;
+  return row ? new X509Certificate(row.certDer).publicKey : null;
 }
 
 function decode(value: unknown, field: string, max: number): Buffer {

@@ -44,9 +44,21 @@ const OFFLINE: Record<Locale, string> = {
   en: "A network error occurred. Please check your connection and try again.",
 };
 
+/** Routes that run before a session exists: protected by the origin check, no token to send. */
+const PRE_SESSION = /\/(activation\/start|certificate|login\/challenge|login\/certificate)$/;
+
+/**
+ * After a reload the page has lost its tokens but the browser still has the session cookie:
+ * the session's token is asked for again (GET …/login answers it at every login stage).
+ */
+async function recoverToken(prefix: string): Promise<void> {
+  await call("GET", `${prefix}/login`).catch(() => undefined);
+}
+
 export async function call<T = Record<string, unknown>>(method: "GET" | "POST", url: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json", "accept-language": language };
   const prefix = prefixOf(url);
+  if (method !== "GET" && prefix && !csrf.has(prefix) && !PRE_SESSION.test(url)) await recoverToken(prefix);
   const token = prefix ? csrf.get(prefix) : undefined;
   if (method !== "GET" && token) headers["x-csrf-token"] = token;
   let payload: string | undefined;

@@ -59,7 +59,16 @@ export function registerKeystoreText(f: NonNullable<typeof keystoreText>): void 
   keystoreText = f;
 }
 
+/** A failure found in the browser itself (no server answer to show). */
+export class ScreenError extends Error {
+  constructor(readonly shown: ShownError) {
+    super(shown.message);
+    this.name = "ScreenError";
+  }
+}
+
 export function toShown(e: unknown): ShownError {
+  if (e instanceof ScreenError) return e.shown;
   if (e instanceof ApiError) {
     return { code: e.code, message: e.message, fields: e.fields, terminal: e.code in NEXT_STEP || e.status >= 500 };
   }
@@ -69,6 +78,6 @@ export function toShown(e: unknown): ShownError {
 }
 
 /** For messages built in the browser (no server answer). */
-export function localError(code: string, message: string, fields: string[] = []): ShownError {
-  return { code, message, fields, terminal: code in NEXT_STEP };
+export function localError(code: string, message: string, fields: string[] = []): ScreenError {
+  return new ScreenError({ code, message, fields, terminal: code in NEXT_STEP });
 }

@@ -12,6 +12,8 @@ export interface Institution {
   contact: string;
   contractIdLength: number;
   renewalWindowMonths: number;
+  userCertAcquisitionFactors: ("LOGIN_PIN" | "CONFIRM_PIN" | "TOKEN_OTP")[];
+  tokenOtpDigits: number;
 }
 
 export interface CardChallenge {
@@ -61,4 +63,49 @@ export interface AdminStatus {
   activatedAt: string | null;
   certificate: { cn: string; serialHex: string; notBefore: string; notAfter: string; status: "VALID" | "EXPIRING_SOON"; renewalOpensAt: string; renewalOpen: boolean } | null;
   users: { total: number; activated: number; suspended: number; max: number };
+}
+
+export interface UserStatus {
+  institution: { code: string; name: string };
+  companyName: string;
+  contractId: string;
+  userId: string;
+  nameKana: string;
+  nameKanji: string | null;
+  email: string | null;
+  services: { code: string; name: string }[];
+  serviceLimits: Record<string, number>;
+  pinChangeRecommended: boolean;
+  advice: Advice[];
+  certificate: { cn: string; serialHex: string; notBefore: string; notAfter: string; status: "VALID" | "EXPIRING_SOON"; renewalOpensAt: string; renewalOpen: boolean } | null;
+  token: { serial: string } | null;
+  transferFactors: ("CONFIRM_PIN" | "TOKEN_OTP")[];
+  accounts: { branchCode: string; accountType: string; accountNumber: string; transferLimit: number | null }[];
+}
+
+export interface UserActivationView {
+  contractId: string;
+  companyName: string;
+  userId: string;
+  currentEmail: string | null;
+  emailRequired: boolean;
+  expiresAt: string;
+}
+
+export interface TransferConfirmation {
+  transferId: string;
+  payload: string;
+  amount: number;
+  executionDate: string | null;
+  expiresAt: string;
+  requiredFactors: ("CONFIRM_PIN" | "TOKEN_OTP")[];
+}
+
+export interface TransferResult {
+  transferId: string;
+  status: "PENDING" | "SENT" | "REJECTED" | "CANCELLED";
+  amount: number;
+  executionDate: string | null;
+  confirmedAt: string | null;
+  messages: ScreenMessage[];
 }

@@ -111,7 +111,7 @@ interface FieldProps {
   onInput: (e: TargetedEvent<HTMLInputElement>) => void;
   error?: ShownError | null;
   hint?: string;
-  type?: "text" | "email" | "password" | "number";
+  type?: "text" | "email" | "password" | "number" | "date";
   inputMode?: "numeric" | "text" | "email" | "decimal";
   autoComplete?: string;
   required?: boolean;
@@ -154,6 +154,37 @@ export function Field(p: FieldProps): JSX.Element {
         aria-invalid={invalid ? "true" : undefined}
         aria-describedby={described}
       />
+    </div>
+  );
+}
+
+export function Select(p: {
+  name: string;
+  label: string;
+  value: string;
+  onInput: (e: TargetedEvent<HTMLSelectElement>) => void;
+  options: readonly (readonly [string, string])[];
+  error?: ShownError | null;
+  hint?: string;
+}): JSX.Element {
+  const id = useId();
+  const invalid = invalidIn(p.error, p.name);
+  const described = [p.hint ? `${id}-hint` : "", invalid ? FORM_ERROR_ID : ""].filter(Boolean).join(" ") || undefined;
+  return (
+    <div class={invalid ? "field field-invalid" : "field"}>
+      <label for={id}>{p.label}</label>
+      {p.hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {p.hint}
+        </p>
+      ) : null}
+      <select id={id} name={p.name} value={p.value} onInput={p.onInput} aria-invalid={invalid ? "true" : undefined} aria-describedby={described}>
+        {p.options.map(([v, label]) => (
+          <option key={v} value={v}>
+            {label}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

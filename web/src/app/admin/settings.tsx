@@ -78,47 +78,50 @@ export function AdminPinChange(props: { inst: Institution; which: "login-pin" | 
   );
 }
 
-export function AdminEmailChange(props: { inst: Institution }): JSX.Element {
+export function EmailChangeForm(props: { inst: Institution; title: string; url: string; backHref: string; pinLabel: string }): JSX.Element {
   const action = useAction();
   const f = useFields({ email: "", confirmPin: "" });
   const [done, setDone] = useState<string | undefined>(undefined);
-  const back = `/portal/${props.inst.code}/admin/status`;
   if (action.error?.terminal) return <ErrorView error={action.error} inst={props.inst} />;
   if (done)
     return (
-      <Screen title={t("menuEmail")}>
+      <Screen title={props.title}>
         <Notice kind="success" live>
           <p>{t("emailChanged", { email: done })}</p>
         </Notice>
         <Actions>
-          <a class="btn btn-primary" href={back}>
+          <a class="btn btn-primary" href={props.backHref}>
             {t("toStatus")}
           </a>
         </Actions>
       </Screen>
     );
   return (
-    <Screen title={t("menuEmail")}>
+    <Screen title={props.title}>
       <Form
         busy={action.busy}
         error={action.error}
         onSubmit={() =>
           action.run(async () => {
-            const r = await post<{ email: string }>(`${ADMIN_API}/settings/email`, { email: f.values.email.trim(), confirmPin: f.values.confirmPin });
+            const r = await post<{ email: string }>(props.url, { email: f.values.email.trim(), confirmPin: f.values.confirmPin });
             f.reset();
             setDone(r.email);
           })
         }
       >
         <Field {...f.bind("email")} label={t("newEmail")} type="email" inputMode="email" autoComplete="email" size="long" maxLength={254} required error={action.error} />
-        <PinField {...f.bind("confirmPin")} label={t("adminConfirmPin")} maxLength={12} error={action.error} />
+        <PinField {...f.bind("confirmPin")} label={props.pinLabel} maxLength={12} error={action.error} />
         <Actions>
           <Submit busy={action.busy}>{t("change")}</Submit>
-          <a class="btn" href={back}>
+          <a class="btn" href={props.backHref}>
             {t("back")}
           </a>
         </Actions>
       </Form>
     </Screen>
   );
+}
+
+export function AdminEmailChange(props: { inst: Institution }): JSX.Element {
+  return <EmailChangeForm inst={props.inst} title={t("menuEmail")} url={`${ADMIN_API}/settings/email`} backHref={`/portal/${props.inst.code}/admin/status`} pinLabel={t("adminConfirmPin")} />;
 }

@@ -49,6 +49,12 @@ export function AdminMenu(props: { inst: Institution }): JSX.Element {
             <li>
               <a href={`${base}/users`}>{t("menuUsers")}</a>
             </li>
+            <li>
+              <a href={`${base}/settings/accounts`}>{t("menuAccounts")}</a>
+            </li>
+            <li>
+              <a href={`${base}/settings/contract-limit`}>{t("menuContractLimit")}</a>
+            </li>
           </ul>
         </li>
         <li>
@@ -95,7 +101,7 @@ export function AdminStatusPage(props: { inst: Institution }): JSX.Element {
   const cert = data.certificate;
   return (
     <Screen title={t("adminStatusTitle")} lead={t("companyHonorific", { company: data.companyName })} wide>
-      {cert?.renewalOpen ? <RenewalBanner notAfter={cert.notAfter} inst={inst} href={`/portal/${inst.code}/admin/certificate`} /> : null}
+      {cert?.renewalOpen ? <RenewalBanner notAfter={cert.notAfter} inst={inst} href={`/portal/${inst.code}/admin/renewal`} /> : null}
       <div class="columns">
         <div>
           <Facts
