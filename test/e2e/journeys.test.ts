@@ -113,6 +113,27 @@ describe("customer portal journeys in Chromium", () => {
     await assertScreenOk(page, "users");
     await shot(page, "admin-users");
 
+    // 変更: the second user loses the transfer permission (h.).
+    await page.goto(`${s.url}${portal(s)}/admin/user/${HANAKO.userId}/change`);
+    await screen(page, `利用者情報変更（${HANAKO.userId}）`);
+    await page.getByRole("checkbox", { name: "振込・振替" }).uncheck();
+    await input(page, "confirmPin").fill(ADMIN.confirmPin);
+    await assertScreenOk(page, "user change");
+    await shot(page, "admin-user-change");
+    await page.getByRole("button", { name: "変更" }).click();
+    await page.getByText("利用者情報を変更しました。").waitFor();
+    await page.getByRole("link", { name: "利用者情報へ戻る" }).click();
+    await screen(page, `利用者情報（${HANAKO.userId}）`);
+    await page.getByText("残高照会、入出金明細照会、ファイル伝送").waitFor();
+
+    // ご契約先認証情報変更 › 管理者Eメールアドレス変更 (authorised with the confirmation PIN).
+    await page.goto(`${s.url}${portal(s)}/admin/settings/email`);
+    await screen(page, "管理者Eメールアドレス変更");
+    await input(page, "email").fill("keiri@example.co.jp");
+    await input(page, "confirmPin").fill(ADMIN.confirmPin);
+    await page.getByRole("button", { name: "変更" }).click();
+    await page.getByText("Eメールアドレスを変更しました：keiri@example.co.jp").waitFor();
+
     // Onboarding step 4 and the settings a transfer needs.
     await assignToken(s, page, TARO.userId, token);
     await registerAccount(s, page, { branchCode: "001", accountNumber: "1234567", limit: "5000000" });
@@ -177,12 +198,12 @@ describe("customer portal journeys in Chromium", () => {
     await page.setViewportSize({ width: 320, height: 640 });
     await assertScreenOk(page, "user status at 320 px");
     await shot(page, "user-status-320px");
-    const zoomed = await userPc.context!.newPage();
-    await zoomed.setViewportSize({ width: 640, height: 450 }); // a 1280×900 window at 200% zoom
-    await zoomed.goto(`${s.url}${portal(s)}/user/transfer`);
-    await screen(zoomed, "振込・振替");
-    await assertScreenOk(zoomed, "transfer at 200%");
-    await shot(zoomed, "user-transfer-200pct");
+    const zoomed = await userPc.zoomed(2);
+    await zoomed.page.goto(`${s.url}${portal(s)}/user/transfer`);
+    await screen(zoomed.page, "振込・振替");
+    assert.deepEqual(await zoomed.page.evaluate(() => [innerWidth, devicePixelRatio]), [640, 2]);
+    await assertScreenOk(zoomed.page, "transfer at 200%");
+    await shot(zoomed.page, "user-transfer-200pct");
     await zoomed.close();
     await page.setViewportSize({ width: 1280, height: 720 });
 
@@ -284,6 +305,15 @@ describe("customer portal journeys in Chromium", () => {
 
     await loginUser(s, newPc, TARO.loginPin);
     await shot(page, "user-status-after-release");
+
+    // 削除 (登録抹消) of the second user.
+    await adminPc.page.goto(`${s.url}${portal(s)}/admin/user/${HANAKO.userId}/delete`);
+    await input(adminPc.page, "confirmPin").fill(ADMIN.confirmPin);
+    await adminPc.page.getByRole("button", { name: "削除（登録抹消）" }).click();
+    await adminPc.page.getByText("利用者を削除しました。").waitFor();
+    await adminPc.page.getByRole("link", { name: "利用者情報登録／変更" }).click();
+    await screen(adminPc.page, "利用者情報登録／変更");
+    assert.equal(await adminPc.page.getByText(HANAKO.userId).count(), 0);
     for (const p of [adminPc, userPc, newPc]) p.assertClean();
   });
 });

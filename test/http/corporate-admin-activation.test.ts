@@ -298,6 +298,17 @@ forEachDatabase("corporate admin activation (F-ADM-ACT)", (kind) => {
     assert.equal((await start(w.browser(), id)).status, 200, "and a new activation may start");
   });
 
+  test("notices speak the contract's language (en here), else the institution's (ja)", async () => {
+    const id = nextContractId();
+    const c = await registerContract(w, { contractId: id, locale: "en" });
+    await activateAdmin(w.browser(), { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO, email: "en@example.com", grid: c.grid });
+    const [mail] = await mailsOf(w, "ADMIN_ACTIVATION", "en@example.com");
+    assert.equal(mail?.locale, "en");
+    assert.match(mail!.subject, /Administrator activation/);
+    const [ja] = await mailsOf(w, "ADMIN_ACTIVATION", "x@example.co.jp");
+    assert.equal(ja?.locale, "ja");
+  });
+
   test("the audit trail verifies after the activation journeys", async () => {
     const verdict = await verifyAudit(w.p.db, w.p.keyring);
     assert.equal(verdict.ok, true);

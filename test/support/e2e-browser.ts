@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BrowserContext, Locator, Page } from "playwright-core";
-import { launchProfile, REPO_ROOT } from "./chromium.js";
+import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchProfile, REPO_ROOT } from "./chromium.js";
 
 export const SCREENSHOTS = join(REPO_ROOT, "test-results", "screenshots");
 
@@ -65,6 +65,21 @@ export class Profile {
   async dispose(): Promise<void> {
     await this.close();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * The same browser session (its cookies) in a window of `width`×`height` at `zoom`: what a
+   * person sees after Ctrl-+ (200% of a 1280 px window lays out in 640 CSS pixels, drawn 2×).
+   */
+  async zoomed(zoom: number, width = 1280, height = 900): Promise<{ page: Page; close: () => Promise<void> }> {
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+    const ctx = await browser.newContext({ viewport: { width: Math.round(width / zoom), height: Math.round(height / zoom) }, deviceScaleFactor: zoom, locale: "ja-JP", timezoneId: "Asia/Tokyo" });
+    await ctx.addCookies(await this.context!.cookies());
+    const page = await ctx.newPage();
+    page.on("console", (m) => {
+      if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) this.problems.push(`console (zoomed): ${m.text()}`);
+    });
+    return { page, close: () => browser.close() };
   }
 
   goto(path: string): Promise<unknown> {
@@ -127,7 +142,8 @@ export async function auditScreen(page: Page): Promise<string[]> {
     if (h1 !== 1) out.push(`${h1} h1 elements`);
     const doc = document.documentElement;
     if (doc.scrollWidth > doc.clientWidth + 1) out.push(`horizontal scroll: ${doc.scrollWidth} > ${doc.clientWidth}`);
-    const styled = document.querySelector("[style]");
+    // Chromium's autofill leaves an empty style="" on one-time-code fields: harmless.
+    const styled = document.querySelector('[style]:not([style=""])');
     if (styled) out.push(`an inline style attribute: ${styled.outerHTML.slice(0, 400)}`);
     return out;
   });
@@ -137,10 +153,10 @@ export async function assertScreenOk(page: Page, what: string): Promise<void> {
   assert.deepEqual(await auditScreen(page), [], `${what}: accessibility/layout problems`);
 }
 
-/** Saves a full-page PNG under test-results/screenshots/<name>.png. */
+/** Saves a full-page PNG under test-results/screenshots/<name>.png, in device pixels (a zoomed window is drawn zoomed). */
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, scale: "device" });
 }
 
 /** Tabs forward until the focused element's text matches, as a keyboard user would; fails after `max` presses. */

@@ -4,7 +4,7 @@
  * again. Only one card of a contract is ACTIVE; a reissue revokes the previous one.
  */
 import { randomUUID } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import { generateCardGrid, parseCardGrid } from "../../domain/corporate/card.js";
 import type { CardGrid } from "../../domain/corporate/card.js";
 import type { Clock } from "../../domain/clock.js";
@@ -62,6 +62,7 @@ export async function listCards(q: Queryable, contractRef: string): Promise<{ ca
     .select({ cardId: customerCards.id, status: customerCards.status, issuedAt: customerCards.issuedAt, revokedAt: customerCards.revokedAt })
     .from(customerCards)
     .where(eq(customerCards.contractRef, contractRef))
-    .orderBy(desc(customerCards.issuedAt));
+    // The active card first (a reissue in the same instant must not hide it), then newest first.
+    .orderBy(asc(customerCards.status), desc(customerCards.issuedAt));
   return rows;
 }

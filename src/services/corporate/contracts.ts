@@ -5,7 +5,7 @@
  * role itself (the routes check it too) and writes the audit trail — never a PIN or a grid.
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, ilike, inArray, isNull, like, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, inArray, like, or, sql, type SQL } from "drizzle-orm";
 import { formatCardGrid, type CardGrid } from "../../domain/corporate/card.js";
 import { hasFullWidth, validateContractId, validateRegistrationPin } from "../../domain/corporate/credentials.js";
 import { parseYen } from "../../domain/corporate/limits.js";
@@ -322,10 +322,4 @@ export async function reissueCustomerCard(ctx: ServiceContext, actor: BankActor,
     });
     return cardView(card);
   });
-}
-
-/** Live users of a contract (for other services). */
-export async function liveUserRefs(q: Queryable, contractRef: string): Promise<string[]> {
-  const rows = await q.select({ id: corporateUsers.id }).from(corporateUsers).where(and(eq(corporateUsers.contractRef, contractRef), isNull(corporateUsers.deletedAt)));
-  return rows.map((r) => r.id);
 }

@@ -10,7 +10,7 @@ import { toShown, type ShownError } from "./errors.js";
 import { formatDate, formatDateTime, t } from "./i18n.js";
 import type { Institution } from "./model.js";
 import { issuerName, statusLabel } from "./picker.js";
-import { Actions, Field, Form, Loading, Notice, PinField, Screen, Submit, useAction, useFields } from "./ui.js";
+import { Actions, Form, Loading, Notice, PinField, Screen, Submit, useAction, useFields } from "./ui.js";
 
 type Mode = { at: "list" } | { at: "export"; c: CertificateInfo } | { at: "remove"; c: CertificateInfo };
 

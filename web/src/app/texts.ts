@@ -23,11 +23,9 @@ export const TEXTS = {
   ok: x("OK", "確定", "OK"),
   cancel: x("キャンセル", "取消", "Cancel"),
   required: x("必須", "必填", "required"),
-  optional: x("任意", "選填", "optional"),
   showPin: x("暗証番号を表示する", "顯示密碼", "Show PIN"),
   yes: x("はい", "是", "Yes"),
   no: x("いいえ", "否", "No"),
-  close: x("閉じる", "關閉", "Close"),
   errorTitle: x("エラー", "錯誤", "Error"),
   whatNext: x("このあとの操作", "接下來的步驟", "What to do next"),
   stepOf: x("手順 {n} / {total}", "步驟 {n} / {total}", "Step {n} of {total}"),
@@ -74,11 +72,9 @@ export const TEXTS = {
   pinRuleHint: x("半角英数字6～12桁（英字と数字を組み合わせてください。大文字・小文字は区別されます）", "6～12碼半形英數字（須同時包含英文字母與數字，區分大小寫）", "6–12 letters and digits, both required (case-sensitive)"),
   tempPinRuleHint: x("半角英数字4～12桁。利用者が開通確認で変更する仮の暗証番号です", "4～12碼半形英數字。使用者於開通確認時會變更的臨時密碼", "4–12 letters or digits: a temporary PIN the user replaces at activation"),
   adminEmail: x("管理者Eメールアドレス", "管理者電子郵件地址", "Administrator e-mail address"),
-  email: x("Eメールアドレス", "電子郵件地址", "E-mail address"),
   currentPin: x("現在の暗証番号", "目前的密碼", "Current PIN"),
   newPin: x("新しい暗証番号", "新的密碼", "New PIN"),
   newPinAgain: x("新しい暗証番号（確認用）", "新的密碼（確認用）", "New PIN (again)"),
-  cardOtp: x("確認用パスワード", "確認用密碼", "Card password"),
   cardOtpHint: x(
     "お客様カードの「{label}」欄の数字を、表示の順に続けて入力してください（半角数字{digits}桁）。",
     "請依顯示順序，連續輸入客戶卡「{label}」欄位的數字（{digits}位半形數字）。",
@@ -101,10 +97,7 @@ export const TEXTS = {
   certStart: x("取得", "取得", "Acquire"),
   certStepKey: x("鍵ペアの生成（このブラウザ内で生成し、外部に出しません）", "產生金鑰對（於此瀏覽器內產生，不會外流）", "Generating the key pair (inside this browser; it never leaves)"),
   certStepInstall: x("電子証明書の格納", "存放電子憑證", "Storing the certificate"),
-  certDoneCn: x("電子証明書（CN）：{cn}", "電子憑證（CN）：{cn}", "Certificate (CN): {cn}"),
-  certDoneValidity: x("有効期限：{date}", "有效期限：{date}", "Valid until: {date}"),
   certNextLogon: x("ログオンへ進む", "前往登入", "Go on to log on"),
-  certFailed: x("電子証明書を取得できませんでした。", "無法取得電子憑證。", "The certificate could not be acquired."),
 
   // ---- certificate selection ----
   pickTitle: x("電子証明書の選択", "選擇電子憑證", "Select a certificate"),
@@ -128,7 +121,6 @@ export const TEXTS = {
   pinTitle: x("暗証番号の入力", "輸入密碼", "Enter your PIN"),
   cardTitle: x("確認用パスワードの入力", "輸入確認用密碼", "Card password"),
   loginAs: x("{company} 様（{cn}）", "{company}（{cn}）", "{company} ({cn})"),
-  logonTitle: x("ログオン", "登入", "Log on"),
 
   // ---- admin status and menus ----
   adminStatusTitle: x("ご契約先ステータス", "契約客戶狀態", "Contract status"),

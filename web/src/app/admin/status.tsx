@@ -7,7 +7,7 @@ import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ADMIN_API, forgetSession, get, post } from "../api.js";
 import { toShown, type ShownError } from "../errors.js";
-import { formatDateTime, seed, t } from "../i18n.js";
+import { currentLocale, formatDateTime, seed, t } from "../i18n.js";
 import type { AdminStatus, Institution } from "../model.js";
 import type { TextKey } from "../texts.js";
 import { Actions, ErrorView, Facts, Loading, Notice, Screen } from "../ui.js";
@@ -18,7 +18,7 @@ export function serviceName(code: string): string {
 }
 const SERVICE_KEYS = { svc_BALANCE_INQUIRY: 1, svc_STATEMENT_INQUIRY: 1, svc_TRANSFER: 1, svc_FILE_TRANSFER: 1 } as const;
 
-/** Loads something after login; a missing session becomes the error page. */
+/** Loads something after login (again when the language changes: the server's texts follow); a missing session becomes the error page. */
 export function useLoaded<T>(load: () => Promise<T>, deps: readonly unknown[] = []): { data: T | undefined; error: ShownError | null; reload: () => void } {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<ShownError | null>(null);
@@ -32,7 +32,7 @@ export function useLoaded<T>(load: () => Promise<T>, deps: readonly unknown[] = 
     return () => {
       live = false;
     };
-  }, [n, ...deps]);
+  }, [n, currentLocale(), ...deps]);
   return { data, error, reload: () => setN((x) => x + 1) };
 }
 

@@ -81,7 +81,7 @@ export function AdminUsers(props: { inst: Institution }): JSX.Element {
           <li class="user-card" key={u.userId}>
             <h2>
               <a href={userPage(inst, u.userId)}>
-                <span class="mono">{u.userId}</span>　{u.nameKanji ?? u.nameKana}
+                <span class="mono">{u.userId}</span> {u.nameKanji ?? u.nameKana}
               </a>
             </h2>
             <Badges u={u} />

@@ -10,7 +10,7 @@ import { formatAmount, formatDateTime, t } from "../i18n.js";
 import type { Institution, UserStatus } from "../model.js";
 import { Actions, ErrorView, Facts, Loading, Notice, Screen } from "../ui.js";
 import { AdviceList } from "../admin/activation.js";
-import { RenewalBanner, useLoaded } from "../admin/status.js";
+import { RenewalBanner, serviceName, useLoaded } from "../admin/status.js";
 import { forgetLoginCertificate } from "./session.js";
 
 export function UserMenu(props: { inst: Institution; transfer: boolean }): JSX.Element {
@@ -65,17 +65,17 @@ export function UserStatusPage(props: { inst: Institution }): JSX.Element {
           {data.services.length === 0 ? (
             <p>{t("noServices")}</p>
           ) : (
-            <ul class="tiles">
+            <ul class="services">
               {data.services.map((s) => (
-                <li key={s.code} class="action-tile">
+                <li key={s.code}>
                   {s.code === "TRANSFER" ? (
-                    <a class="btn btn-primary btn-block" href={`${base}/transfer`}>
-                      {s.name}
+                    <a class="btn btn-primary" href={`${base}/transfer`}>
+                      {serviceName(s.code)}
                     </a>
                   ) : (
-                    <span class="btn btn-block service-name">{s.name}</span>
+                    <span class="service">{serviceName(s.code)}</span>
                   )}
-                  {data.serviceLimits[s.code] !== undefined ? <p class="hint">{t("limitLine", { amount: formatAmount(data.serviceLimits[s.code]!) })}</p> : null}
+                  {data.serviceLimits[s.code] !== undefined ? <span class="hint"> {t("limitLine", { amount: formatAmount(data.serviceLimits[s.code]!) })}</span> : null}
                 </li>
               ))}
             </ul>

@@ -1,0 +1,180 @@
+/**
+ * The admin failure counter under concurrency (SPEC §9, DESIGN §2): parallel wrong PINs —
+ * inside one process on both databases, and through three Inkan processes on one PostgreSQL —
+ * stop the counter exactly at the limit and lock exactly once (one notice, one audit row).
+ * Also the user-side twin recordUserFailure in LINKED and NON_LINKED mode.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { eq } from "drizzle-orm";
+import { verifyAudit } from "../../src/services/audit.js";
+import { loginAllowed } from "../../src/domain/corporate/lockout.js";
+import { contractAccess, loadContractByRef, recordUserFailure, resetUserFailures } from "../../src/services/corporate/principals.js";
+import { corporateUsers, sessions } from "../../src/store/schema/index.js";
+import { ADMIN_API, PortalClient, adminCertificateStep } from "../support/browser-client.js";
+import {
+  SYACHO,
+  auditOf,
+  contractRow,
+  insertTestUser,
+  mailsOf,
+  makeCorporateWorld,
+  readyAdmin,
+  userAccessNow,
+  type CorporateWorld,
+} from "../support/corporate-fixture.js";
+import { forEachDatabase } from "../support/db.js";
+
+const SERVER = fileURLToPath(new URL("../support/corporate-server.ts", import.meta.url));
+
+/** `n` browsers, each holding an admin session at the PIN step. */
+async function pinStageClients(w: CorporateWorld, pcOf: Parameters<typeof adminCertificateStep>[1], targets: (string | undefined)[]): Promise<PortalClient[]> {
+  const clients: PortalClient[] = [];
+  for (const t of targets) {
+    const c = t ? new PortalClient(t, { origin: w.origin }) : w.browser();
+    const r = await adminCertificateStep(c, pcOf);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    clients.push(c);
+  }
+  return clients;
+}
+
+function tally(codes: (string | undefined)[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of codes) out[c ?? "OK"] = (out[c ?? "OK"] ?? 0) + 1;
+  return out;
+}
+
+async function assertLockedOnce(w: CorporateWorld, contractId: string): Promise<void> {
+  const row = await contractRow(w, contractId);
+  assert.equal(row.adminFailures, 7, "the counter stops exactly at the limit");
+  assert.equal(row.lockedByBank, true);
+  assert.equal(row.lockCause, "ADMIN");
+  const mails = (await mailsOf(w, "ADMIN_PIN_LOCK", SYACHO.email)).filter((m) => m.body.includes(contractId.slice(-4)));
+  assert.equal(mails.length, 1, "one lock notice");
+  assert.equal((await auditOf(w, "contract.locked", contractId)).length, 1, "one lock audit row");
+  assert.equal((await auditOf(w, "admin.auth_failed", contractId)).length, 7, "seven counted failures");
+  assert.equal((await verifyAudit(w.p.db, w.p.keyring)).ok, true);
+}
+
+forEachDatabase("admin failure counter under concurrency", (kind) => {
+  let w: CorporateWorld;
+  before(async () => {
+    w = await makeCorporateWorld(kind);
+  });
+  after(async () => {
+    await w.close();
+  });
+
+  test("AC-13 20 parallel wrong PINs in one process: the counter ends at 7, one lock, one notice", async (tc) => {
+    const { contract, pc } = await readyAdmin(w, { login: false });
+    const clients = await pinStageClients(w, pc, Array.from({ length: 20 }, () => undefined));
+    const answers = await Promise.all(clients.map((c) => c.post(`${ADMIN_API}/login/pin`, { pin: "wrong0pin" })));
+    const t = tally(answers.map((a) => a.body.code));
+    tc.diagnostic(`answers: ${JSON.stringify(t)}`);
+    assert.equal(t.ADMIN_AUTH_FAILED, 6, JSON.stringify(t));
+    assert.equal((t.ADMIN_LOCKED ?? 0) + (t.SESSION_REQUIRED ?? 0), 14, JSON.stringify(t));
+    assert.ok((t.ADMIN_LOCKED ?? 0) >= 1);
+    await assertLockedOnce(w, contract.contractId);
+    const further = await adminCertificateStep(w.browser(), pc);
+    assert.equal(further.body.code, "ADMIN_LOCKED");
+  });
+
+  test("AC-13 3 Inkan processes on one PostgreSQL, 30 concurrent wrong PINs: locked exactly at the limit, exactly once", { skip: kind === "pglite" ? "needs PostgreSQL (PGlite is one process)" : false }, async (t) => {
+    const { contract, pc } = await readyAdmin(w, { login: false });
+    const children: ChildProcess[] = [];
+    try {
+      const ports: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const child = spawn(process.execPath, ["--import", "tsx", SERVER], {
+          env: {
+            ...process.env,
+            DATABASE_URL: w.p.testDb.url,
+            INKAN_SECRET: w.p.config.secretHex,
+            INKAN_PUBLIC_URL: w.p.config.publicUrl,
+            INKAN_TEST_NOW: w.p.clock.now().toISOString(),
+          },
+          stdio: ["pipe", "pipe", "inherit"],
+        });
+        children.push(child);
+        ports.push(
+          await new Promise<number>((resolve, reject) => {
+            const lines = createInterface({ input: child.stdout! });
+            lines.once("line", (l) => resolve((JSON.parse(l) as { port: number }).port));
+            child.once("exit", (code) => reject(new Error(`server ${i} exited with ${code}`)));
+          }),
+        );
+      }
+      const targets = Array.from({ length: 30 }, (_, i) => `http://127.0.0.1:${ports[i % 3]}`);
+      const clients = await pinStageClients(w, pc, targets);
+      const answers = await Promise.all(clients.map((c) => c.post(`${ADMIN_API}/login/pin`, { pin: "wrong0pin" })));
+      const seen = tally(answers.map((a) => a.body.code));
+      t.diagnostic(`answers across 3 processes: ${JSON.stringify(seen)}`);
+      assert.equal(seen.ADMIN_AUTH_FAILED, 6, JSON.stringify(seen));
+      assert.equal((seen.ADMIN_LOCKED ?? 0) + (seen.SESSION_REQUIRED ?? 0), 24, JSON.stringify(seen));
+      assert.ok((seen.ADMIN_LOCKED ?? 0) >= 1, "the attempt that reached the limit is told MSG-J07");
+      await assertLockedOnce(w, contract.contractId);
+      // Every process now refuses the admin with MSG-J07, before any PIN.
+      for (const port of ports) {
+        const r = await adminCertificateStep(new PortalClient(`http://127.0.0.1:${port}`, { origin: w.origin }), pc);
+        assert.equal(r.status, 403);
+        assert.equal(r.body.code, "ADMIN_LOCKED");
+      }
+      assert.equal((await contractRow(w, contract.contractId)).adminFailures, 7);
+    } finally {
+      for (const c of children) c.kill("SIGTERM");
+      await Promise.all(children.map((c) => (c.exitCode !== null ? Promise.resolve() : new Promise((r) => c.once("exit", r)))));
+    }
+  });
+
+  test("recordUserFailure, LINKED: the 7th failure suspends the user and locks the contract for everyone", async () => {
+    const { contract, admin } = await readyAdmin(w, { lockMode: "LINKED" });
+    const taro = await insertTestUser(w, contract.contractId, "taro", { email: "taro@example.co.jp" });
+    const hanako = await insertTestUser(w, contract.contractId, "hanako");
+    const ref = (await contractRow(w, contract.contractId)).id;
+    const decisions = await Promise.all(
+      Array.from({ length: 9 }, () =>
+        w.p.db.transaction(async (tx) => recordUserFailure(tx, w.p, await loadContractByRef(tx, ref), taro, "PIN")),
+      ),
+    );
+    assert.equal(decisions.filter((d) => d.newlyLocked).length, 1);
+    assert.equal(decisions.filter((d) => !d.locked).length, 6);
+    assert.ok(decisions.filter((d) => d.locked).every((d) => d.code === "USER_LOCKED"));
+    const [row] = await w.p.db.select().from(corporateUsers).where(eq(corporateUsers.id, taro.id));
+    assert.equal(row?.failures, 7);
+    assert.equal(row?.suspended, true);
+    const c = await contractRow(w, contract.contractId);
+    assert.equal(c.lockedByBank, true);
+    assert.equal(c.lockCause, "USER");
+    assert.equal((await mailsOf(w, "USER_PIN_LOCK", "taro@example.co.jp")).length, 1);
+    const access = await userAccessNow(w, contract.contractId, hanako.id);
+    assert.equal(!access.ok && access.code, "SERVICE_STOPPED_CONTACT_ADMIN");
+    assert.equal((await admin.get(`${ADMIN_API}/status`)).status, 401, "the admin's session ended");
+    const adminAccess = loginAllowed(contractAccess(await contractRow(w, contract.contractId)));
+    assert.equal(!adminAccess.ok && adminAccess.code, "CONTRACT_LOCKED_BY_USER", "the admin is told a user's PIN caused it");
+  });
+
+  test("recordUserFailure, NON_LINKED: only that user stops; a success resets the counter", async () => {
+    const { contract, admin } = await readyAdmin(w, { lockMode: "NON_LINKED" });
+    const taro = await insertTestUser(w, contract.contractId, "taro");
+    const jiro = await insertTestUser(w, contract.contractId, "jiro");
+    const ref = (await contractRow(w, contract.contractId)).id;
+    const fail = () => w.p.db.transaction(async (tx) => recordUserFailure(tx, w.p, await loadContractByRef(tx, ref), jiro, "TOKEN_OTP"));
+    for (let i = 0; i < 6; i++) await fail();
+    assert.equal(await w.p.db.transaction((tx) => resetUserFailures(tx, w.p, jiro.id)), true);
+    assert.equal((await w.p.db.select().from(corporateUsers).where(eq(corporateUsers.id, jiro.id)))[0]?.failures, 0);
+    for (let i = 0; i < 6; i++) assert.equal((await fail()).locked, false);
+    const seventh = await fail();
+    assert.equal(seventh.newlyLocked, true);
+    assert.equal(seventh.lockContract, false);
+    const c = await contractRow(w, contract.contractId);
+    assert.equal(c.lockedByBank, false);
+    assert.equal((await userAccessNow(w, contract.contractId, jiro.id)).ok, false);
+    assert.deepEqual(await userAccessNow(w, contract.contractId, taro.id), { ok: true, activationRequired: false });
+    assert.equal((await admin.get(`${ADMIN_API}/status`)).status, 200, "the admin carries on");
+    assert.equal((await w.p.db.select().from(sessions).where(eq(sessions.userRef, jiro.id))).length, 0);
+  });
+});
