@@ -3,6 +3,7 @@
  * mail deliverer — on the embedded database or PostgreSQL. Several such processes may share one
  * PostgreSQL: nothing here keeps state that matters in memory alone.
  */
+import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.js";
 import { buildHttpApp, type HttpRoutePlugin } from "./http/app.js";
@@ -17,6 +18,9 @@ import { ensureDemo, formatDemoInfo } from "./services/demo-setup.js";
 import { startHousekeeping } from "./services/housekeeping.js";
 import { PkiRuntime } from "./services/pki-runtime.js";
 import { corporateRoutePlugins } from "./http/routes/index.js";
+import { ensureWebBuilt, webRoutes } from "./http/routes/web.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 export function caPassphraseOf(config: Config, keyring: Keyring): string {
   return config.caPassphrase ?? keyring.caPassphrase();
@@ -64,6 +68,9 @@ export async function startServer(config: Config, opts: { demo?: boolean; platfo
     ];
     // Without SMTP the mails stay in the outbox; the demo shows them on a page.
     if (!config.smtpUrl) routes.push({ plugin: outboxRoutes, options: { db: platform.db } });
+    // The portal is built on first start (and again when its sources change).
+    const { distDir } = await ensureWebBuilt(ROOT, { log: (m) => platform.log.info(m) });
+    routes.push({ plugin: webRoutes, options: { distDir } });
     const app = await buildHttpApp(platform, { routes });
     closers.push(() => app.close());
     await app.listen({ host: config.host, port: config.port });

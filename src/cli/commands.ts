@@ -5,7 +5,7 @@ import { listOutbox, type OutboxFilter } from "../notify/outbox.js";
 import { startPlatform } from "../platform.js";
 import { verifyAudit } from "../services/audit.js";
 import { initCaHierarchy } from "../services/ca.js";
-import { readDemoInfo, formatDemoInfo } from "../services/demo.js";
+import { demoTokenCodes, formatDemoInfo, readDemoInfo } from "../services/demo.js";
 import { caPassphraseOf, serve } from "../server.js";
 
 export interface Flags {
@@ -43,7 +43,7 @@ export const commands: Record<string, Command> = {
       process.stderr.write("inkan: no demo yet — start the platform once with `npm start` (inkan serve --demo)\n");
       return 1;
     }
-    out(flags.json ? JSON.stringify(info, null, 2) : formatDemoInfo(info));
+    out(flags.json ? JSON.stringify({ ...info, tokenCodes: demoTokenCodes(info, new Date()) }, null, 2) : formatDemoInfo(info));
     return 0;
   },
 

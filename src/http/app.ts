@@ -65,7 +65,7 @@ export async function buildHttpApp(platform: Platform, opts: HttpAppOptions = {}
       const given = req.headers["x-request-id"];
       return config.trustProxy && typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { allErrors: true } },
+    ajv: { customOptions: { allErrors: true, allowUnionTypes: true } },
     return503OnClosing: true,
   };
   const app = (

@@ -10,6 +10,8 @@ import { initCaHierarchy } from "./ca.js";
 import { createBankStaff, type BankActor, type BankRole } from "./corporate/bank-staff.js";
 import { changeRegistrationPin, registerContract, reissueCustomerCard, type NewContractInput } from "./corporate/contracts.js";
 import { hashSecret } from "./corporate/passwords.js";
+import { loadHardwareTokens } from "./corporate/tokens.js";
+import { base32Encode, generateOtpSecret } from "../domain/otp.js";
 import type { CardGrid } from "../domain/corporate/card.js";
 import { DEMO_SHINKIN, DEMO_TAIWAN, demoDigits, demoPassword, ensureDemoInstitutions, loadDemoInfo, localDate, saveDemoInfo, type DemoInfo } from "./demo.js";
 import { getInstitution } from "./institutions.js";
@@ -87,11 +89,15 @@ export async function ensureDemo(p: Platform, caPassphrase: string): Promise<Dem
     locale: "zh-TW",
   });
 
+  // A token in stock, so the token steps (assignment, user certificate, transfers) can be tried.
+  const token = { institutionId: jp.id, serial: `DEMO${demoDigits(4)}`, secret: base32Encode(generateOtpSecret(20)) };
+  await loadHardwareTokens(p, actors.get(jp.id)!, [{ serial: token.serial, secret: token.secret }]);
+
   const base = p.config.publicUrl;
   const info: DemoInfo = {
     createdAt: p.clock.now().toISOString(),
     portalUrl: `${base}/`,
-    backOfficeUrl: `${base}/bank/`,
+    backOfficeApiUrl: `${base}/api/bank`,
     apiDocsUrl: `${base}/api/docs`,
     outboxUrl: `${base}/dev/outbox`,
     shinkin: {
@@ -115,6 +121,7 @@ export async function ensureDemo(p: Platform, caPassphrase: string): Promise<Dem
       customerCard: taiwan.grid,
     },
     bankStaff: staff,
+    token,
   };
   await saveDemoInfo(p, info);
   return info;

@@ -16,12 +16,13 @@ import type { Platform } from "../platform.js";
 import { openPostgres } from "../store/database.js";
 import { meta } from "../store/schema/index.js";
 import type { CardGrid } from "../domain/corporate/card.js";
+import { base32Decode, totp } from "../domain/otp.js";
 import { createInstitution, listInstitutions } from "./institutions.js";
 
 export interface DemoInfo {
   createdAt: string;
   portalUrl: string;
-  backOfficeUrl: string;
+  backOfficeApiUrl: string;
   apiDocsUrl: string;
   outboxUrl: string;
   shinkin: {
@@ -37,6 +38,8 @@ export interface DemoInfo {
   };
   taiwan: { institutionId: string; bankCode: string; bankName: string; contractId: string; companyName: string; registrationPin: string; customerCard: CardGrid };
   bankStaff: { institutionId: string; username: string; password: string; role: string }[];
+  /** A hardware token in the Shinkin bank's stock (TOTP, SHA-1, 6 digits, 30 s), to assign to a demo user. */
+  token: { institutionId: string; serial: string; secret: string };
 }
 
 const META_KEY = "demo";
@@ -94,13 +97,24 @@ export async function readDemoInfo(config: Config): Promise<DemoInfo | undefined
 const KANA = ["ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク"] as const;
 const cardLine = (c: CardGrid): string => KANA.map((k) => `${k}${c[k]}`).join(" ");
 
-export function formatDemoInfo(d: DemoInfo): string {
+/** The demo token's current and next codes, so a person can try token steps without a device. */
+export function demoTokenCodes(d: DemoInfo, now: Date): { current: string; next: string; secondsLeft: number } {
+  const secret = base32Decode(d.token.secret);
+  return {
+    current: totp(secret, now),
+    next: totp(secret, new Date(now.getTime() + 30_000)),
+    secondsLeft: 30 - (Math.floor(now.getTime() / 1000) % 30),
+  };
+}
+
+export function formatDemoInfo(d: DemoInfo, now: Date = new Date()): string {
   const s = d.shinkin;
+  const codes = demoTokenCodes(d, now);
   return [
     "Inkan demo",
     "",
     `  Customer portal:   ${d.portalUrl}`,
-    `  Back office:       ${d.backOfficeUrl}`,
+    `  Back-office API:   ${d.backOfficeApiUrl} (staff accounts below; see the API docs)`,
     `  API docs:          ${d.apiDocsUrl}`,
     `  Mail outbox:       ${d.outboxUrl}`,
     "",
@@ -112,6 +126,9 @@ export function formatDemoInfo(d: DemoInfo): string {
     "",
     `  ${d.taiwan.bankName} — bank code ${d.taiwan.bankCode}`,
     `    contract ID ${d.taiwan.contractId}  ${d.taiwan.companyName}  registration PIN ${d.taiwan.registrationPin}  card ${cardLine(d.taiwan.customerCard)}`,
+    "",
+    `  Hardware token in stock (トークン): serial ${d.token.serial}, TOTP secret ${d.token.secret}`,
+    `    code now ${codes.current} (${codes.secondsLeft} s left), next ${codes.next} — run \`npm run inkan -- demo\` again for fresh codes`,
     "",
     "  Back-office accounts:",
     ...d.bankStaff.map((b) => `    ${b.institutionId}  ${b.username} / ${b.password}  (${b.role})`),

@@ -29,6 +29,20 @@ describe("journey 5: the certificate's key cannot leave the browser and survives
     await s?.close();
   });
 
+  test("each bank's portal speaks its default language until the customer picks one", async () => {
+    await pc.goto("/portal/006");
+    await screen(pc.page, "法人網路銀行");
+    await shot(pc.page, "home-zh-TW-bank-default");
+    await pc.goto("/portal/1286");
+    await screen(pc.page, "法人インターネットバンキング");
+    await pc.page.getByRole("button", { name: "English" }).click();
+    await screen(pc.page, "Corporate internet banking");
+    await pc.goto("/portal/006");
+    await screen(pc.page, "Corporate internet banking");
+    await pc.page.getByRole("button", { name: "日本語" }).click();
+    await screen(pc.page, "法人インターネットバンキング");
+  });
+
   test("export is refused, the key is non-extractable, and it still signs after a restart", async () => {
     await activateAdmin(s, pc);
     const cn = await acquireAdminCertificate(s, pc);

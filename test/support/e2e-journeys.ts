@@ -88,6 +88,11 @@ export async function activateAdmin(s: E2eServer, p: Profile, opts: { shots?: (n
   await page.getByRole("button", { name: "次へ" }).click();
   await page.getByText("ここで設定した暗証番号は後ほど使用します。忘れないように管理してください！").waitFor();
   await fill(page, { registrationPin, loginPin: ADMIN.loginPin, confirmPin: ADMIN.confirmPin, email: ADMIN.email });
+  // R-PIN-9: masked, and shown in clear on request.
+  assert.equal(await input(page, "loginPin").getAttribute("type"), "password");
+  await page.getByRole("checkbox", { name: "暗証番号を表示する" }).nth(1).check();
+  assert.equal(await input(page, "loginPin").getAttribute("type"), "text");
+  assert.equal(await input(page, "loginPin").inputValue(), ADMIN.loginPin);
   await opts.shots?.("admin-activation-2");
   await page.getByRole("button", { name: "次へ" }).click();
   await page.locator(".card-positions").waitFor();

@@ -59,7 +59,8 @@ export function App(): JSX.Element {
   const path = usePath();
   const [institutions, setInstitutions] = useState<Institution[] | undefined>(undefined);
   const [failed, setFailed] = useState(false);
-  const [, setLocaleState] = useState(currentLocale());
+  // Bumped on a language choice: the screens re-render in the new language.
+  const [, setRenders] = useState(0);
 
   useEffect(() => {
     get<Institution[]>("/api/portal/institutions").then(setInstitutions, () => setFailed(true));
@@ -77,7 +78,7 @@ export function App(): JSX.Element {
 
   const onLocale = (l: Locale): void => {
     chooseLocale(l);
-    setLocaleState(l);
+    setRenders((n) => n + 1);
   };
 
   let screen: JSX.Element;
