@@ -22,7 +22,15 @@ import { loadHardwareTokens, MAX_TOKENS_PER_BATCH } from "../../services/corpora
 import { getInstitution } from "../../services/institutions.js";
 import type { PkiRuntime } from "../../services/pki-runtime.js";
 import { clearSessionCookie, registerSessionSupport, requireSameOrigin, requireSession, sessionOf, setSessionCookie } from "../session.js";
-import { csrfTokenSchema, errorResponses, preLoginConfig, str, type CorporateRouteOptions } from "./corporate-common.js";
+import {
+  body,
+  type CorporateRouteOptions,
+  csrfTokenSchema,
+  errorResponses,
+  ok,
+  preLoginConfig,
+  str,
+} from "./corporate-common.js";
 
 export interface BankRouteOptions extends CorporateRouteOptions {
   /** Revokes admin certificates for BO-4. */
@@ -32,9 +40,7 @@ export interface BankRouteOptions extends CorporateRouteOptions {
 const TAGS = ["bank"];
 const CONTRACT_ID = str(20, { pattern: "^[0-9]{1,20}$" });
 const NOTE = str(200, { description: "Free note for the audit trail (paper form number…); never a PIN" });
-const body = (required: string[], properties: Record<string, unknown>) => ({ type: "object", additionalProperties: false, required, properties }) as const;
 const noteBody = body([], { note: NOTE });
-const ok = (required: string[], properties: Record<string, unknown>) => ({ type: "object", required, properties }) as const;
 const params = { type: "object", required: ["contractId"], properties: { contractId: CONTRACT_ID } } as const;
 
 const contractSchema = ok(["contractId", "companyName", "state"], {

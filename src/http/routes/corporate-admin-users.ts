@@ -34,7 +34,15 @@ import {
 } from "../../services/corporate/users.js";
 import type { PkiRuntime } from "../../services/pki-runtime.js";
 import { registerSessionSupport, requireSession, sessionOf, siteOrigin } from "../session.js";
-import { errorResponses, screenMessagesSchema, str, type CorporateRouteOptions } from "./corporate-common.js";
+import {
+  body,
+  type CorporateRouteOptions,
+  errorResponses,
+  ok,
+  PIN,
+  screenMessagesSchema,
+  str,
+} from "./corporate-common.js";
 import { renewalBody, renewalInstalledBody, renewalInstalledSchema, renewalIssuedSchema, texts } from "./corporate-user.js";
 
 export interface CorporateAdminUsersRouteOptions extends CorporateRouteOptions {
@@ -43,13 +51,10 @@ export interface CorporateAdminUsersRouteOptions extends CorporateRouteOptions {
 }
 
 const TAGS = ["corporate-admin"];
-const PIN = str(64);
 const CONFIRM_PIN = str(64, { description: "ご契約先確認暗証番号 (the admin confirmation PIN)" });
 const AMOUNT_OR_NULL = { type: ["integer", "string", "null"], maxLength: 16, minimum: 0, description: "Whole yen; null for none" } as const;
 const AMOUNT = { type: ["integer", "string"], maxLength: 16, minimum: 0, description: "Whole yen" } as const;
 const DATE_TIME = { type: "string", format: "date-time" } as const;
-const body = (required: string[], properties: Record<string, unknown>) => ({ type: "object", additionalProperties: false, required, properties }) as const;
-const ok = (required: string[], properties: Record<string, unknown>) => ({ type: "object", required, properties }) as const;
 const userParams = { type: "object", required: ["userId"], properties: { userId: str(64) } } as const;
 
 const LIMITS_BODY = {

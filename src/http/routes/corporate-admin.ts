@@ -30,14 +30,19 @@ import { clearSessionCookie, registerSessionSupport, requireSameOrigin, requireS
 import {
   adviceSchema,
   adviceView,
+  body,
   cardChallengeSchema,
+  type CorporateRouteOptions,
   csrfTokenSchema,
   errorResponses,
+  INSTITUTION_CODE,
+  ok,
+  PIN,
   preLoginConfig,
   screenMessages,
   screenMessagesSchema,
   str,
-  type CorporateRouteOptions,
+  registerCredentialSettings,
 } from "./corporate-common.js";
 
 export interface CorporateAdminRouteOptions extends CorporateRouteOptions {
@@ -46,11 +51,7 @@ export interface CorporateAdminRouteOptions extends CorporateRouteOptions {
 }
 
 const TAGS = ["corporate-admin"];
-const INSTITUTION_CODE = str(4, { pattern: "^[0-9]{3,4}$", description: "The institution's code (CN suffix), e.g. 1286" });
 const CONTRACT_ID = str(20, { description: "契約者ID (11 digits, printed on the customer card)", examples: ["12345678901"] });
-const PIN = str(64);
-const body = (required: string[], properties: Record<string, unknown>) => ({ type: "object", additionalProperties: false, required, properties }) as const;
-const ok = (required: string[], properties: Record<string, unknown>) => ({ type: "object", required, properties }) as const;
 
 const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, opts) => {
   const platform = app.platform;
@@ -343,34 +344,18 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
     async (request) => adminStatus(platform, sessionOf(request)),
   );
 
-  const pinChange = body(["currentPin", "newPin", "newPinAgain"], { currentPin: PIN, newPin: PIN, newPinAgain: PIN });
-  const adviceOnly = { 200: ok(["advice"], { advice: adviceSchema }), ...errorResponses() };
-
-  app.post<{ Body: { currentPin: string; newPin: string; newPinAgain: string } }>(
-    "/settings/login-pin",
-    { preHandler: full, schema: { tags: TAGS, summary: "ご契約先暗証番号変更 (mails 管理者暗証番号変更)", body: pinChange, response: adviceOnly } },
-    async (request) => ({ advice: adviceView(request, (await changeAdminLoginPin(platform, sessionOf(request), request.body)).advice) }),
-  );
-
-  app.post<{ Body: { currentPin: string; newPin: string; newPinAgain: string } }>(
-    "/settings/confirm-pin",
-    { preHandler: full, schema: { tags: TAGS, summary: "ご契約先確認暗証番号変更 (mails 管理者確認暗証番号変更)", body: pinChange, response: adviceOnly } },
-    async (request) => ({ advice: adviceView(request, (await changeAdminConfirmPin(platform, sessionOf(request), request.body)).advice) }),
-  );
-
-  app.post<{ Body: { email: string; confirmPin: string } }>(
-    "/settings/email",
-    {
-      preHandler: full,
-      schema: {
-        tags: TAGS,
-        summary: "管理者Eメールアドレス変更, authorised with the confirmation PIN (both addresses are told)",
-        body: body(["email", "confirmPin"], { email: str(254), confirmPin: PIN }),
-        response: { 200: ok(["email"], { email: { type: "string" } }), ...errorResponses() },
-      },
+  registerCredentialSettings(app, {
+    tags: TAGS,
+    preHandler: full,
+    summaries: {
+      loginPin: "ご契約先暗証番号変更 (mails 管理者暗証番号変更)",
+      confirmPin: "ご契約先確認暗証番号変更 (mails 管理者確認暗証番号変更)",
+      email: "管理者Eメールアドレス変更, authorised with the confirmation PIN (both addresses are told)",
     },
-    async (request) => changeAdminEmail(platform, sessionOf(request), request.body),
-  );
+    changeLoginPin: (request, input) => changeAdminLoginPin(platform, sessionOf(request), input),
+    changeConfirmPin: (request, input) => changeAdminConfirmPin(platform, sessionOf(request), input),
+    changeEmail: (request, input) => changeAdminEmail(platform, sessionOf(request), input),
+  });
 
   app.post(
     "/logout",

@@ -3,7 +3,7 @@
  * back office: JSON schemas of the common shapes, localized advice and screen texts, the
  * error responses every route documents, and the rate limits of the pre-login routes.
  */
-import type { FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from "fastify";
 import { corporateTexts, type CorporateTextId } from "../../domain/corporate/messages.js";
 import type { PinAdvice } from "../../domain/corporate/credentials.js";
 import type { ServiceContext } from "../../platform.js";
@@ -35,6 +35,12 @@ export function errorResponses(...statuses: number[]): Record<number, typeof err
 }
 
 export const str = (maxLength: number, extra: Record<string, unknown> = {}) => ({ type: "string", maxLength, ...extra }) as const;
+/** A closed request body: unknown properties are refused. */
+export const body = (required: string[], properties: Record<string, unknown>) => ({ type: "object", additionalProperties: false, required, properties }) as const;
+/** A response object schema. */
+export const ok = (required: string[], properties: Record<string, unknown>) => ({ type: "object", required, properties }) as const;
+export const PIN = str(64);
+export const INSTITUTION_CODE = str(4, { pattern: "^[0-9]{3,4}$", description: "The institution's code (CN suffix), e.g. 1286" });
 
 export const adviceSchema = {
   type: "array",
@@ -72,4 +78,51 @@ export function adviceView(request: FastifyRequest, advice: readonly PinAdvice[]
 export function screenMessages(request: FastifyRequest, ids: readonly string[]): { id: string; text: string }[] {
   const locale = negotiateLocale(request);
   return ids.filter((id): id is CorporateTextId => Object.hasOwn(corporateTexts, id)).map((id) => ({ id, text: corporateTexts[id][locale] }));
+}
+
+type PinChange = { currentPin: string; newPin: string; newPinAgain: string };
+type EmailChange = { email: string; confirmPin: string };
+
+/**
+ * The three credential settings every signed-in customer has (§8.14): login PIN, confirmation
+ * PIN (current + new twice) and e-mail (with the confirmation PIN). Administrators and users
+ * differ only in the use cases behind them and the menu names.
+ */
+export function registerCredentialSettings(
+  app: FastifyInstance,
+  opts: {
+    tags: string[];
+    preHandler: preHandlerHookHandler;
+    summaries: { loginPin: string; confirmPin: string; email: string };
+    changeLoginPin: (request: FastifyRequest, input: PinChange) => Promise<{ advice: readonly PinAdvice[] }>;
+    changeConfirmPin: (request: FastifyRequest, input: PinChange) => Promise<{ advice: readonly PinAdvice[] }>;
+    changeEmail: (request: FastifyRequest, input: EmailChange) => Promise<{ email: string }>;
+  },
+): void {
+  const pinChange = body(["currentPin", "newPin", "newPinAgain"], { currentPin: PIN, newPin: PIN, newPinAgain: PIN });
+  const adviceOnly = { 200: ok(["advice"], { advice: adviceSchema }), ...errorResponses() };
+  const { tags, preHandler } = opts;
+  app.post<{ Body: PinChange }>(
+    "/settings/login-pin",
+    { preHandler, schema: { tags, summary: opts.summaries.loginPin, body: pinChange, response: adviceOnly } },
+    async (request) => ({ advice: adviceView(request, (await opts.changeLoginPin(request, request.body)).advice) }),
+  );
+  app.post<{ Body: PinChange }>(
+    "/settings/confirm-pin",
+    { preHandler, schema: { tags, summary: opts.summaries.confirmPin, body: pinChange, response: adviceOnly } },
+    async (request) => ({ advice: adviceView(request, (await opts.changeConfirmPin(request, request.body)).advice) }),
+  );
+  app.post<{ Body: EmailChange }>(
+    "/settings/email",
+    {
+      preHandler,
+      schema: {
+        tags,
+        summary: opts.summaries.email,
+        body: body(["email", "confirmPin"], { email: str(254), confirmPin: PIN }),
+        response: { 200: ok(["email"], { email: { type: "string" } }), ...errorResponses() },
+      },
+    },
+    async (request) => opts.changeEmail(request, request.body),
+  );
 }

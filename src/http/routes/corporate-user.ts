@@ -23,7 +23,21 @@ import { changeUserConfirmPin, changeUserEmail, changeUserLoginPin } from "../..
 import type { PkiRuntime } from "../../services/pki-runtime.js";
 import { negotiateLocale } from "../i18n.js";
 import { clearSessionCookie, registerSessionSupport, requireSameOrigin, requireSession, sessionOf, setSessionCookie, siteOrigin } from "../session.js";
-import { adviceSchema, adviceView, csrfTokenSchema, errorResponses, preLoginConfig, screenMessagesSchema, str, type CorporateRouteOptions } from "./corporate-common.js";
+import {
+  adviceSchema,
+  adviceView,
+  body,
+  type CorporateRouteOptions,
+  csrfTokenSchema,
+  errorResponses,
+  INSTITUTION_CODE,
+  ok,
+  PIN,
+  preLoginConfig,
+  screenMessagesSchema,
+  str,
+  registerCredentialSettings,
+} from "./corporate-common.js";
 
 export interface CorporateUserRouteOptions extends CorporateRouteOptions {
   /** Issues certificates (acquisition, renewal) and supersedes old ones. */
@@ -31,16 +45,12 @@ export interface CorporateUserRouteOptions extends CorporateRouteOptions {
 }
 
 const TAGS = ["corporate-user"];
-const INSTITUTION_CODE = str(4, { pattern: "^[0-9]{3,4}$", description: "The institution's code (CN suffix), e.g. 1286" });
 const CONTRACT_ID = str(20, { description: "契約者ID (11 digits)", examples: ["12345678901"] });
 const USER_ID = str(64, { description: "利用者ID (1–30 half-width alphanumerics, case-sensitive)", examples: ["shinkintaro"] });
-const PIN = str(64);
 const OTP = str(16, { description: "The code the hardware token shows" });
 const CSR = str(24_000, { description: "PKCS#10 request, PEM or base64 DER" });
 const AMOUNT = { type: ["integer", "string"], maxLength: 16, minimum: 0, description: "Whole yen" } as const;
 const DATE_TIME = { type: "string", format: "date-time" } as const;
-const body = (required: string[], properties: Record<string, unknown>) => ({ type: "object", additionalProperties: false, required, properties }) as const;
-const ok = (required: string[], properties: Record<string, unknown>) => ({ type: "object", required, properties }) as const;
 
 export const acquiredCertificateSchema = ok(["certificateId", "certificate", "certificatePem", "pemChain", "cn", "subjectDn", "serialHex", "notBefore", "notAfter", "messages"], {
   certificateId: { type: "string" },
@@ -366,34 +376,18 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
 
   // ---- settings (利用者情報変更) ----
 
-  const pinChange = body(["currentPin", "newPin", "newPinAgain"], { currentPin: PIN, newPin: PIN, newPinAgain: PIN });
-  const adviceOnly = { 200: ok(["advice"], { advice: adviceSchema }), ...errorResponses() };
-
-  app.post<{ Body: { currentPin: string; newPin: string; newPinAgain: string } }>(
-    "/settings/login-pin",
-    { preHandler: full, schema: { tags: TAGS, summary: "利用者暗証番号変更 (mails 利用者暗証番号変更)", body: pinChange, response: adviceOnly } },
-    async (request) => ({ advice: adviceView(request, (await changeUserLoginPin(platform, sessionOf(request), request.body)).advice) }),
-  );
-
-  app.post<{ Body: { currentPin: string; newPin: string; newPinAgain: string } }>(
-    "/settings/confirm-pin",
-    { preHandler: full, schema: { tags: TAGS, summary: "確認暗証番号変更 (mails 利用者確認暗証番号変更)", body: pinChange, response: adviceOnly } },
-    async (request) => ({ advice: adviceView(request, (await changeUserConfirmPin(platform, sessionOf(request), request.body)).advice) }),
-  );
-
-  app.post<{ Body: { email: string; confirmPin: string } }>(
-    "/settings/email",
-    {
-      preHandler: full,
-      schema: {
-        tags: TAGS,
-        summary: "利用者Eメールアドレス変更, authorised with the confirmation PIN (both addresses are told)",
-        body: body(["email", "confirmPin"], { email: str(254), confirmPin: PIN }),
-        response: { 200: ok(["email"], { email: { type: "string" } }), ...errorResponses() },
-      },
+  registerCredentialSettings(app, {
+    tags: TAGS,
+    preHandler: full,
+    summaries: {
+      loginPin: "利用者暗証番号変更 (mails 利用者暗証番号変更)",
+      confirmPin: "確認暗証番号変更 (mails 利用者確認暗証番号変更)",
+      email: "利用者Eメールアドレス変更, authorised with the confirmation PIN (both addresses are told)",
     },
-    async (request) => changeUserEmail(platform, sessionOf(request), request.body),
-  );
+    changeLoginPin: (request, input) => changeUserLoginPin(platform, sessionOf(request), input),
+    changeConfirmPin: (request, input) => changeUserConfirmPin(platform, sessionOf(request), input),
+    changeEmail: (request, input) => changeUserEmail(platform, sessionOf(request), input),
+  });
 
   // ---- transfers (資金移動) ----
 

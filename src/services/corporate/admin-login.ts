@@ -25,10 +25,9 @@ import { InkanError } from "../../domain/errors.js";
 import type { ServiceContext } from "../../platform.js";
 import { certificates, corporateUsers } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
-import { supersedeCertificate } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import { loadActiveCard } from "./cards.js";
-import { olderLiveCertificates, OWNER_KIND_ADMIN, verifyCertificateSignature } from "./certificate-login.js";
+import { OWNER_KIND_ADMIN, supersedeOlderCertificates, verifyCertificateSignature } from "./certificate-login.js";
 import { consumeChallenge, createChallenge, type IssuedChallenge } from "./challenges.js";
 import { verifySecretOrDummy } from "./passwords.js";
 import {
@@ -185,31 +184,8 @@ export async function loginAdminCard(ctx: ServiceContext, runtime: PkiRuntime | 
     return succeed({ token: next.token!, csrfToken: next.csrfToken!, contractId: cc.contract.contractId, companyName: cc.contract.companyName });
   });
   const done = unwrap(outcome);
-  const superseded = await supersedeOlderAdminCertificates(ctx, runtime, session);
+  const superseded = await supersedeOlderCertificates(ctx, runtime, session.certificateId, "admin-login");
   return { ...done, superseded };
-}
-
-async function supersedeOlderAdminCertificates(ctx: ServiceContext, runtime: PkiRuntime | undefined, session: Session): Promise<string[]> {
-  if (!session.certificateId) return [];
-  const [current] = await ctx.db.select().from(certificates).where(eq(certificates.id, session.certificateId));
-  if (!current) return [];
-  const older = await olderLiveCertificates(ctx.db, current);
-  if (older.length === 0) return [];
-  if (!runtime) {
-    ctx.log.warn({ certificateId: current.id }, "older admin certificates not superseded: no PKI runtime in this process");
-    return [];
-  }
-  const done: string[] = [];
-  for (const old of older) {
-    try {
-      await supersedeCertificate(ctx, runtime, { oldId: old.id, newId: current.id, actor: `admin-login:${current.ownerRef}` });
-      done.push(old.id);
-    } catch (e) {
-      // Another process superseded it first: nothing to do.
-      ctx.log.info({ err: e, certificateId: old.id }, "older admin certificate not superseded");
-    }
-  }
-  return done;
 }
 
 export interface AdminStatusView {

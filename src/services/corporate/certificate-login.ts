@@ -16,6 +16,8 @@ import { InkanError } from "../../domain/errors.js";
 import { fromBase64Url, loginChallengeMessage } from "../../domain/signing.js";
 import { certificateSummary } from "../../pki/proof.js";
 import type { ServiceContext } from "../../platform.js";
+import { supersedeCertificate } from "../certificates.js";
+import type { PkiRuntime } from "../pki-runtime.js";
 import type { Queryable } from "../../store/database.js";
 import { certificateAuthorities, certificates } from "../../store/schema/index.js";
 import type { ConsumedChallenge } from "./challenges.js";
@@ -146,4 +148,32 @@ export async function olderLiveCertificates(
   const older = (r: CertificateRow): boolean =>
     r.createdAt.getTime() < than.createdAt.getTime() || (r.createdAt.getTime() === than.createdAt.getTime() && r.changeSeq < than.changeSeq);
   return rows.filter((r) => r.id !== than.id && r.status !== "REVOKED" && older(r));
+}
+
+/**
+ * After a complete login with a newer certificate, the principal's older live certificates are
+ * revoked as superseded by it (PC change, reissue, renewal): only a key that proved itself
+ * replaces the old one, so a failed installation never leaves anyone without a certificate.
+ */
+export async function supersedeOlderCertificates(ctx: ServiceContext, runtime: PkiRuntime | undefined, certificateId: string | null | undefined, actor: string): Promise<string[]> {
+  if (!certificateId) return [];
+  const [current] = await ctx.db.select().from(certificates).where(eq(certificates.id, certificateId));
+  if (!current) return [];
+  const older = await olderLiveCertificates(ctx.db, current);
+  if (older.length === 0) return [];
+  if (!runtime) {
+    ctx.log.warn({ certificateId }, "older certificates not superseded: no PKI runtime in this process");
+    return [];
+  }
+  const done: string[] = [];
+  for (const old of older) {
+    try {
+      await supersedeCertificate(ctx, runtime, { oldId: old.id, newId: current.id, actor: `${actor}:${current.ownerRef}` });
+      done.push(old.id);
+    } catch (e) {
+      // Another process superseded it first: nothing to do.
+      ctx.log.info({ err: e, certificateId: old.id }, "older certificate not superseded");
+    }
+  }
+  return done;
 }

@@ -18,9 +18,8 @@ import { InkanError } from "../../domain/errors.js";
 import type { ServiceContext } from "../../platform.js";
 import { certificates, contractAccounts, corporateUsers } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
-import { supersedeCertificate } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
-import { olderLiveCertificates, OWNER_KIND_USER, verifyCertificateSignature } from "./certificate-login.js";
+import { OWNER_KIND_USER, supersedeOlderCertificates, verifyCertificateSignature } from "./certificate-login.js";
 import { consumeChallenge, createChallenge, type IssuedChallenge } from "./challenges.js";
 import { verifySecretOrDummy } from "./passwords.js";
 import {
@@ -169,30 +168,7 @@ export async function loginUserPin(ctx: ServiceContext, runtime: PkiRuntime | un
     return succeed({ stage: "FULL", token: next.token!, csrfToken: next.csrfToken!, contractId: cc.contract.contractId, userId: user.userId, superseded: [] });
   });
   const done = unwrap(outcome);
-  if (done.stage === "FULL") done.superseded = await supersedeOlderUserCertificates(ctx, runtime, session.certificateId);
-  return done;
-}
-
-/** The user's certificates older than `certificateId` are revoked as superseded by it. */
-export async function supersedeOlderUserCertificates(ctx: ServiceContext, runtime: PkiRuntime | undefined, certificateId: string | null): Promise<string[]> {
-  if (!certificateId) return [];
-  const [current] = await ctx.db.select().from(certificates).where(eq(certificates.id, certificateId));
-  if (!current) return [];
-  const older = await olderLiveCertificates(ctx.db, current);
-  if (older.length === 0) return [];
-  if (!runtime) {
-    ctx.log.warn({ certificateId }, "older user certificates not superseded: no PKI runtime in this process");
-    return [];
-  }
-  const done: string[] = [];
-  for (const old of older) {
-    try {
-      await supersedeCertificate(ctx, runtime, { oldId: old.id, newId: current.id, actor: `user-login:${current.ownerRef}` });
-      done.push(old.id);
-    } catch (e) {
-      ctx.log.info({ err: e, certificateId: old.id }, "older user certificate not superseded");
-    }
-  }
+  if (done.stage === "FULL") done.superseded = await supersedeOlderCertificates(ctx, runtime, session.certificateId, "user-login");
   return done;
 }
 
