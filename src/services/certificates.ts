@@ -6,7 +6,7 @@
  * answer and publishes the issuer's CRL, so a caller that gets the result back can rely on both.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { renewalStatus, renewalWindow, type RenewalStatus } from "../domain/corporate/windows.js";
 import { InkanError, type LocalizedText } from "../domain/errors.js";
 import { parseCsr } from "../pki/csr.js";
@@ -52,6 +52,21 @@ export interface IssuedCertificateRecord extends CertificateRecord {
   certPem: string;
   /** The certificate, its issuing CA and the root, PEM, leaf first. */
   pemChain: string;
+}
+
+/** What a customer's browser receives after issuance, to install beside its key. */
+export function issuedCertificateView(issued: IssuedCertificateRecord) {
+  return {
+    certificateId: issued.id,
+    certificate: issued.certDer.toString("base64"),
+    certificatePem: issued.certPem,
+    pemChain: issued.pemChain,
+    cn: issued.cn,
+    subjectDn: issued.subjectDn,
+    serialHex: issued.serialHex,
+    notBefore: issued.notBefore.toISOString(),
+    notAfter: issued.notAfter.toISOString(),
+  };
 }
 
 type Row = typeof certificates.$inferSelect;
@@ -450,3 +465,53 @@ export const certificateMessages: Record<string, LocalizedText> = {
     en: "A value needed to create the certification authority ({field}) is invalid.",
   },
 };
+
+/**
+ * Revokes every live certificate of one owner inside the caller's transaction, with the audit
+ * rows a single revocation writes, so deleting a user or reissuing on a PC change is all or
+ * nothing. After the commit, hand the rows to `publishStatusChanges`; other processes pick the
+ * change up from change_seq even if this one dies in between.
+ */
+export async function revokeOwnerCertificatesInTx(
+  tx: Tx,
+  ctx: Pick<ServiceContext, "clock" | "keyring">,
+  owner: { institutionId: string; ownerKind: string; ownerRef: string },
+  reason: CrlReasonName,
+  actor: string,
+  note: string,
+): Promise<Row[]> {
+  const rows = await tx
+    .update(certificates)
+    .set({ status: "REVOKED", revokedAt: ctx.clock.now(), revocationReason: CRL_REASONS[reason], changeSeq: sql`nextval('certificate_change_seq')` })
+    .where(
+      and(
+        eq(certificates.institutionId, owner.institutionId),
+        eq(certificates.ownerKind, owner.ownerKind),
+        eq(certificates.ownerRef, owner.ownerRef),
+        ne(certificates.status, "REVOKED"),
+      ),
+    )
+    .returning();
+  if (rows.length)
+    await appendAudit(
+      tx,
+      ctx.keyring,
+      ctx.clock,
+      rows.map((r) => ({
+        actor,
+        action: "certificate.revoked",
+        institutionId: owner.institutionId,
+        subject: r.id,
+        detail: { issuerId: r.issuerId, serialHex: r.serialHex, to: "REVOKED", reason, note },
+      })),
+    );
+  return rows;
+}
+
+/** Publishes committed status changes at once: this process's OCSP answers and the CRL. */
+export async function publishStatusChanges(ctx: ServiceContext, runtime: PkiRuntime | undefined, rows: readonly Row[]): Promise<void> {
+  for (const r of rows) {
+    if (runtime) await runtime.afterStatusChange(r);
+    else ctx.log.warn({ certificateId: r.id }, "status change not published at once: no PKI runtime in this process");
+  }
+}

@@ -21,7 +21,7 @@ import { parseCsr } from "../../pki/csr.js";
 import { subjectFor } from "../../pki/profiles.js";
 import type { ServiceContext } from "../../platform.js";
 import { certificates } from "../../store/schema/index.js";
-import { issueCertificateFromCsr } from "../certificates.js";
+import { issueCertificateFromCsr, issuedCertificateView } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import { OWNER_KIND_ADMIN } from "./certificate-login.js";
 import { verifySecret, verifySecretOrDummy } from "./passwords.js";
@@ -100,15 +100,7 @@ export async function acquireAdminCertificate(
     actor: adminActor(cc),
   });
   return {
-    certificateId: issued.id,
-    certificate: issued.certDer.toString("base64"),
-    certificatePem: issued.certPem,
-    pemChain: issued.pemChain,
-    cn: issued.cn,
-    subjectDn: issued.subjectDn,
-    serialHex: issued.serialHex,
-    notBefore: issued.notBefore.toISOString(),
-    notAfter: issued.notAfter.toISOString(),
+    ...issuedCertificateView(issued),
     messageIds: ["MSG-J11"],
   };
 }

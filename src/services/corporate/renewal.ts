@@ -21,7 +21,7 @@ import { subjectFor } from "../../pki/profiles.js";
 import type { ServiceContext } from "../../platform.js";
 import { certificates, sessions } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
-import { issueCertificateFromCsr, supersedeCertificate } from "../certificates.js";
+import { issueCertificateFromCsr, issuedCertificateView, supersedeCertificate } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import type { AcquiredCertificate } from "./admin-certificate.js";
 import { assertCertificateUsable, olderLiveCertificates, OWNER_KIND_ADMIN, OWNER_KIND_USER, verifyCertificateSignature, type CertificateRow } from "./certificate-login.js";
@@ -106,15 +106,7 @@ export async function startRenewal(ctx: ServiceContext, runtime: PkiRuntime, ses
   });
   const ch = await createChallenge(ctx, { purpose: "renewal", origin: input.origin, institutionId: cc.institution.id });
   return {
-    certificateId: issued.id,
-    certificate: issued.certDer.toString("base64"),
-    certificatePem: issued.certPem,
-    pemChain: issued.pemChain,
-    cn: issued.cn,
-    subjectDn: issued.subjectDn,
-    serialHex: issued.serialHex,
-    notBefore: issued.notBefore.toISOString(),
-    notAfter: issued.notAfter.toISOString(),
+    ...issuedCertificateView(issued),
     messageIds: ["RENEWAL-ISSUED"],
     install: { challengeId: ch.challengeId, nonce: ch.nonce, origin: ch.origin, purpose: "renewal", expiresAt: ch.expiresAt.toISOString() },
   };

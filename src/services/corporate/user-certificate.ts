@@ -26,7 +26,7 @@ import { subjectFor } from "../../pki/profiles.js";
 import type { ServiceContext } from "../../platform.js";
 import { corporateUsers } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
-import { issueCertificateFromCsr } from "../certificates.js";
+import { issueCertificateFromCsr, issuedCertificateView, publishStatusChanges, revokeOwnerCertificatesInTx } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import type { AcquiredCertificate } from "./admin-certificate.js";
 import { OWNER_KIND_USER } from "./certificate-login.js";
@@ -55,8 +55,6 @@ import {
   certificatesOfUser,
   findLiveUser,
   loginUserIdInput,
-  publishRevocations,
-  revokeUserCertificatesInTx,
   userSubject,
   userView,
   type UserRow,
@@ -165,15 +163,7 @@ export async function acquireUserCertificate(ctx: ServiceContext, runtime: PkiRu
   });
   return {
     userId: user.userId,
-    certificateId: issued.id,
-    certificate: issued.certDer.toString("base64"),
-    certificatePem: issued.certPem,
-    pemChain: issued.pemChain,
-    cn: issued.cn,
-    subjectDn: issued.subjectDn,
-    serialHex: issued.serialHex,
-    notBefore: issued.notBefore.toISOString(),
-    notAfter: issued.notAfter.toISOString(),
+    ...issuedCertificateView(issued),
     messageIds: ["MSG-J11-TITLE", "MSG-J11", "MSG-J17"],
   };
 }
@@ -191,7 +181,7 @@ export async function reissueUserCertificate(
 ): Promise<{ user: UserView; revokedCertificates: string[] }> {
   const { result, revoked } = await adminConfirmed(ctx, session, input.confirmPin, async ({ tx, cc, now, actor }) => {
     const user = await findLiveUser(tx, cc.contract.id, userId, { forUpdate: true });
-    const revokedRows = await revokeUserCertificatesInTx(tx, ctx, user, cc.institution.id, "superseded", actor, "reissue on PC change (電子証明書再発行)");
+    const revokedRows = await revokeOwnerCertificatesInTx(tx, ctx, { institutionId: cc.institution.id, ownerKind: OWNER_KIND_USER, ownerRef: user.id }, "superseded", actor, "reissue on PC change (電子証明書再発行)");
     const [row] = await tx
       .update(corporateUsers)
       .set({ certIssuable: true, certWindowStart: now, updatedAt: now })
@@ -208,6 +198,6 @@ export async function reissueUserCertificate(
     });
     return succeed({ result: { user: await userView(tx, cc, row!, now), revokedCertificates: revokedRows.map((r) => r.id) }, revoked: revokedRows });
   });
-  await publishRevocations(ctx, runtime, revoked);
+  await publishStatusChanges(ctx, runtime, revoked);
   return result;
 }

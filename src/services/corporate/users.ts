@@ -10,7 +10,7 @@
  * in-transaction revocation of a user's certificates.
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { hasFullWidth, validateNameKana, validateNameKanji, validateOptionalEmail, validateTemporaryPin } from "../../domain/corporate/credentials.js";
 import { parseYen } from "../../domain/corporate/limits.js";
 import { loginAllowed } from "../../domain/corporate/lockout.js";
@@ -18,13 +18,13 @@ import { corporateError } from "../../domain/corporate/messages.js";
 import { assertUserCapacity, assertUserIdAvailable, validateUserRegistration } from "../../domain/corporate/users.js";
 import { renewalStatus, userIdReusableAt, windowClosesAt } from "../../domain/corporate/windows.js";
 import type { InstitutionPolicy } from "../../domain/policy.js";
-import { CRL_REASONS, type CrlReasonName } from "../../pki/revocation.js";
 import type { ServiceContext } from "../../platform.js";
 import type { Queryable, Tx } from "../../store/database.js";
 import { certificates, corporateUsers, hardwareTokens } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import { OWNER_KIND_USER, type CertificateRow } from "./certificate-login.js";
+import { publishStatusChanges, revokeOwnerCertificatesInTx } from "../certificates.js";
 import { CORPORATE_SERVICE_CODES } from "./contracts.js";
 import { hashSecret, verifySecretOrDummy } from "./passwords.js";
 import {
@@ -247,52 +247,6 @@ export async function getUser(ctx: ServiceContext, session: Session, userId: unk
   return userView(ctx.db, cc, await findLiveUser(ctx.db, cc.contract.id, userId), ctx.clock.now());
 }
 
-// ---- certificates ended in the caller's transaction ----
-
-/**
- * Revokes every live certificate of a user inside the caller's transaction (with the audit
- * rows certificates.ts writes for a revocation), so deleting or reissuing is all or nothing.
- * After the commit, pass the rows to `publishRevocations` for OCSP and the CRL; other
- * processes pick the change up from change_seq even if this one dies in between.
- */
-export async function revokeUserCertificatesInTx(
-  tx: Tx,
-  ctx: Pick<ServiceContext, "clock" | "keyring">,
-  user: Pick<UserRow, "id">,
-  institutionId: string,
-  reason: CrlReasonName,
-  actor: string,
-  note: string,
-): Promise<CertificateRow[]> {
-  const now = ctx.clock.now();
-  const rows = await tx
-    .update(certificates)
-    .set({ status: "REVOKED", revokedAt: now, revocationReason: CRL_REASONS[reason], changeSeq: sql`nextval('certificate_change_seq')` })
-    .where(and(eq(certificates.institutionId, institutionId), eq(certificates.ownerKind, OWNER_KIND_USER), eq(certificates.ownerRef, user.id), ne(certificates.status, "REVOKED")))
-    .returning();
-  if (rows.length)
-    await appendAudit(
-      tx,
-      ctx.keyring,
-      ctx.clock,
-      rows.map((r) => ({
-        actor,
-        action: "certificate.revoked",
-        institutionId,
-        subject: r.id,
-        detail: { issuerId: r.issuerId, serialHex: r.serialHex, to: "REVOKED", reason, note },
-      })),
-    );
-  return rows;
-}
-
-export async function publishRevocations(ctx: ServiceContext, runtime: PkiRuntime | undefined, rows: readonly CertificateRow[]): Promise<void> {
-  for (const r of rows) {
-    if (runtime) await runtime.afterStatusChange(r);
-    else ctx.log.warn({ certificateId: r.id }, "revocation not published at once: no PKI runtime in this process");
-  }
-}
-
 // ---- register (新規登録) ----
 
 export interface RegisterUserInput {
@@ -430,7 +384,7 @@ export async function deleteUser(ctx: ServiceContext, runtime: PkiRuntime | unde
       .where(eq(hardwareTokens.userRef, user.id))
       .returning({ serial: hardwareTokens.serial });
     const sessionsEnded = await endSessionsOf(tx, ctx, { userRef: user.id, kinds: ["USER"] });
-    const revokedRows = await revokeUserCertificatesInTx(tx, ctx, user, cc.institution.id, "cessationOfOperation", actor, "user deleted (登録抹消)");
+    const revokedRows = await revokeOwnerCertificatesInTx(tx, ctx, { institutionId: cc.institution.id, ownerKind: OWNER_KIND_USER, ownerRef: user.id }, "cessationOfOperation", actor, "user deleted (登録抹消)");
     await queueContractNotice(tx, ctx, cc, "USER_DELETED", { userId: user.userId });
     const reusableFrom = userIdReusableAt(now, cc.policy.timeZone).toISOString();
     await appendAudit(tx, ctx.keyring, ctx.clock, {
@@ -442,7 +396,7 @@ export async function deleteUser(ctx: ServiceContext, runtime: PkiRuntime | unde
     });
     return succeed({ result: { userId: user.userId, revokedCertificates: revokedRows.map((r) => r.id), reusableFrom }, revoked: revokedRows });
   });
-  await publishRevocations(ctx, runtime, revoked);
+  await publishStatusChanges(ctx, runtime, revoked);
   return result;
 }
 
