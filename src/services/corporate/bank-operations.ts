@@ -10,9 +10,9 @@ import { addLocalDays } from "../../domain/time.js";
 import { toLocalDate } from "../../domain/corporate/windows.js";
 import type { ServiceContext } from "../../platform.js";
 import type { Tx } from "../../store/database.js";
-import { activationSessions, auditEvents, certificates, contracts } from "../../store/schema/index.js";
+import { activationSessions, auditEvents, contracts } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
-import { revokeCertificate } from "../certificates.js";
+import { publishStatusChanges, revokeOwnerCertificatesInTx } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import { assertBankRole, bankActorName, type BankActor } from "./bank-staff.js";
 import { OWNER_KIND_ADMIN } from "./certificate-login.js";
@@ -158,19 +158,18 @@ export async function reissueAdminCertificate(
 ): Promise<{ contract: ContractView; revoked: string[]; windowClosesOn: string }> {
   assertBankRole(actor, "HQ_OPERATOR");
   const n = note(input.note);
-  const cc = await contractForStaff(ctx.db, actor, contractId);
-  const live = await ctx.db
-    .select({ id: certificates.id, status: certificates.status })
-    .from(certificates)
-    .where(and(eq(certificates.institutionId, cc.institution.id), eq(certificates.ownerKind, OWNER_KIND_ADMIN), eq(certificates.ownerRef, cc.contract.id)));
-  const revoked: string[] = [];
-  for (const c of live) {
-    if (c.status === "REVOKED") continue;
-    await revokeCertificate(ctx, runtime, c.id, "superseded", { actor: bankActorName(actor), note: "BO-4 admin certificate reissue" });
-    revoked.push(c.id);
-  }
-  return ctx.db.transaction(async (tx) => {
+  // One transaction: the old certificates revoked and the window reopened together, or neither.
+  const done = await ctx.db.transaction(async (tx) => {
     const fresh = await contractForStaff(tx, actor, contractId, { forUpdate: true });
+    const revokedRows = await revokeOwnerCertificatesInTx(
+      tx,
+      ctx,
+      { institutionId: fresh.institution.id, ownerKind: OWNER_KIND_ADMIN, ownerRef: fresh.contract.id },
+      "superseded",
+      bankActorName(actor),
+      "BO-4 admin certificate reissue",
+    );
+    const revoked = revokedRows.map((r) => r.id);
     const today = isoDate(toLocalDate(ctx.clock.now(), fresh.policy.timeZone));
     const [row] = await tx.update(contracts).set({ certWindowStart: today, updatedAt: ctx.clock.now() }).where(eq(contracts.id, fresh.contract.id)).returning();
     await endSessionsOf(tx, ctx, { contractRef: fresh.contract.id, kinds: ["ADMIN"] });
@@ -182,8 +181,10 @@ export async function reissueAdminCertificate(
       detail: { certWindowStart: today, revoked, note: n },
     });
     const closes = addLocalDays(toLocalDate(today, fresh.policy.timeZone), fresh.policy.adminCertAcquisitionWindowDays - 1);
-    return { contract: contractView(row!), revoked, windowClosesOn: isoDate(closes) };
+    return { result: { contract: contractView(row!), revoked, windowClosesOn: isoDate(closes) }, revokedRows };
   });
+  await publishStatusChanges(ctx, runtime, done.revokedRows);
+  return done.result;
 }
 
 export interface AuditRow {
