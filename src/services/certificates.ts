@@ -6,7 +6,7 @@
  * answer and publishes the issuer's CRL, so a caller that gets the result back can rely on both.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { renewalStatus, renewalWindow, type RenewalStatus } from "../domain/corporate/windows.js";
 import { InkanError, type LocalizedText } from "../domain/errors.js";
 import { parseCsr } from "../pki/csr.js";
@@ -17,7 +17,7 @@ import { proofSheet, type ProofSheet } from "../pki/proof.js";
 import { CRL_REASONS, crlReasonCode, crlReasonName, isCrlReasonCode, type CrlReasonCode, type CrlReasonName } from "../pki/revocation.js";
 import type { ServiceContext } from "../platform.js";
 import type { Queryable, Tx } from "../store/database.js";
-import { certificates } from "../store/schema/index.js";
+import { certificates, sessions } from "../store/schema/index.js";
 import { appendAudit } from "./audit.js";
 import { getInstitution } from "./institutions.js";
 import type { PkiRuntime } from "./pki-runtime.js";
@@ -224,6 +224,18 @@ export async function issueCertificateFromCsr(ctx: ServiceContext, runtime: PkiR
   return { ...toRecord(record), certPem, pemChain: certPem + runtime.chainOf(record.issuerId).map((d) => pemOf(d)).join("") };
 }
 
+/**
+ * Sessions logged in with certificates that stop being valid end with the change, in the same
+ * transaction: a revoked or suspended certificate keeps nobody signed in until a timeout.
+ */
+async function endSessionsOfCertificates(tx: Tx, now: Date, certificateIds: readonly string[]): Promise<void> {
+  if (certificateIds.length === 0) return;
+  await tx
+    .update(sessions)
+    .set({ endedAt: now })
+    .where(and(inArray(sessions.certificateId, [...certificateIds]), isNull(sessions.endedAt)));
+}
+
 async function markSuperseded(ctx: ServiceContext, tx: Tx, old: Row, replacement: Row, actor: string): Promise<Row> {
   const now = ctx.clock.now();
   const [row] = await tx
@@ -231,6 +243,7 @@ async function markSuperseded(ctx: ServiceContext, tx: Tx, old: Row, replacement
     .set({ status: "REVOKED", revokedAt: now, revocationReason: CRL_REASONS.superseded, supersededBy: replacement.id, changeSeq: nextChange })
     .where(eq(certificates.id, old.id))
     .returning();
+  await endSessionsOfCertificates(tx, now, [old.id]);
   await appendAudit(tx, ctx.keyring, ctx.clock, {
     actor,
     action: "certificate.superseded",
@@ -299,6 +312,7 @@ async function changeStatus(ctx: ServiceContext, runtime: PkiRuntime, id: string
       .set({ ...set, changeSeq: nextChange })
       .where(eq(certificates.id, id))
       .returning();
+    if (updated!.status !== "VALID") await endSessionsOfCertificates(tx, now, [id]);
     await appendAudit(tx, ctx.keyring, ctx.clock, {
       actor,
       action,
@@ -492,6 +506,7 @@ export async function revokeOwnerCertificatesInTx(
       ),
     )
     .returning();
+  await endSessionsOfCertificates(tx, ctx.clock.now(), rows.map((r) => r.id));
   if (rows.length)
     await appendAudit(
       tx,
