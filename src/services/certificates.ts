@@ -126,6 +126,12 @@ export interface IssueFromCsrInput {
   /** Reissue: this certificate is revoked as superseded in the same transaction. */
   supersedes?: string;
   actor?: string;
+  /**
+   * Runs inside the issuing transaction before anything is written; throwing refuses the
+   * issuance. Callers re-check (with row locks) what they authorised earlier, so a lock or a
+   * second acquisition landing in between cannot slip a certificate through.
+   */
+  guard?: (tx: Tx) => Promise<void>;
 }
 
 const MAX_SERIAL_ATTEMPTS = 5;
@@ -142,6 +148,7 @@ export async function issueCertificateFromCsr(ctx: ServiceContext, runtime: PkiR
   const caId0 = (await getInstitution(ctx.db, input.institutionId)).issuingCaId;
   if (caId0) await runtime.ensureCa(caId0);
   const { record, superseded } = await ctx.db.transaction(async (tx) => {
+    if (input.guard) await input.guard(tx);
     const institution = await getInstitution(tx, input.institutionId);
     const caId = institution.issuingCaId;
     if (!caId) throw new InkanError("CA_NOT_CONFIGURED", "unavailable", { params: { institutionId: institution.id }, detail: `institution ${institution.id} has no issuing CA (run inkan ca init)` });

@@ -369,4 +369,18 @@ forEachDatabase("corporate users: certificate acquisition, PIN variant", (kind) 
     assert.deepEqual(status.body.transferFactors, ["CONFIRM_PIN"]);
     assert.equal(status.body.token, null);
   });
+
+  test("two simultaneous acquisitions by one user (two browsers) issue exactly one certificate", async () => {
+    const { admin, contract } = await readyAdmin(w);
+    await registerUser(admin, { userId: "hanako" });
+    const creds = { contractId: contract.contractId, userId: "hanako", loginPin: TARO.tempLoginPin, confirmPin: TARO.tempConfirmPin };
+    const [a, b] = await Promise.all([
+      acquireUserCertificate(w.browser(), new Pc("hanako-PC-1"), creds),
+      acquireUserCertificate(w.browser(), new Pc("hanako-PC-2"), creds),
+    ]);
+    assert.deepEqual([a.status, b.status].sort(), [200, 409], JSON.stringify([a.body, b.body]));
+    assert.equal((a.status === 409 ? a : b).body.code, "USER_ALREADY_HAS_CERTIFICATE");
+    const user = await userRow(w, contract.contractId, "hanako");
+    assert.equal((await certificatesOf(w, user.id)).length, 1);
+  });
 });

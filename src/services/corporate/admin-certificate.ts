@@ -98,6 +98,12 @@ export async function acquireAdminCertificate(
     ownerRef: cc.contract.id,
     csr: input.csr,
     actor: adminActor(cc),
+    // The contract may have been locked (or stopped by an incident) since the PINs were checked.
+    guard: async (tx) => {
+      const fresh = await findContract(tx, cc.institution, cc.contract.contractId, { forUpdate: true });
+      if (!fresh) throw corporateError("ADMIN_AUTH_FAILED", "unauthenticated");
+      assertLoginAllowed(contractAccess(fresh.contract));
+    },
   });
   return {
     ...issuedCertificateView(issued),

@@ -38,6 +38,7 @@ import {
   queueContractNotice,
   recordUserFailure,
   refuse,
+  loadContractByRef,
   refuseFailure,
   resetUserFailures,
   succeed,
@@ -160,6 +161,17 @@ export async function acquireUserCertificate(ctx: ServiceContext, runtime: PkiRu
     ownerRef: user.id,
     csr: input.csr,
     actor: userActor(cc, user.userId),
+    // Re-checked under row locks: a lock, a deletion or a second acquisition of the same user
+    // (another browser, another Inkan process) that landed since the check issues nothing.
+    guard: async (tx) => {
+      const fresh = await loadContractByRef(tx, cc.contract.id, { forUpdate: true });
+      const [u] = await tx.select().from(corporateUsers).where(and(eq(corporateUsers.id, user.id), isNull(corporateUsers.deletedAt))).for("update");
+      if (!u) throw corporateError("USER_AUTH_FAILED", "unauthenticated");
+      const access = loginAllowed(contractAccess(fresh.contract), userAccess(u));
+      if (!access.ok) throw corporateError(access.code, access.kind);
+      assertUserCertIssuable(u);
+      if (await hasLiveCertificate(tx, fresh, u, ctx.clock.now())) throw userError("USER_ALREADY_HAS_CERTIFICATE", "conflict");
+    },
   });
   return {
     userId: user.userId,
