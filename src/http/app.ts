@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import fastifyCookie from "@fastify/cookie";
 import { sql } from "drizzle-orm";
+import AjvCompiler from "@fastify/ajv-compiler";
 import Fastify from "fastify";
 import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, FastifyPluginCallback, FastifyServerOptions } from "fastify";
 import type { Platform } from "../platform.js";
@@ -53,6 +54,27 @@ export async function databaseReachable(db: Db, timeoutMs: number): Promise<bool
   }
 }
 
+/**
+ * Request bodies are validated as sent: no type coercion (a PIN sent as the number 123 is not
+ * the string "0123"'s cousin) and unknown properties refused, not silently dropped. Query
+ * strings and path parameters are text by nature and keep Fastify's coercion.
+ */
+type ValidatorFactory = (externalSchemas: Record<string, unknown>, options: Record<string, unknown> & { customOptions?: object }) => (route: ValidatorRoute) => unknown;
+interface ValidatorRoute {
+  schema: unknown;
+  httpPart?: string;
+}
+const strictBodyValidator: ValidatorFactory = (externalSchemas, options) => {
+  // The compiler's runtime takes ({ schema, method, url, httpPart }); its typings only show the schema.
+  const build = AjvCompiler() as unknown as ValidatorFactory;
+  const lenient = build(externalSchemas, options);
+  const strict = (AjvCompiler() as unknown as ValidatorFactory)(externalSchemas, {
+    ...options,
+    customOptions: { ...options.customOptions, coerceTypes: false, removeAdditional: false },
+  });
+  return (route) => (route.httpPart === "body" ? strict(route) : lenient(route));
+};
+
 export async function buildHttpApp(platform: Platform, opts: HttpAppOptions = {}): Promise<FastifyInstance> {
   const { config } = platform;
   const serverOptions: FastifyServerOptions = {
@@ -66,6 +88,7 @@ export async function buildHttpApp(platform: Platform, opts: HttpAppOptions = {}
       return config.trustProxy && typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { allErrors: true, allowUnionTypes: true } },
+    schemaController: { compilersFactory: { buildValidator: strictBodyValidator as never } },
     return503OnClosing: true,
   };
   const app = (

@@ -183,7 +183,7 @@ forEachDatabase("corporate users: limits, settings and signed transfers", (kind)
       [{ amount: 0 }, 400, "AMOUNT_INVALID"],
       [{ amount: "1,000" }, 400, "AMOUNT_INVALID"],
       [{ amount: "１０００" }, 400, "AMOUNT_INVALID"],
-      [{ amount: 1.5 }, 400, "AMOUNT_INVALID"],
+      [{ amount: 1.5 }, 400, "VALIDATION_FAILED"],
       [{ amount: { yen: 1 } }, 400, "VALIDATION_FAILED"],
       [{ debitAccount: { ...DEBIT, accountNumber: "7777777" } }, 400, "DEBIT_ACCOUNT_UNKNOWN"],
       [{ payee: { ...PAYEE, bankCode: "１２３４" } }, 400, "TRANSFER_FIELD_INVALID"],

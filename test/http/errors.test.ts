@@ -46,6 +46,18 @@ describe("error responses", () => {
     assert.deepEqual(res.json(), { code: "UNSUPPORTED_MEDIA_TYPE", message: HTTP_MESSAGES.UNSUPPORTED_MEDIA_TYPE.ja });
   });
 
+  test("bodies are taken as sent: no type coercion, and an unknown property is refused (not dropped)", async () => {
+    const asNumber = await app.inject({ method: "POST", url: "/api/test/echo", payload: { name: "a", pin: 1234 } });
+    assert.equal(asNumber.statusCode, 400);
+    assert.deepEqual(asNumber.json().fields, ["pin"]);
+    const closed = await app.inject({ method: "POST", url: "/api/test/closed", payload: { pin: "1234", admin: true } });
+    assert.equal(closed.statusCode, 400);
+    assert.equal(closed.json().code, "VALIDATION_FAILED");
+    assert.equal((await app.inject({ method: "POST", url: "/api/test/closed", payload: { pin: "1234" } })).statusCode, 200);
+    // Query strings are text by nature: "5" still reads as the integer 5.
+    assert.equal((await app.inject({ method: "GET", url: "/api/test/search?limit=5" })).statusCode, 200);
+  });
+
   test("a validation failure is 400 VALIDATION_FAILED naming every offending field", async () => {
     const res = await app.inject({ method: "POST", url: "/api/test/echo?lang=en", payload: { name: "", pin: "12a4", age: "old" } });
     assert.equal(res.statusCode, 400);

@@ -33,6 +33,11 @@ export const probeRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => ({ name: (request.body as { name: string }).name }),
   );
+  app.post(
+    "/api/test/closed",
+    { schema: { body: { type: "object", additionalProperties: false, required: ["pin"], properties: { pin: { type: "string" } } } } },
+    async () => ({ ok: true }),
+  );
   app.get(
     "/api/test/search",
     { schema: { querystring: { type: "object", required: ["limit"], properties: { limit: { type: "integer", minimum: 1, maximum: 10 } } } } },
