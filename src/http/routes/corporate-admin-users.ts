@@ -42,8 +42,9 @@ import {
   PIN,
   screenMessagesSchema,
   str,
+  texts,
 } from "./corporate-common.js";
-import { renewalBody, renewalInstalledBody, renewalInstalledSchema, renewalIssuedSchema, texts } from "./corporate-user.js";
+import { renewalBody, renewalInstalledBody, renewalInstalledSchema, renewalIssuedSchema } from "./corporate-user.js";
 
 export interface CorporateAdminUsersRouteOptions extends CorporateRouteOptions {
   /** Revokes (delete, reissue) and issues (renewal) certificates. */

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from "fas
 import { corporateTexts, type CorporateTextId } from "../../domain/corporate/messages.js";
 import type { PinAdvice } from "../../domain/corporate/credentials.js";
 import type { ServiceContext } from "../../platform.js";
+import { screenTexts } from "../../services/corporate/user-messages.js";
 import { localize, negotiateLocale } from "../i18n.js";
 import { rateLimitFor, type RouteRateLimit } from "../rate-limit.js";
 
@@ -40,6 +41,8 @@ export const body = (required: string[], properties: Record<string, unknown>) =>
 /** A response object schema. */
 export const ok = (required: string[], properties: Record<string, unknown>) => ({ type: "object", required, properties }) as const;
 export const PIN = str(64);
+export const OTP = str(16, { description: "The code the hardware token shows" });
+export const DATE_TIME = { type: "string", format: "date-time" } as const;
 export const INSTITUTION_CODE = str(4, { pattern: "^[0-9]{3,4}$", description: "The institution's code (CN suffix), e.g. 1286" });
 
 export const adviceSchema = {
@@ -125,4 +128,9 @@ export function registerCredentialSettings(
     },
     async (request) => opts.changeEmail(request, request.body),
   );
+}
+
+/** Screen texts (the seeds' MSG-J… and ours) for the users' side, in the request's language. */
+export function texts(request: FastifyRequest, ids: readonly string[]): { id: string; text: string }[] {
+  return screenTexts(ids, negotiateLocale(request));
 }

@@ -8,17 +8,15 @@
  *       settings (PINs, e-mail), transfers (create → sign + confirm; cancel a scheduled one),
  *       renewal (+ installed), logout.
  */
-import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
 import type { PinAdvice } from "../../domain/corporate/credentials.js";
 import { CORPORATE_SERVICES, type CorporateService } from "../../services/corporate/contracts.js";
 import { serviceError } from "../../services/corporate/messages.js";
 import { confirmRenewalInstalled, startRenewal } from "../../services/corporate/renewal.js";
 import { csrfTokenOf } from "../../services/corporate/sessions.js";
-import { cancelScheduledTransfer, confirmTransfer, createTransfer, listTransfers } from "../../services/corporate/transfers.js";
 import { completeUserActivation, userActivationState } from "../../services/corporate/user-activation.js";
 import { acquireUserCertificate } from "../../services/corporate/user-certificate.js";
 import { USER_STAGES, createUserLoginChallenge, loginUserPin, loginUserWithCertificate, logoutUser, userLoginState, userStatus } from "../../services/corporate/user-login.js";
-import { screenTexts } from "../../services/corporate/user-messages.js";
 import { changeUserConfirmPin, changeUserEmail, changeUserLoginPin } from "../../services/corporate/user-settings.js";
 import type { PkiRuntime } from "../../services/pki-runtime.js";
 import { negotiateLocale } from "../i18n.js";
@@ -37,7 +35,11 @@ import {
   screenMessagesSchema,
   str,
   registerCredentialSettings,
+  DATE_TIME,
+  OTP,
+  texts,
 } from "./corporate-common.js";
+import { registerTransferRoutes } from "./corporate-user-transfers.js";
 
 export interface CorporateUserRouteOptions extends CorporateRouteOptions {
   /** Issues certificates (acquisition, renewal) and supersedes old ones. */
@@ -47,10 +49,7 @@ export interface CorporateUserRouteOptions extends CorporateRouteOptions {
 const TAGS = ["corporate-user"];
 const CONTRACT_ID = str(20, { description: "契約者ID (11 digits)", examples: ["12345678901"] });
 const USER_ID = str(64, { description: "利用者ID (1–30 half-width alphanumerics, case-sensitive)", examples: ["shinkintaro"] });
-const OTP = str(16, { description: "The code the hardware token shows" });
 const CSR = str(24_000, { description: "PKCS#10 request, PEM or base64 DER" });
-const AMOUNT = { type: ["integer", "string"], maxLength: 16, minimum: 0, description: "Whole yen" } as const;
-const DATE_TIME = { type: "string", format: "date-time" } as const;
 
 export const acquiredCertificateSchema = ok(["certificateId", "certificate", "certificatePem", "pemChain", "cn", "subjectDn", "serialHex", "notBefore", "notAfter", "messages"], {
   certificateId: { type: "string" },
@@ -98,26 +97,6 @@ const activationViewSchema = ok(["contractId", "companyName", "userId", "current
   expiresAt: DATE_TIME,
 });
 
-const partySchema = ok(["bankCode", "branchCode", "accountType", "accountNumber", "name"], {
-  bankCode: { type: "string" },
-  branchCode: { type: "string" },
-  accountType: { type: "string" },
-  accountNumber: { type: "string" },
-  name: { type: "string" },
-});
-
-const transferResultSchema = ok(["transferId", "status", "amount", "executionDate", "confirmedAt", "messages"], {
-  transferId: { type: "string" },
-  status: { type: "string", enum: ["PENDING", "SENT", "REJECTED", "CANCELLED"] },
-  amount: { type: "integer" },
-  executionDate: { type: ["string", "null"] },
-  confirmedAt: { type: ["string", "null"] },
-  messages: screenMessagesSchema,
-});
-
-export function texts(request: FastifyRequest, ids: readonly string[]): { id: string; text: string }[] {
-  return screenTexts(ids, negotiateLocale(request));
-}
 
 const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, opts) => {
   const platform = app.platform;
@@ -391,111 +370,7 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
 
   // ---- transfers (資金移動) ----
 
-  const account = (required: string[], extra: Record<string, unknown> = {}) =>
-    body(required, { branchCode: str(8), accountType: str(16), accountNumber: str(16), ...extra });
-
-  app.post<{
-    Body: {
-      debitAccount: { branchCode: string; accountType: string; accountNumber: string };
-      payee: { bankCode: string; branchCode: string; accountType: string; accountNumber: string; name: string };
-      amount: number | string;
-      executionDate?: string | null;
-    };
-  }>(
-    "/transfers",
-    {
-      preHandler: full,
-      schema: {
-        tags: TAGS,
-        summary: "Transfer details → the confirmation screen (資金移動確認): the exact payload to sign and the factors to enter. Above min(user, account, contract) limit it is refused here, before any OTP",
-        body: body(["debitAccount", "payee", "amount"], {
-          debitAccount: account(["branchCode", "accountType", "accountNumber"]),
-          payee: account(["bankCode", "branchCode", "accountType", "accountNumber", "name"], { bankCode: str(8), name: str(64) }),
-          amount: AMOUNT,
-          executionDate: { type: ["string", "null"], maxLength: 10, description: "YYYY-MM-DD for a scheduled transfer" },
-        }),
-        response: {
-          201: ok(["transferId", "payload", "amount", "executionDate", "expiresAt", "requiredFactors"], {
-            transferId: { type: "string" },
-            payload: { type: "string", description: "transferSigningText: sign its UTF-8 bytes with the certificate key" },
-            amount: { type: "integer" },
-            executionDate: { type: ["string", "null"] },
-            expiresAt: DATE_TIME,
-            requiredFactors: { type: "array", items: { type: "string", enum: ["CONFIRM_PIN", "TOKEN_OTP"] } },
-          }),
-          ...errorResponses(),
-        },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await createTransfer(platform, sessionOf(request), request.body)),
-  );
-
-  app.get(
-    "/transfers",
-    {
-      preHandler: full,
-      schema: {
-        tags: TAGS,
-        summary: "The user's transfers, newest first",
-        response: {
-          200: ok(["transfers"], {
-            transfers: {
-              type: "array",
-              items: ok(["transferId", "status", "amount", "executionDate", "confirmedAt", "payee", "createdAt"], {
-                transferId: { type: "string" },
-                status: { type: "string" },
-                amount: { type: "integer" },
-                executionDate: { type: ["string", "null"] },
-                confirmedAt: { type: ["string", "null"] },
-                payee: partySchema,
-                createdAt: DATE_TIME,
-              }),
-            },
-          }),
-          ...errorResponses(),
-        },
-      },
-    },
-    async (request) => ({ transfers: await listTransfers(platform, sessionOf(request)) }),
-  );
-
-  const transferParams = { type: "object", required: ["transferId"], properties: { transferId: str(128) } } as const;
-
-  app.post<{ Params: { transferId: string }; Body: { signature: string; confirmPin?: string; otp?: string } }>(
-    "/transfers/:transferId/confirm",
-    {
-      preHandler: full,
-      schema: {
-        tags: TAGS,
-        summary: "Confirm a transfer: the payload's signature by the logged-in certificate key, plus confirmation PIN and/or token OTP → 送信完了",
-        params: transferParams,
-        body: body(["signature"], { signature: str(1_400), confirmPin: PIN, otp: OTP }),
-        response: { 200: transferResultSchema, ...errorResponses(404, 409) },
-      },
-    },
-    async (request) => {
-      const r = await confirmTransfer(platform, sessionOf(request), request.params.transferId, request.body);
-      return { ...r, messages: texts(request, r.messageIds) };
-    },
-  );
-
-  app.post<{ Params: { transferId: string }; Body: { confirmPin: string } }>(
-    "/transfers/:transferId/cancel",
-    {
-      preHandler: full,
-      schema: {
-        tags: TAGS,
-        summary: "Cancel a scheduled transfer (資金移動先予約取消, mailed to the user), with the confirmation PIN",
-        params: transferParams,
-        body: body(["confirmPin"], { confirmPin: PIN }),
-        response: { 200: transferResultSchema, ...errorResponses(404, 409) },
-      },
-    },
-    async (request) => {
-      const r = await cancelScheduledTransfer(platform, sessionOf(request), request.params.transferId, request.body);
-      return { ...r, messages: texts(request, r.messageIds) };
-    },
-  );
+  registerTransferRoutes(app, { tags: TAGS, preHandler: full });
 
   // ---- renewal (電子証明書更新) ----
 
