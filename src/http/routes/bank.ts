@@ -15,7 +15,7 @@ import {
   releasePinLock,
   resetToPreActivation,
 } from "../../services/corporate/bank-operations.js";
-import { BANK_ROLES, assertBankRole, bankActorOf, createBankStaff, loginBankStaff, logoutBankStaff, type BankActor, type BankRole } from "../../services/corporate/bank-staff.js";
+import { BANK_ROLES, assertBankRole, bankActorOf, createBankStaff, resetBankStaff, loginBankStaff, logoutBankStaff, type BankActor, type BankRole } from "../../services/corporate/bank-staff.js";
 import { serviceError } from "../../services/corporate/messages.js";
 import { csrfTokenOf } from "../../services/corporate/sessions.js";
 import { loadHardwareTokens, MAX_TOKENS_PER_BATCH } from "../../services/corporate/tokens.js";
@@ -147,6 +147,21 @@ const bankRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opts) => {
       const r = await createBankStaff(platform, { institutionId: actor.institutionId, ...request.body }, `bank:${actor.username}`);
       return reply.code(201).send({ username: r.username, role: r.role });
     },
+  );
+
+  app.post<{ Params: { username: string }; Body: { password: string } }>(
+    "/staff/:username/reset",
+    {
+      preHandler: guard,
+      schema: {
+        tags: TAGS,
+        summary: "Set a new password for a colleague's account and unlock it; their sessions end (HQ, never one's own)",
+        params: { type: "object", required: ["username"], properties: { username: str(64) } },
+        body: body(["password"], { password: str(256) }),
+        response: { 200: ok(["username", "role"], { username: { type: "string" }, role: { type: "string" } }), ...errorResponses(404) },
+      },
+    },
+    async (request) => resetBankStaff(platform, await actorOf(request), { username: request.params.username, password: request.body.password }),
   );
 
   // ---- contracts ----

@@ -14,7 +14,7 @@ import { appendAudit } from "../audit.js";
 import { serviceError } from "./messages.js";
 import { hashSecret, verifySecret, verifySecretOrDummy } from "./passwords.js";
 import { refuse, succeed, unwrap, type Outcome } from "./principals.js";
-import { createSession, endSession, type IssuedSession, type Session } from "./sessions.js";
+import { createSession, endSession, endSessionsOf, type IssuedSession, type Session } from "./sessions.js";
 
 export const BANK_ROLES = ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"] as const;
 export type BankRole = (typeof BANK_ROLES)[number];
@@ -72,6 +72,32 @@ export interface BankLogin {
   session: IssuedSession;
   actor: BankActor;
   institution: Institution;
+}
+
+/**
+ * HQ sets a new password for a colleague (forgotten, or locked after too many wrong ones): the
+ * account is unlocked, its failure count cleared, and its open sessions end. Never one's own —
+ * a second person is the point.
+ */
+export async function resetBankStaff(ctx: ServiceContext, actor: BankActor, input: { username: unknown; password: unknown }): Promise<{ username: string; role: BankRole }> {
+  if (actor.role !== "HQ_OPERATOR") throw serviceError("BANK_ROLE_FORBIDDEN", "forbidden");
+  const username = typeof input.username === "string" && USERNAME.test(input.username) ? input.username : null;
+  if (!username) throw serviceError("BANK_STAFF_INPUT_INVALID", "invalid", { fields: ["username"] });
+  if (username === actor.username) throw serviceError("BANK_ROLE_FORBIDDEN", "forbidden");
+  if (typeof input.password !== "string" || input.password.length < STAFF_PASSWORD_MIN || input.password.length > STAFF_PASSWORD_MAX)
+    throw serviceError("BANK_STAFF_INPUT_INVALID", "invalid", { fields: ["password"] });
+  const passwordHash = await hashSecret(input.password);
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(bankStaff)
+      .set({ passwordHash, failures: 0, locked: false })
+      .where(and(eq(bankStaff.institutionId, actor.institutionId), eq(bankStaff.username, username)))
+      .returning();
+    if (!row) throw serviceError("BANK_STAFF_NOT_FOUND", "not_found", { fields: ["username"] });
+    await endSessionsOf(tx, ctx, { staffRef: row.id, kinds: ["BANK"] });
+    await appendAudit(tx, ctx.keyring, ctx.clock, { actor: bankActorName(actor), action: "bank_staff.password_reset", institutionId: actor.institutionId, subject: username, detail: { role: row.role } });
+    return { username, role: row.role };
+  });
 }
 
 /** Staff login → a BANK session (stage FULL). */

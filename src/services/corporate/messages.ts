@@ -92,6 +92,11 @@ const TABLE = {
     "您沒有執行此操作的權限。",
     "You are not authorised to perform this operation.",
   ),
+  BANK_STAFF_NOT_FOUND: t(
+    "指定されたユーザーは登録されていません。",
+    "查無此使用者。",
+    "There is no such staff account.",
+  ),
   BANK_STAFF_EXISTS: t(
     "このユーザー名はすでに登録されています。",
     "此使用者名稱已登錄。",
