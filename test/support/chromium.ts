@@ -4,12 +4,13 @@
  * IndexedDB survives a restart), pages served by a tiny static server on 127.0.0.1 — a secure
  * context, so WebCrypto and IndexedDB work — under the portal's strict CSP.
  */
+import { existsSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { mkdir, open, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, extname, join, normalize, resolve, sep } from "node:path";
+import { extname, join, normalize, resolve, sep } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium, type BrowserContext } from "playwright-core";
+import { ensureWebBuilt } from "../../src/http/routes/web.js";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -94,63 +95,14 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
 
 // ---------------------------------------------------------------- building web/
 
-function newestMtime(path: string, skip: (p: string) => boolean): number {
-  if (skip(path)) return 0;
-  const s = statSync(path);
-  if (!s.isDirectory()) return s.mtimeMs;
-  let max = s.mtimeMs;
-  for (const name of readdirSync(path)) max = Math.max(max, newestMtime(join(path, name), skip));
-  return max;
-}
-
-/** Everything a web build depends on: web/ (but its outputs), the shared domain and PKI code, the lockfile. */
-function sourcesMtime(): number {
-  const skip = (p: string): boolean => /[\\/](dist|node_modules)$/.test(p);
-  return Math.max(
-    newestMtime(WEB_ROOT, skip),
-    newestMtime(join(REPO_ROOT, "src", "domain"), skip),
-    newestMtime(join(REPO_ROOT, "src", "pki"), skip),
-    statSync(join(REPO_ROOT, "package-lock.json")).mtimeMs,
-  );
-}
 
 /**
- * Builds web/ with Vite's JS API into `outDir` unless the last build there is newer than every
- * source. Mode "test" includes keystore-test.html. Returns whether it built. Test files run in
- * parallel processes: a lock file next to `outDir` makes a second caller wait for the first
- * build and then find it fresh, instead of emptying the directory under a running server.
+ * Builds web/ with Vite into `outDir` unless the last build there (of this mode) is newer than
+ * every source; the product's own build (src/http/routes/web.ts) does it, lock included. Mode
+ * "test" includes keystore-test.html. Returns whether it built.
  */
 export async function buildWeb(outDir: string, mode: "test" | "production"): Promise<boolean> {
-  const stamp = join(outDir, ".inkan-build-stamp");
-  const fresh = (): boolean => existsSync(stamp) && readFileSync(stamp, "utf8") === mode && statSync(stamp).mtimeMs > sourcesMtime();
-  if (fresh()) return false;
-  const release = await lock(`${outDir}.lock`);
-  try {
-    if (fresh()) return false;
-    const { build } = await import("vite");
-    await build({ configFile: join(WEB_ROOT, "vite.config.ts"), mode, logLevel: "warn", build: { outDir, emptyOutDir: true } });
-    await writeFile(stamp, mode);
-    return true;
-  } finally {
-    await release();
-  }
-}
-
-/** An exclusive lock file; one left by a crashed process is taken over after two minutes. */
-async function lock(path: string): Promise<() => Promise<void>> {
-  await mkdir(dirname(path), { recursive: true });
-  for (;;) {
-    try {
-      const fh = await open(path, "wx");
-      await fh.close();
-      return () => rm(path, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      const age = await stat(path).then((st) => Date.now() - st.mtimeMs, () => 0);
-      if (age > 120_000) await rm(path, { force: true });
-      else await new Promise((ok) => setTimeout(ok, 100));
-    }
-  }
+  return (await ensureWebBuilt(REPO_ROOT, { outDir, mode })).built;
 }
 
 export interface ChunkSize {

@@ -191,10 +191,15 @@ export function webSourcesMtime(root: string): number {
  * on a fresh clone). Returns the dist directory and whether it built. A lock file makes a second
  * process wait for the first build instead of emptying the directory under it.
  */
-export async function ensureWebBuilt(root: string, opts: { outDir?: string; log?: (msg: string) => void } = {}): Promise<{ distDir: string; built: boolean }> {
+export async function ensureWebBuilt(
+  root: string,
+  opts: { outDir?: string; log?: (msg: string) => void; mode?: "production" | "test" } = {},
+): Promise<{ distDir: string; built: boolean }> {
   const distDir = opts.outDir ?? join(root, "web", "dist");
+  const mode = opts.mode ?? "production"; // "test" adds the keystore test page
   const stamp = join(distDir, STAMP);
-  const fresh = (): boolean => existsSync(stamp) && existsSync(join(distDir, "index.html")) && statSync(stamp).mtimeMs > webSourcesMtime(root);
+  const fresh = (): boolean =>
+    existsSync(stamp) && readFileSync(stamp, "utf8") === mode && existsSync(join(distDir, "index.html")) && statSync(stamp).mtimeMs > webSourcesMtime(root);
   if (fresh()) return { distDir, built: false };
   const release = await lock(`${distDir}.lock`);
   try {
@@ -206,8 +211,8 @@ export async function ensureWebBuilt(root: string, opts: { outDir?: string; log?
       throw new Error(`${distDir} is missing or stale and Vite is not installed (npm install, including dev dependencies, then start again)`);
     }
     opts.log?.("building the portal (web/) …");
-    await vite.build({ configFile: join(root, "web", "vite.config.ts"), mode: "production", logLevel: "warn", build: { outDir: distDir, emptyOutDir: true } });
-    await writeFile(stamp, "production");
+    await vite.build({ configFile: join(root, "web", "vite.config.ts"), mode, logLevel: "warn", build: { outDir: distDir, emptyOutDir: true } });
+    await writeFile(stamp, mode);
     return { distDir, built: true };
   } finally {
     await release();
