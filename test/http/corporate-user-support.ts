@@ -5,90 +5,31 @@
  * (registration, token, certificate acquisition, activation, login) through the HTTP API.
  */
 import { randomBytes } from "node:crypto";
-import type { FastifyInstance } from "fastify";
 import { base32Encode, totp } from "../../src/domain/otp.js";
-import { buildHttpApp } from "../../src/http/app.js";
-import { bankRoutes } from "../../src/http/routes/bank.js";
-import { corporateAdminRoutes } from "../../src/http/routes/corporate-admin.js";
 import { corporateAdminUserRoutes } from "../../src/http/routes/corporate-admin-users.js";
 import { corporateUserRoutes } from "../../src/http/routes/corporate-user.js";
-import {
-  ADMIN_API,
-  BANK_API,
-  JourneyError,
-  Pc,
-  PortalClient,
-  loginBank,
-  type HttpAnswer,
-  type InstalledCertificate,
-} from "../support/browser-client.js";
-import { initCaHierarchy } from "../../src/services/ca.js";
-import { createBankStaff } from "../../src/services/corporate/bank-staff.js";
-import { createInstitution } from "../../src/services/institutions.js";
-import { PkiRuntime } from "../../src/services/pki-runtime.js";
-import { HQ, INSTITUTION_CODE, SYACHO, readyAdmin, type CorporateWorld, type TestContract, type WorldOptions } from "../support/corporate-fixture.js";
+import { ADMIN_API, BANK_API, JourneyError, Pc, PortalClient, type HttpAnswer, type InstalledCertificate } from "../support/browser-client.js";
+import { INSTITUTION_CODE, SYACHO, makeCorporateWorld, readyAdmin, type CorporateWorld, type TestContract, type WorldOptions } from "../support/corporate-fixture.js";
 import type { DbKind } from "../support/db.js";
-import { makeTestPlatform } from "../support/platform.js";
 
 export const USER_API = "/api/corporate/user";
 export const TARO = { userId: "shinkintaro", tempLoginPin: "kari01", tempConfirmPin: "kari02", loginPin: "taro01", confirmPin: "taro02" } as const;
 
 /**
- * The corporate world with the users' API and the admin's user maintenance mounted too. Built
- * like makeCorporateWorld, but with an institution id of its own per world: the CA ids derive
- * from it, and certificate-login.ts caches CA public keys per process by CA id, so two worlds
- * in one process (PGlite then PostgreSQL) must not share CA ids.
+ * The corporate world with the users' API and the admin's user maintenance mounted too, with
+ * an institution id of its own per world: the CA ids derive from it, and certificate-login.ts
+ * caches CA public keys per process by CA id, so two worlds in one process (PGlite then
+ * PostgreSQL) must not share CA ids.
  */
-export async function makeUserWorld(kind: DbKind, opts: Omit<WorldOptions, "routes"> = {}): Promise<CorporateWorld> {
-  const p = await makeTestPlatform(kind, { ...(opts.now ? { now: opts.now } : {}), ...(opts.env ? { env: opts.env } : {}) });
-  const institution = await createInstitution(p, {
-    id: `shinkin-1286-${randomBytes(4).toString("hex")}`,
-    code: INSTITUTION_CODE,
-    kind: "JP_SHINKIN",
-    name: "ひらつか信用金庫",
-    nameEn: "Hiratsuka Shinkin Bank",
-    contact: "0120-123-234",
-    preset: opts.preset ?? "shinkin-default",
-    policy: opts.policy ?? {},
-  });
-  const passphrase = p.keyring.caPassphrase();
-  await initCaHierarchy(p, { passphrase, mode: "per-institution", publicUrl: p.config.publicUrl });
-  const runtime = await PkiRuntime.load(p, { passphrase, publicUrl: p.config.publicUrl });
-  const rateLimit = opts.rateLimit ?? false;
-  const app: FastifyInstance = await buildHttpApp(p, {
-    logger: false,
-    routes: [
-      { plugin: corporateAdminRoutes, options: { runtime, rateLimit }, prefix: ADMIN_API },
+export function makeUserWorld(kind: DbKind, opts: Omit<WorldOptions, "routes" | "institutionId"> = {}): Promise<CorporateWorld> {
+  return makeCorporateWorld(kind, {
+    ...opts,
+    institutionId: `shinkin-1286-${randomBytes(4).toString("hex")}`,
+    routes: (runtime, rateLimit) => [
       { plugin: corporateAdminUserRoutes, options: { runtime, rateLimit }, prefix: ADMIN_API },
       { plugin: corporateUserRoutes, options: { runtime, rateLimit }, prefix: USER_API },
-      { plugin: bankRoutes, options: { runtime, rateLimit }, prefix: BANK_API },
     ],
   });
-  await app.ready();
-  const origin = new URL(p.config.publicUrl).origin;
-  await createBankStaff(p, { institutionId: institution.id, username: HQ.username, password: HQ.password, role: "HQ_OPERATOR" });
-  const bank = new PortalClient(app, { origin });
-  await loginBank(bank, { institutionCode: INSTITUTION_CODE, ...HQ });
-  return {
-    p,
-    runtime,
-    app,
-    institution,
-    origin,
-    bank,
-    bankCall: async (method, url, body) => {
-      const first = await bank.request(method, url, body);
-      if (first.status !== 401) return first;
-      await loginBank(bank, { institutionCode: INSTITUTION_CODE, ...HQ });
-      return bank.request(method, url, body);
-    },
-    browser: (o = {}) => new PortalClient(app, { origin, ...(o.lang ? { lang: o.lang } : {}) }),
-    close: async () => {
-      await app.close();
-      await runtime.stop();
-      await p.close();
-    },
-  };
 }
 
 function expectOk(step: string, a: HttpAnswer, status = 200): HttpAnswer {

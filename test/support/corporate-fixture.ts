@@ -63,15 +63,17 @@ export interface WorldOptions {
   policy?: Partial<PolicyInput>;
   /** Per-IP limits of the pre-login routes; off by default (many logins from one test address). */
   rateLimit?: RouteRateLimit | false;
-  /** Extra route plugins (the users' API). */
-  routes?: HttpRoutePlugin[];
+  /** Extra route plugins (the users' API), given the world's PKI runtime and rate limit. */
+  routes?: (runtime: PkiRuntime, rateLimit: RouteRateLimit | false) => HttpRoutePlugin[];
+  /** Default "shinkin-1286". CA ids derive from it: give worlds sharing a process their own. */
+  institutionId?: string;
   env?: Record<string, string>;
 }
 
 export async function makeCorporateWorld(kind: DbKind, opts: WorldOptions = {}): Promise<CorporateWorld> {
   const p = await makeTestPlatform(kind, { ...(opts.now ? { now: opts.now } : {}), ...(opts.env ? { env: opts.env } : {}) });
   const institution = await createInstitution(p, {
-    id: "shinkin-1286",
+    id: opts.institutionId ?? "shinkin-1286",
     code: INSTITUTION_CODE,
     kind: "JP_SHINKIN",
     name: "ひらつか信用金庫",
@@ -89,7 +91,7 @@ export async function makeCorporateWorld(kind: DbKind, opts: WorldOptions = {}):
     routes: [
       { plugin: corporateAdminRoutes, options: { runtime, rateLimit }, prefix: ADMIN_API },
       { plugin: bankRoutes, options: { runtime, rateLimit }, prefix: BANK_API },
-      ...(opts.routes ?? []),
+      ...(opts.routes?.(runtime, rateLimit) ?? []),
     ],
   });
   await app.ready();
