@@ -18,7 +18,6 @@ import {
   setTransferFees,
 } from "../../services/corporate/contract-settings.js";
 import { serviceError } from "../../services/corporate/messages.js";
-import { confirmRenewalInstalled, startRenewal } from "../../services/corporate/renewal.js";
 import { reissueUserCertificate } from "../../services/corporate/user-certificate.js";
 import { assignToken, unassignToken } from "../../services/corporate/user-tokens.js";
 import {
@@ -33,7 +32,7 @@ import {
   type RegisterUserInput,
 } from "../../services/corporate/users.js";
 import type { PkiRuntime } from "../../services/pki-runtime.js";
-import { registerSessionSupport, requireSession, sessionOf, siteOrigin } from "../session.js";
+import { registerSessionSupport, requireSession, sessionOf } from "../session.js";
 import {
   body,
   type CorporateRouteOptions,
@@ -44,7 +43,7 @@ import {
   str,
   texts,
 } from "./corporate-common.js";
-import { renewalBody, renewalInstalledBody, renewalInstalledSchema, renewalIssuedSchema } from "./corporate-user.js";
+import { registerRenewalRoutes } from "./corporate-renewal.js";
 
 export interface CorporateAdminUsersRouteOptions extends CorporateRouteOptions {
   /** Revokes (delete, reissue) and issues (renewal) certificates. */
@@ -425,39 +424,7 @@ const adminUserRoutes: FastifyPluginAsync<CorporateAdminUsersRouteOptions> = asy
 
   // ---- renewal of the admin certificate (§8.15) ----
 
-  app.post<{ Body: { csr: string; confirmPin: string } }>(
-    "/renewal",
-    {
-      preHandler: full,
-      schema: {
-        tags: TAGS,
-        summary: "Renew the admin certificate inside the renewal window: a new key's CSR and the confirmation PIN → the new certificate and a challenge to sign with the new key once installed",
-        body: renewalBody,
-        response: { 200: renewalIssuedSchema, ...errorResponses(409, 503) },
-      },
-    },
-    async (request) => {
-      const r = await startRenewal(platform, runtime(), sessionOf(request), { ...request.body, origin: siteOrigin(platform) });
-      return { ...r, messages: texts(request, r.messageIds) };
-    },
-  );
-
-  app.post<{ Body: { challengeId: string; certificate: string; signature: string } }>(
-    "/renewal/installed",
-    {
-      preHandler: full,
-      schema: {
-        tags: TAGS,
-        summary: "The new admin certificate is installed (signature by the NEW key); the old one is superseded",
-        body: renewalInstalledBody,
-        response: { 200: renewalInstalledSchema, ...errorResponses(409, 503) },
-      },
-    },
-    async (request) => {
-      const r = await confirmRenewalInstalled(platform, runtime(), sessionOf(request), request.body);
-      return { ...r, messages: texts(request, r.messageIds) };
-    },
-  );
+  registerRenewalRoutes(app, { tags: TAGS, preHandler: full, runtime, subject: "admin certificate" });
 };
 
 export default adminUserRoutes;

@@ -43,6 +43,31 @@ export const ok = (required: string[], properties: Record<string, unknown>) => (
 export const PIN = str(64);
 export const OTP = str(16, { description: "The code the hardware token shows" });
 export const DATE_TIME = { type: "string", format: "date-time" } as const;
+export const CSR = str(24_000, { description: "PKCS#10 request, PEM or base64 DER" });
+
+/** What the browser receives after issuance (services/certificates.ts issuedCertificateView). */
+export const issuedCertificateProperties = {
+  certificateId: { type: "string" },
+  certificate: { type: "string", description: "DER, base64" },
+  certificatePem: { type: "string" },
+  pemChain: { type: "string", description: "Certificate, issuing CA, root (PEM)" },
+  cn: { type: "string" },
+  subjectDn: { type: "string" },
+  serialHex: { type: "string" },
+  notBefore: DATE_TIME,
+  notAfter: DATE_TIME,
+} as const;
+export const ISSUED_CERTIFICATE_REQUIRED = ["certificateId", "certificate", "certificatePem", "pemChain", "cn", "subjectDn", "serialHex", "notBefore", "notAfter"];
+
+/** The single-use login challenge the certificate's key signs. */
+export const loginChallengeSchema = (purpose: string) =>
+  ok(["challengeId", "nonce", "origin", "purpose", "expiresAt"], {
+    challengeId: { type: "string" },
+    nonce: { type: "string", description: "base64url, 32 bytes" },
+    origin: { type: "string" },
+    purpose: { type: "string", const: purpose },
+    expiresAt: DATE_TIME,
+  });
 export const INSTITUTION_CODE = str(4, { pattern: "^[0-9]{3,4}$", description: "The institution's code (CN suffix), e.g. 1286" });
 
 export const adviceSchema = {

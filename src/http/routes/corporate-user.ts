@@ -12,7 +12,6 @@ import type { FastifyPluginAsync } from "fastify";
 import type { PinAdvice } from "../../domain/corporate/credentials.js";
 import { CORPORATE_SERVICES, type CorporateService } from "../../services/corporate/contracts.js";
 import { serviceError } from "../../services/corporate/messages.js";
-import { confirmRenewalInstalled, startRenewal } from "../../services/corporate/renewal.js";
 import { csrfTokenOf } from "../../services/corporate/sessions.js";
 import { completeUserActivation, userActivationState } from "../../services/corporate/user-activation.js";
 import { acquireUserCertificate } from "../../services/corporate/user-certificate.js";
@@ -38,7 +37,12 @@ import {
   DATE_TIME,
   OTP,
   texts,
+  CSR,
+  ISSUED_CERTIFICATE_REQUIRED,
+  issuedCertificateProperties,
+  loginChallengeSchema,
 } from "./corporate-common.js";
+import { registerRenewalRoutes } from "./corporate-renewal.js";
 import { registerTransferRoutes } from "./corporate-user-transfers.js";
 
 export interface CorporateUserRouteOptions extends CorporateRouteOptions {
@@ -49,44 +53,13 @@ export interface CorporateUserRouteOptions extends CorporateRouteOptions {
 const TAGS = ["corporate-user"];
 const CONTRACT_ID = str(20, { description: "契約者ID (11 digits)", examples: ["12345678901"] });
 const USER_ID = str(64, { description: "利用者ID (1–30 half-width alphanumerics, case-sensitive)", examples: ["shinkintaro"] });
-const CSR = str(24_000, { description: "PKCS#10 request, PEM or base64 DER" });
 
-export const acquiredCertificateSchema = ok(["certificateId", "certificate", "certificatePem", "pemChain", "cn", "subjectDn", "serialHex", "notBefore", "notAfter", "messages"], {
-  certificateId: { type: "string" },
-  certificate: { type: "string", description: "DER, base64" },
-  certificatePem: { type: "string" },
-  pemChain: { type: "string", description: "Certificate, issuing CA, root (PEM)" },
-  cn: { type: "string", examples: ["12345678901shinkintaro1286"] },
-  subjectDn: { type: "string" },
-  serialHex: { type: "string" },
-  notBefore: DATE_TIME,
-  notAfter: DATE_TIME,
+const acquiredCertificateSchema = ok([...ISSUED_CERTIFICATE_REQUIRED, "messages"], {
+  ...issuedCertificateProperties,
   userId: { type: "string" },
   messages: screenMessagesSchema,
 });
 
-export const renewalIssuedSchema = ok([...acquiredCertificateSchema.required, "install"], {
-  ...acquiredCertificateSchema.properties,
-  install: ok(["challengeId", "nonce", "origin", "purpose", "expiresAt"], {
-    challengeId: { type: "string" },
-    nonce: { type: "string" },
-    origin: { type: "string" },
-    purpose: { type: "string", const: "renewal" },
-    expiresAt: DATE_TIME,
-  }),
-});
-
-export const renewalInstalledSchema = ok(["certificateId", "cn", "serialHex", "notAfter", "superseded", "messages"], {
-  certificateId: { type: "string" },
-  cn: { type: "string" },
-  serialHex: { type: "string" },
-  notAfter: DATE_TIME,
-  superseded: { type: "array", items: { type: "string" } },
-  messages: screenMessagesSchema,
-});
-
-export const renewalBody = body(["csr", "confirmPin"], { csr: CSR, confirmPin: PIN });
-export const renewalInstalledBody = body(["challengeId", "certificate", "signature"], { challengeId: str(64), certificate: str(12_000), signature: str(1_400) });
 
 const activationViewSchema = ok(["contractId", "companyName", "userId", "currentEmail", "emailRequired", "expiresAt"], {
   contractId: { type: "string" },
@@ -146,13 +119,7 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
         summary: "A single-use challenge to sign with the user certificate's key (valid 120 s)",
         body: { type: "object", additionalProperties: false, properties: { institutionCode: INSTITUTION_CODE } },
         response: {
-          200: ok(["challengeId", "nonce", "origin", "purpose", "expiresAt"], {
-            challengeId: { type: "string" },
-            nonce: { type: "string", description: "base64url, 32 bytes" },
-            origin: { type: "string" },
-            purpose: { type: "string", const: "user-login" },
-            expiresAt: DATE_TIME,
-          }),
+          200: loginChallengeSchema("user-login"),
           ...errorResponses(),
         },
       },
@@ -374,39 +341,7 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
 
   // ---- renewal (電子証明書更新) ----
 
-  app.post<{ Body: { csr: string; confirmPin: string } }>(
-    "/renewal",
-    {
-      preHandler: full,
-      schema: {
-        tags: TAGS,
-        summary: "Renew inside the renewal window: a new key's CSR and the confirmation PIN → the new certificate and a challenge to sign with the new key once installed",
-        body: renewalBody,
-        response: { 200: renewalIssuedSchema, ...errorResponses(409, 503) },
-      },
-    },
-    async (request) => {
-      const r = await startRenewal(platform, runtime(), sessionOf(request), { ...request.body, origin: siteOrigin(platform) });
-      return { ...r, messages: texts(request, r.messageIds) };
-    },
-  );
-
-  app.post<{ Body: { challengeId: string; certificate: string; signature: string } }>(
-    "/renewal/installed",
-    {
-      preHandler: full,
-      schema: {
-        tags: TAGS,
-        summary: "The new certificate is installed: signature of the renewal challenge by the NEW key; the old certificate is superseded",
-        body: renewalInstalledBody,
-        response: { 200: renewalInstalledSchema, ...errorResponses(409, 503) },
-      },
-    },
-    async (request) => {
-      const r = await confirmRenewalInstalled(platform, runtime(), sessionOf(request), request.body);
-      return { ...r, messages: texts(request, r.messageIds) };
-    },
-  );
+  registerRenewalRoutes(app, { tags: TAGS, preHandler: full, runtime, subject: "certificate" });
 
   app.post(
     "/logout",

@@ -20,14 +20,13 @@ import {
 import { hasFullWidth } from "../../domain/corporate/credentials.js";
 import { loginAllowed } from "../../domain/corporate/lockout.js";
 import { corporateError } from "../../domain/corporate/messages.js";
-import { renewalStatus, renewalWindow } from "../../domain/corporate/windows.js";
 import { InkanError } from "../../domain/errors.js";
 import type { ServiceContext } from "../../platform.js";
-import { certificates, corporateUsers } from "../../store/schema/index.js";
+import { corporateUsers } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import { loadActiveCard } from "./cards.js";
-import { OWNER_KIND_ADMIN, supersedeOlderCertificates, verifyCertificateSignature } from "./certificate-login.js";
+import { OWNER_KIND_ADMIN, sessionCertificateView, supersedeOlderCertificates, verifyCertificateSignature, type SessionCertificateView } from "./certificate-login.js";
 import { consumeChallenge, createChallenge, type IssuedChallenge } from "./challenges.js";
 import { verifySecretOrDummy } from "./passwords.js";
 import {
@@ -196,15 +195,7 @@ export interface AdminStatusView {
   lockMode: string;
   contractedServices: string[];
   activatedAt: string | null;
-  certificate: {
-    cn: string;
-    serialHex: string;
-    notBefore: string;
-    notAfter: string;
-    status: "VALID" | "EXPIRING_SOON";
-    renewalOpensAt: string;
-    renewalOpen: boolean;
-  } | null;
+  certificate: SessionCertificateView | null;
   users: { total: number; activated: number; suspended: number; max: number };
 }
 
@@ -212,22 +203,7 @@ export interface AdminStatusView {
 export async function adminStatus(ctx: ServiceContext, session: Session): Promise<AdminStatusView> {
   const cc = await loadContractByRef(ctx.db, session.contractRef!);
   const now = ctx.clock.now();
-  let certificate: AdminStatusView["certificate"] = null;
-  if (session.certificateId) {
-    const [c] = await ctx.db.select().from(certificates).where(eq(certificates.id, session.certificateId));
-    if (c) {
-      const open = renewalStatus(c.notAfter, now, cc.policy) === "OPEN";
-      certificate = {
-        cn: c.cn,
-        serialHex: c.serialHex,
-        notBefore: c.notBefore.toISOString(),
-        notAfter: c.notAfter.toISOString(),
-        status: open ? "EXPIRING_SOON" : "VALID",
-        renewalOpensAt: renewalWindow(c.notAfter, cc.policy).opensAt.toISOString(),
-        renewalOpen: open,
-      };
-    }
-  }
+  const certificate = await sessionCertificateView(ctx.db, session.certificateId, cc.policy, now);
   const [counts] = await ctx.db
     .select({
       total: sql<number>`count(*)::int`,

@@ -12,7 +12,9 @@
  */
 import { X509Certificate, createPublicKey, verify, type KeyObject } from "node:crypto";
 import { and, eq } from "drizzle-orm";
+import { renewalStatus, renewalWindow } from "../../domain/corporate/windows.js";
 import { InkanError } from "../../domain/errors.js";
+import type { InstitutionPolicy } from "../../domain/policy.js";
 import { fromBase64Url, loginChallengeMessage } from "../../domain/signing.js";
 import { certificateSummary } from "../../pki/proof.js";
 import type { ServiceContext } from "../../platform.js";
@@ -176,4 +178,32 @@ export async function supersedeOlderCertificates(ctx: ServiceContext, runtime: P
     }
   }
   return done;
+}
+
+/** The certificate a status page shows: the one the session logged in with, and its renewal banner. */
+export interface SessionCertificateView {
+  cn: string;
+  serialHex: string;
+  notBefore: string;
+  notAfter: string;
+  status: "VALID" | "EXPIRING_SOON";
+  renewalOpensAt: string;
+  /** Show the renewal banner and the 電子証明書更新 action (§8.15). */
+  renewalOpen: boolean;
+}
+
+export async function sessionCertificateView(q: Queryable, certificateId: string | null, policy: InstitutionPolicy, now: Date): Promise<SessionCertificateView | null> {
+  if (!certificateId) return null;
+  const [c] = await q.select().from(certificates).where(eq(certificates.id, certificateId));
+  if (!c) return null;
+  const open = renewalStatus(c.notAfter, now, policy) === "OPEN";
+  return {
+    cn: c.cn,
+    serialHex: c.serialHex,
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+    status: open ? "EXPIRING_SOON" : "VALID",
+    renewalOpensAt: renewalWindow(c.notAfter, policy).opensAt.toISOString(),
+    renewalOpen: open,
+  };
 }

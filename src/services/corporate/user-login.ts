@@ -13,13 +13,12 @@ import { and, eq } from "drizzle-orm";
 import { hasFullWidth } from "../../domain/corporate/credentials.js";
 import { loginAllowed } from "../../domain/corporate/lockout.js";
 import { corporateError } from "../../domain/corporate/messages.js";
-import { renewalStatus, renewalWindow } from "../../domain/corporate/windows.js";
 import { InkanError } from "../../domain/errors.js";
 import type { ServiceContext } from "../../platform.js";
-import { certificates, contractAccounts, corporateUsers } from "../../store/schema/index.js";
+import { contractAccounts, corporateUsers } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import type { PkiRuntime } from "../pki-runtime.js";
-import { OWNER_KIND_USER, supersedeOlderCertificates, verifyCertificateSignature } from "./certificate-login.js";
+import { OWNER_KIND_USER, sessionCertificateView, supersedeOlderCertificates, verifyCertificateSignature, type SessionCertificateView } from "./certificate-login.js";
 import { consumeChallenge, createChallenge, type IssuedChallenge } from "./challenges.js";
 import { verifySecretOrDummy } from "./passwords.js";
 import {
@@ -185,16 +184,7 @@ export interface UserStatusView {
   serviceLimits: Record<string, number>;
   /** The admin set a PIN for this user (R-USR-CHG-1): advise a change. */
   pinChangeRecommended: boolean;
-  certificate: {
-    cn: string;
-    serialHex: string;
-    notBefore: string;
-    notAfter: string;
-    status: "VALID" | "EXPIRING_SOON";
-    renewalOpensAt: string;
-    /** Show the renewal banner and the 電子証明書更新 action (§8.15). */
-    renewalOpen: boolean;
-  } | null;
+  certificate: SessionCertificateView | null;
   token: { serial: string } | null;
   /** With the TRANSFER service: what confirms a transfer, and the debit accounts. */
   transferFactors: TransferFactor[];
@@ -208,22 +198,7 @@ export async function userStatus(ctx: ServiceContext, session: Session): Promise
   const now = ctx.clock.now();
   const contracted = contractedServices(cc);
   const services = permissionsOfRow(user).filter((s) => contracted.includes(s));
-  let certificate: UserStatusView["certificate"] = null;
-  if (session.certificateId) {
-    const [c] = await ctx.db.select().from(certificates).where(eq(certificates.id, session.certificateId));
-    if (c) {
-      const open = renewalStatus(c.notAfter, now, cc.policy) === "OPEN";
-      certificate = {
-        cn: c.cn,
-        serialHex: c.serialHex,
-        notBefore: c.notBefore.toISOString(),
-        notAfter: c.notAfter.toISOString(),
-        status: open ? "EXPIRING_SOON" : "VALID",
-        renewalOpensAt: renewalWindow(c.notAfter, cc.policy).opensAt.toISOString(),
-        renewalOpen: open,
-      };
-    }
-  }
+  const certificate = await sessionCertificateView(ctx.db, session.certificateId, cc.policy, now);
   const token = await userToken(ctx.db, user.id);
   const transfer = services.includes("TRANSFER");
   const accounts = transfer
