@@ -39,11 +39,16 @@ export const auditEvents = pgTable(
   (t) => [index("audit_events_subject_idx").on(t.institutionId, t.subject)],
 );
 
-/** The head of the audit chain, updated with each append, so deleting the last rows shows. */
+/**
+ * The head of the audit chain, updated with each append, so deleting the last rows shows.
+ * `mac` = HMAC(audit key, seq ‖ hash): whoever lacks the key cannot move the head back after
+ * cutting rows off the end (NULL only on heads written before it existed; see audit.ts).
+ */
 export const auditHead = pgTable("audit_head", {
   id: integer("id").primaryKey(),
   seq: bigint("seq", { mode: "number" }).notNull(),
   hash: text("hash").notNull(),
+  mac: text("mac"),
 });
 
 /** Transactional outbox: written in the transaction of the change; a deliverer sends it. */
