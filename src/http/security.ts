@@ -1,16 +1,11 @@
 /**
  * Browser-facing defences: security headers on every response, no caching of API answers, and
- * CSRF protection for state-changing customer and back-office routes.
- *
- * CSRF is a token bound to the session (HMAC of the session id under the "csrf" key), sent back
- * in the X-CSRF-Token header, plus an origin check when the browser says where the request came
- * from. The token is derived, not stored, so this works whatever the session store is.
+ * the origin check of the CSRF protection. The guards are in session.ts: requireSession checks
+ * the session's token (services/csrf.ts) in X-CSRF-Token and the origin, requireSameOrigin the
+ * origin of requests made before login.
  */
-import { timingSafeEqual } from "node:crypto";
 import fastifyHelmet from "@fastify/helmet";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { InkanError } from "../domain/errors.js";
-import type { Keyring } from "../keyring.js";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Platform } from "../platform.js";
 
 export const CSRF_HEADER = "x-csrf-token";
@@ -50,19 +45,6 @@ export async function registerSecurityHeaders(app: FastifyInstance, platform: Pl
   });
 }
 
-/** The CSRF token of a session: HMAC(csrf key, session id), base64url. */
-export function issueCsrfToken(keyring: Keyring, sessionId: string): string {
-  return keyring.hmac("csrf", "csrf-token", sessionId).toString("base64url");
-}
-
-/** Constant-time comparison of a presented token with the session's. */
-export function csrfTokenMatches(keyring: Keyring, sessionId: string, presented: unknown): boolean {
-  if (typeof presented !== "string" || presented.length === 0) return false;
-  const expected = Buffer.from(issueCsrfToken(keyring, sessionId));
-  const given = Buffer.from(presented);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 function originOf(url: string): string | undefined {
   try {
     return new URL(url).origin;
@@ -87,29 +69,6 @@ export function isSameOriginRequest(request: FastifyRequest, publicUrl: string):
   const site = request.headers["sec-fetch-site"];
   if (site !== undefined && site !== "same-origin" && site !== "none") return false;
   return true;
-}
-
-export type SessionIdGetter = (request: FastifyRequest) => string | undefined | Promise<string | undefined>;
-
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-/**
- * A preHandler for state-changing routes: 403 CSRF_INVALID unless the request carries the
- * session's token in X-CSRF-Token and does not come from another site. Safe methods pass (they
- * change nothing), so it can be added as a hook to a whole plugin. A request without a session
- * has no valid token: routes that change state before login (login itself) give the browser a
- * pre-session id and return it from `getSessionId`.
- */
-export function requireCsrf(getSessionId: SessionIdGetter) {
-  return async function csrfGuard(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-    if (SAFE_METHODS.has(request.method)) return;
-    const { keyring, config } = request.server.platform;
-    if (!isSameOriginRequest(request, config.publicUrl)) throw new InkanError("CSRF_INVALID", "forbidden", { detail: "cross-origin request" });
-    const sessionId = await getSessionId(request);
-    if (!sessionId || !csrfTokenMatches(keyring, sessionId, request.headers[CSRF_HEADER])) {
-      throw new InkanError("CSRF_INVALID", "forbidden", { detail: "missing or wrong CSRF token" });
-    }
-  };
 }
 
 declare module "fastify" {

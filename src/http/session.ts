@@ -10,8 +10,9 @@ import { InkanError } from "../domain/errors.js";
 import type { Platform } from "../platform.js";
 import { getInstitution } from "../services/institutions.js";
 import { serviceError } from "../services/corporate/messages.js";
+import { csrfTokenMatches } from "../services/csrf.js";
 import { SESSION_COOKIES, loadSession, type Session, type SessionKind } from "../services/corporate/sessions.js";
-import { CSRF_HEADER, csrfTokenMatches, isSameOriginRequest } from "./security.js";
+import { CSRF_HEADER, isSameOriginRequest } from "./security.js";
 
 declare module "fastify" {
   interface FastifyRequest {

@@ -12,8 +12,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { Clock } from "../../domain/clock.js";
-import { issueCsrfToken } from "../../http/security.js";
 import type { Keyring } from "../../keyring.js";
+import { issueCsrfToken } from "../csrf.js";
 import type { Queryable } from "../../store/database.js";
 import { sessions } from "../../store/schema/index.js";
 
