@@ -1,11 +1,10 @@
 /**
  * The CA hierarchy of a deployment: a self-signed root, issuing CAs under it (pathLen 0, one per
  * institution or shared), and the delegated OCSP responder certificate of an issuing CA. CA
- * keys are kept as encrypted PKCS#8 (PBES2, AES-256-CBC) with a passphrase from configuration.
+ * keys are kept as encrypted PKCS#8 (ca-key-storage.ts) with a passphrase from configuration.
  */
-import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { InkanError } from "../domain/errors.js";
-import { readTlv } from "./der.js";
 import { encodeName, type DnAttr } from "./dn.js";
 import {
   OIDS,
@@ -21,7 +20,7 @@ import {
   type PolicySpec,
 } from "./extensions.js";
 import { assembleTbs, checkValidity, newSerial, serialInteger, signTbs } from "./issue.js";
-import { algorithmOf, keyIdentifier, signatureAlgorithm, type Issuer, type SigningKey } from "./keys.js";
+import { keyIdentifier, signatureAlgorithm, type Issuer, type SigningKey } from "./keys.js";
 
 const spkiOf = (publicKey: KeyObject): Buffer => publicKey.export({ type: "spki", format: "der" });
 
@@ -148,44 +147,4 @@ export function createOcspResponderCert(o: OcspResponderOptions): Buffer {
   return signTbs(o.issuer.key, tbs);
 }
 
-// ---------------------------------------------------------------------------------------------
-// CA key storage
-
-/** Encrypted PKCS#8 DER: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC (OpenSSL's defaults). */
-export function encryptCaKey(key: SigningKey, passphrase: string): Buffer {
-  if (typeof passphrase !== "string" || passphrase.length === 0) {
-    throw new InkanError("PKI_INPUT_INVALID", "invalid", { params: { field: "passphrase" }, fields: ["passphrase"], detail: "empty passphrase" });
-  }
-  return key.privateKey.export({ type: "pkcs8", format: "der", cipher: "aes-256-cbc", passphrase });
-}
-
-const decryptFailed = (detail: string, cause?: unknown): InkanError =>
-  new InkanError("CA_KEY_DECRYPT_FAILED", "unavailable", { detail, cause });
-
-/** Loads a CA key written by encryptCaKey; a wrong passphrase or damaged file is CA_KEY_DECRYPT_FAILED. */
-export function decryptCaKey(der: Uint8Array, passphrase: string): SigningKey {
-  const buf = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
-  try {
-    // EncryptedPrivateKeyInfo starts with an AlgorithmIdentifier; a clear PrivateKeyInfo with
-    // an INTEGER version. A clear key on disk is refused rather than silently used.
-    const outer = readTlv(buf, 0);
-    const first = readTlv(buf, outer.headerLength);
-    if (outer.tag !== 0x30 || outer.headerLength + outer.length !== buf.length || first.tag !== 0x30) {
-      throw decryptFailed("not an encrypted PKCS#8 key");
-    }
-  } catch (e) {
-    if (e instanceof InkanError) throw e;
-    throw decryptFailed("not an encrypted PKCS#8 key", e);
-  }
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey({ key: buf, format: "der", type: "pkcs8", passphrase });
-  } catch (e) {
-    throw decryptFailed("wrong passphrase or damaged key", e);
-  }
-  try {
-    return { algorithm: algorithmOf(privateKey), privateKey, publicKey: createPublicKey(privateKey) };
-  } catch (e) {
-    throw decryptFailed("unsupported CA key type", e);
-  }
-}
+export { caKeyNeedsRewrap, decryptCaKey, encryptCaKey } from "./ca-key-storage.js";

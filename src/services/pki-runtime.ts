@@ -11,6 +11,7 @@ import { createIssuingContext, newSerial, type IssuingContext } from "../pki/iss
 import { OcspResponder, type OcspAnswer, type OcspIssuerConfig } from "../pki/ocsp-responder.js";
 import type { ServiceContext } from "../platform.js";
 import { caUrls, loadCertificateAuthorities, renewOcspResponders, listCertificateAuthorities, OCSP_RESPONDER_DAYS, type LoadedCa } from "./ca.js";
+import { rewrapWeakCaKeys } from "./ca-keys.js";
 import { DEFAULT_CRL_VALIDITY_MS, getCrl, latestCrlHeader, publishCrl, type StoredCrl } from "./crl.js";
 import { CertificateChangeFeed, ocspStatusOf, sameOcspStatus, serialBytes, type CertificateStatusRow } from "./ocsp.js";
 
@@ -107,6 +108,8 @@ export class PkiRuntime {
   }
 
   async #build(): Promise<Loaded> {
+    const rewrapped = await rewrapWeakCaKeys(this.#ctx, this.#opts.passphrase);
+    if (rewrapped.length > 0) this.#log.info({ cas: rewrapped }, "CA keys re-encrypted with PBKDF2-SHA256 at 600,000 iterations");
     let cas = await loadCertificateAuthorities(this.#ctx.db, this.#opts.passphrase);
     const issuing = cas.filter((c) => c.role === "issuing");
     const renewed = await renewOcspResponders(this.#ctx, { passphrase: this.#opts.passphrase, issuing });

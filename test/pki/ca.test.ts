@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { EncryptedPrivateKeyInfo } from "@peculiar/asn1-pkcs8";
 import { InkanError } from "../../src/domain/errors.js";
-import { createIssuingCa, createOcspResponderCert, createRootCa, decryptCaKey, encryptCaKey } from "../../src/pki/ca.js";
+import { caKeyNeedsRewrap, createIssuingCa, createOcspResponderCert, createRootCa, decryptCaKey, encryptCaKey } from "../../src/pki/ca.js";
+import { CA_KEY_PBKDF2_ITERATIONS } from "../../src/pki/ca-key-storage.js";
+import { runTool } from "../support/openssl.js";
 import { generateKeyPair, loadIssuer, type KeyAlgorithm } from "../../src/pki/keys.js";
 import { ISSUING_SUBJECT, ROOT_SUBJECT, T0, hierarchy } from "./fixtures.js";
 
@@ -132,5 +134,34 @@ describe("CA key storage", () => {
 
   test("an empty passphrase is refused when encrypting", () => {
     assert.equal(code(() => encryptCaKey(generateKeyPair("ECDSA-P256"), "")), "PKI_INPUT_INVALID");
+  });
+
+  test("the key derivation is PBKDF2-HMAC-SHA256 at 600,000 iterations, and OpenSSL opens the file with the passphrase", async () => {
+    const key = generateKeyPair("ECDSA-P256");
+    const der = encryptCaKey(key, "correct horse battery staple");
+    const parsed = await runTool("openssl", ["asn1parse", "-inform", "DER"], { input: der });
+    assert.equal(parsed.code, 0, parsed.stderr);
+    assert.match(parsed.stdout, /PBKDF2/);
+    assert.match(parsed.stdout, /hmacWithSHA256/);
+    assert.match(parsed.stdout, /INTEGER\s+:0?927C0\b/, "600000 iterations (0x927C0)");
+    assert.ok(CA_KEY_PBKDF2_ITERATIONS >= 600_000);
+    assert.equal(caKeyNeedsRewrap(der), false);
+    const opened = await runTool("openssl", ["pkey", "-inform", "DER", "-passin", "pass:correct horse battery staple", "-pubout", "-outform", "DER"], { input: der });
+    assert.equal(opened.code, 0, opened.stderr);
+    assert.deepEqual(opened.stdoutBytes, key.publicKey.export({ type: "spki", format: "der" }));
+    const wrong = await runTool("openssl", ["pkey", "-inform", "DER", "-passin", "pass:wrong", "-noout"], { input: der });
+    assert.notEqual(wrong.code, 0);
+  });
+
+  test("a key written with OpenSSL's old 2,048 iterations still opens and is reported for rewrapping", () => {
+    for (const alg of ["ECDSA-P256", "RSA-2048"] as const) {
+      const key = generateKeyPair(alg);
+      const legacy = key.privateKey.export({ type: "pkcs8", format: "der", cipher: "aes-256-cbc", passphrase: "old passphrase" });
+      assert.equal(caKeyNeedsRewrap(legacy), true);
+      const back = decryptCaKey(legacy, "old passphrase");
+      assert.deepEqual(back.publicKey.export({ type: "spki", format: "der" }), key.publicKey.export({ type: "spki", format: "der" }));
+      assert.equal(code(() => decryptCaKey(legacy, "wrong")), "CA_KEY_DECRYPT_FAILED");
+      assert.equal(caKeyNeedsRewrap(encryptCaKey(back, "old passphrase")), false);
+    }
   });
 });

@@ -7,7 +7,7 @@ import { createInstitution, getInstitution } from "../../src/services/institutio
 import { initCaHierarchy, loadCertificateAuthorities, ROOT_CA_ID, SHARED_CA_ID } from "../../src/services/ca.js";
 import { PkiRuntime } from "../../src/services/pki-runtime.js";
 import { verifyAudit } from "../../src/services/audit.js";
-import { encryptCaKey } from "../../src/pki/ca.js";
+import { caKeyNeedsRewrap, decryptCaKey, encryptCaKey } from "../../src/pki/ca.js";
 import { generateKeyPair } from "../../src/pki/keys.js";
 import { certificateSummary } from "../../src/pki/proof.js";
 import { auditEvents, certificateAuthorities } from "../../src/store/schema/index.js";
@@ -141,6 +141,33 @@ forEachDatabase("CA hierarchy: per institution", (kind) => {
       await p.db.update(certificateAuthorities).set({ keyEnc: orig!.keyEnc }).where(eq(certificateAuthorities.id, "ca-tw-006"));
     }
     assert.equal((await loadCertificateAuthorities(p.db, PASSPHRASE)).length, 9);
+  });
+
+  test("CA keys written with OpenSSL's old 2,048 iterations are re-encrypted at the next start, once, and audited", async () => {
+    const rows = await p.db.select().from(certificateAuthorities);
+    // As an older Inkan wrote them: KeyObject.export with a cipher (PBKDF2 at 2,048 iterations).
+    for (const r of rows) {
+      const key = decryptCaKey(r.keyEnc, PASSPHRASE);
+      await p.db.update(certificateAuthorities).set({ keyEnc: key.privateKey.export({ type: "pkcs8", format: "der", cipher: "aes-256-cbc", passphrase: PASSPHRASE }) }).where(eq(certificateAuthorities.id, r.id));
+    }
+    assert.ok((await p.db.select().from(certificateAuthorities)).every((r) => caKeyNeedsRewrap(r.keyEnc)));
+    const auditedBefore = (await p.db.select().from(auditEvents).where(eq(auditEvents.action, "ca.keys.rewrapped"))).length;
+
+    await PkiRuntime.load(p, { passphrase: PASSPHRASE, publicUrl: PUBLIC_URL });
+    const after = await p.db.select().from(certificateAuthorities);
+    assert.ok(after.every((r) => !caKeyNeedsRewrap(r.keyEnc)), "every key rewritten");
+    for (const r of after) {
+      const before = rows.find((b) => b.id === r.id)!;
+      assert.deepEqual(decryptCaKey(r.keyEnc, PASSPHRASE).publicKey.export({ type: "spki", format: "der" }), decryptCaKey(before.keyEnc, PASSPHRASE).publicKey.export({ type: "spki", format: "der" }), `${r.id}: same key`);
+    }
+    const audited = await p.db.select().from(auditEvents).where(eq(auditEvents.action, "ca.keys.rewrapped"));
+    assert.equal(audited.length, auditedBefore + 1);
+    assert.deepEqual([...(audited.at(-1)!.detail as { caIds: string[] }).caIds].sort(), rows.map((r) => r.id).sort());
+
+    // A second start finds nothing to do.
+    await PkiRuntime.load(p, { passphrase: PASSPHRASE, publicUrl: PUBLIC_URL });
+    assert.equal((await p.db.select().from(auditEvents).where(eq(auditEvents.action, "ca.keys.rewrapped"))).length, auditedBefore + 1);
+    assert.equal((await verifyAudit(p.db, p.keyring)).ok, true);
   });
 
   test("bad options are refused with CA_INIT_INVALID / INSTITUTION_NOT_FOUND", async () => {
