@@ -152,25 +152,47 @@ export const transferFees = pgTable("transfer_fees", {
   updatedAt: ts("updated_at").notNull(),
 });
 
+/**
+ * Fund transfers (資金移動): PENDING (confirmation screen shown) → SENT (immediate, or a
+ * reservation executed on its date) or RESERVED (予約: confirmed, executed by the housekeeping
+ * loop on scheduled_for) → SENT / CANCELLED (資金移動先予約取消); REJECTED (bad signature,
+ * expired screen, over the limit at confirmation).
+ */
 export const transfers = pgTable(
   "transfers",
   {
     id: text("id").primaryKey(),
+    /** 受付番号 "dddd-dddd-dddd" (Luhn check digit last), what the customer reads out on the phone. */
+    receptionNumber: text("reception_number").notNull(),
     contractRef: text("contract_ref").notNull(),
     userRef: text("user_ref").notNull(),
     debitAccountRef: text("debit_account_ref"),
+    /** The transfer amount (whole yen) the limits apply to; fee and fee bearer are in the payload. */
     amount: bigint("amount", { mode: "number" }).notNull(),
     /** The canonical payload the user signs (src/domain/corporate/limits.ts). */
     payload: jsonb("payload").notNull(),
-    status: text("status", { enum: ["PENDING", "SENT", "REJECTED", "CANCELLED"] }).notNull().default("PENDING"),
+    status: text("status", { enum: ["PENDING", "RESERVED", "SENT", "REJECTED", "CANCELLED"] }).notNull().default("PENDING"),
     signature: bytea("signature"),
     certificateId: text("certificate_id"),
     createdAt: ts("created_at").notNull(),
     expiresAt: ts("expires_at").notNull(),
     confirmedAt: ts("confirmed_at"),
+    /** When the money moved: confirmation of an immediate transfer, execution of a reservation. */
+    executedAt: ts("executed_at"),
+    /** Execution date (YYYY-MM-DD, institution time) of a reservation; null = immediate. */
     scheduledFor: text("scheduled_for"),
+    /**
+     * The business day (YYYY-MM-DD, institution time) the transfer counts on for the daily
+     * limits: the execution date of a reservation, else the day it was confirmed.
+     */
+    valueDate: text("value_date").notNull(),
   },
-  (t) => [index("transfers_user_idx").on(t.contractRef, t.userRef)],
+  (t) => [
+    index("transfers_user_idx").on(t.contractRef, t.userRef),
+    uniqueIndex("transfers_reception_number_uq").on(t.receptionNumber),
+    index("transfers_value_date_idx").on(t.contractRef, t.valueDate),
+    index("transfers_due_idx").on(t.status, t.scheduledFor),
+  ],
 );
 
 /** Bank staff of the back office (HQ operator, branch officer, auditor). */
