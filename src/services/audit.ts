@@ -1,12 +1,28 @@
 /**
  * The audit trail. Each row's hash = HMAC(audit key, previous hash ‖ canonical JSON of the
- * row), and audit_head holds the last seq and hash. Appends serialize on an advisory lock taken
- * at the end of the caller's transaction, so the chain stays linear across processes.
+ * row), and audit_head holds the last seq and hash with a MAC over both. Appends serialize on
+ * an advisory lock taken at the end of the caller's transaction, so the chain stays linear
+ * across processes.
+ *
+ * What the database owner can still do without the audit key, and what shows it:
+ * - edit or delete a row in the middle → the chain breaks there ("edited", "missing");
+ * - cut rows off the end and rewrite the head → the head's MAC fails ("head-forged"), or
+ *   "head-unsealed" when the MAC is removed. The next append does not paper over it: it finds
+ *   the head invalid and records an `audit.head_invalid` row chained to the real last row, which
+ *   verify reports for good;
+ * - cut rows off the end and put back an older genuine head (from a backup) → only a signed
+ *   checkpoint kept outside the database shows it (audit-checkpoint.ts).
+ *
+ * Heads written before the MAC existed are sealed once: the first append after the upgrade (or
+ * `checkAuditHead` when the server starts) writes an `audit.head_sealed` row and a MAC'd head.
+ * A new trail starts with that row too, so a head whose MAC was stripped later is never taken
+ * for an old one while the row is in the trail.
  */
-import { asc, eq, sql } from "drizzle-orm";
+import { timingSafeEqual } from "node:crypto";
+import { asc, desc, eq, sql } from "drizzle-orm";
 import type { Clock } from "../domain/clock.js";
 import type { Keyring } from "../keyring.js";
-import type { Queryable, Tx } from "../store/database.js";
+import type { Db, Queryable, Tx } from "../store/database.js";
 import { auditEvents, auditHead } from "../store/schema/index.js";
 
 export interface AuditEntry {
@@ -18,8 +34,15 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-const GENESIS = "0".repeat(64);
+export const GENESIS = "0".repeat(64);
 const AUDIT_LOCK = 7_286_002;
+/** Written once per trail: from here on every head carries a MAC. */
+export const HEAD_SEALED = "audit.head_sealed";
+/** Written by an append that found the head forged, unsealed or not matching the rows. */
+export const HEAD_INVALID = "audit.head_invalid";
+
+export type HeadProblem = "head-mismatch" | "head-forged" | "head-unsealed";
+export type AuditBreak = "edited" | "missing" | HeadProblem;
 
 function canonical(v: unknown): string {
   if (v === null || typeof v !== "object") return JSON.stringify(v ?? null);
@@ -37,15 +60,54 @@ function rowHash(keyring: Keyring, prevHash: string, r: { seq: number; at: Date;
   return keyring.hmac("audit", prevHash, body).toString("hex");
 }
 
-export async function appendAudit(tx: Tx, keyring: Keyring, clock: Clock, entries: AuditEntry | AuditEntry[]): Promise<void> {
-  const list = Array.isArray(entries) ? entries : [entries];
-  if (list.length === 0) return;
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+/** MAC of the head: the row hashes are HMACs of a 64-hex previous hash, so the label keeps the two apart. */
+export function headMac(keyring: Keyring, seq: number, hash: string): string {
+  return keyring.hmac("audit", "inkan/audit-head/v1", String(seq), hash).toString("hex");
+}
+
+function headMacValid(keyring: Keyring, head: { seq: number; hash: string; mac: string | null }): boolean {
+  if (!head.mac || !/^[0-9a-f]{64}$/.test(head.mac)) return false;
+  return timingSafeEqual(Buffer.from(head.mac, "hex"), Buffer.from(headMac(keyring, head.seq, head.hash), "hex"));
+}
+
+type Position = { seq: number; hash: string };
+
+/**
+ * Where the next row chains from, and the rows the append must write first: none when the head
+ * verifies; `audit.head_sealed` for a new trail or an old head without MAC; `audit.head_invalid`
+ * (chained to the real last row) when the head was tampered with.
+ */
+async function chainStart(tx: Tx, keyring: Keyring): Promise<{ from: Position; preface: AuditEntry[] }> {
   const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, 1));
-  let seq = head?.seq ?? 0;
-  let prev = head?.hash ?? GENESIS;
+  if (head && headMacValid(keyring, head)) return { from: { seq: head.seq, hash: head.hash }, preface: [] };
+  const [last] = await tx.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
+  const from: Position = last ?? { seq: 0, hash: GENESIS };
+  if (!head && !last) return { from, preface: [{ actor: "system", action: HEAD_SEALED, detail: { seq: 0 } }] };
+  const matches = !!head && !!last && head.seq === last.seq && head.hash === last.hash;
+  let reason: HeadProblem;
+  if (!head || !matches) reason = "head-mismatch";
+  else if (head.mac) reason = "head-forged";
+  else {
+    const [sealed] = await tx.select({ seq: auditEvents.seq }).from(auditEvents).where(eq(auditEvents.action, HEAD_SEALED)).limit(1);
+    if (!sealed) return { from, preface: [{ actor: "system", action: HEAD_SEALED, detail: { seq: head.seq } }] };
+    reason = "head-unsealed";
+  }
+  return {
+    from,
+    preface: [{ actor: "system", action: HEAD_INVALID, detail: { reason, head: head ? { seq: head.seq, hash: head.hash } : null, last: last ?? null } }],
+  };
+}
+
+async function appendRows(tx: Tx, keyring: Keyring, clock: Clock, list: AuditEntry[], always: boolean): Promise<AuditEntry[]> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+  const { from, preface } = await chainStart(tx, keyring);
+  const all = [...preface, ...list];
+  const fresh = from.seq === 0 && preface[0]?.action === HEAD_SEALED; // nothing to check in an empty trail yet
+  if (!always && (all.length === 0 || (fresh && list.length === 0))) return [];
+  let seq = from.seq;
+  let prev = from.hash;
   const at = clock.now();
-  const rows = list.map((e) => {
+  const rows = all.map((e) => {
     seq += 1;
     const r = { seq, at, actor: e.actor, action: e.action, institutionId: e.institutionId ?? null, subject: e.subject ?? null, detail: JSON.parse(JSON.stringify(e.detail ?? {})) as unknown };
     const hash = rowHash(keyring, prev, r);
@@ -53,40 +115,99 @@ export async function appendAudit(tx: Tx, keyring: Keyring, clock: Clock, entrie
     prev = hash;
     return row;
   });
-  await tx.insert(auditEvents).values(rows);
+  if (rows.length) await tx.insert(auditEvents).values(rows);
+  const mac = headMac(keyring, seq, prev);
   await tx
     .insert(auditHead)
-    .values({ id: 1, seq, hash: prev })
-    .onConflictDoUpdate({ target: auditHead.id, set: { seq, hash: prev } });
+    .values({ id: 1, seq, hash: prev, mac })
+    .onConflictDoUpdate({ target: auditHead.id, set: { seq, hash: prev, mac } });
+  return preface;
 }
 
-export type AuditVerdict =
-  | { ok: true; rows: number; headSeq: number }
-  | { ok: false; rows: number; brokenAt: number; reason: "edited" | "missing" | "head-mismatch" };
+export async function appendAudit(tx: Tx, keyring: Keyring, clock: Clock, entries: AuditEntry | AuditEntry[]): Promise<void> {
+  const list = Array.isArray(entries) ? entries : [entries];
+  if (list.length === 0) return;
+  await appendRows(tx, keyring, clock, list, true);
+}
 
-/** Re-computes the chain in pages; reports the first broken row. */
-export async function verifyAudit(db: Queryable, keyring: Keyring, pageSize = 5000): Promise<AuditVerdict> {
+/**
+ * Checks the head when the server starts: seals an old head without MAC, records a tampered one
+ * (`audit.head_invalid`) at once rather than at the next append. Returns what it wrote.
+ */
+export async function checkAuditHead(ctx: { db: Db; keyring: Keyring; clock: Clock }): Promise<"ok" | "sealed" | HeadProblem> {
+  const preface = await ctx.db.transaction((tx) => appendRows(tx, ctx.keyring, ctx.clock, [], false));
+  const first = preface[0];
+  if (!first) return "ok";
+  if (first.action === HEAD_SEALED) return "sealed";
+  return (first.detail as { reason: HeadProblem }).reason;
+}
+
+export type AuditVerdict = { ok: true; rows: number; headSeq: number } | { ok: false; rows: number; brokenAt: number; reason: AuditBreak };
+
+export interface AuditWalk {
+  verdict: AuditVerdict;
+  /** Hash of each row asked for in `at` that exists in the trail (whether or not it verifies). */
+  hashes: Map<number, string>;
+  /** Rows in the trail (the last seq), whatever the verdict. */
+  total: number;
+  /** Hash of the last row that verified (the genesis value when none did). */
+  lastHash: string;
+}
+
+async function walk(tx: Queryable, keyring: Keyring, pageSize: number, at: ReadonlySet<number>): Promise<AuditWalk> {
+  const hashes = new Map<number, string>();
   let prev = GENESIS;
   let expectSeq = 1;
   let rows = 0;
+  let broken: { brokenAt: number; reason: AuditBreak } | undefined;
+  let total = 0;
+  let after = 0;
   for (;;) {
-    const page = await db
+    const page = await tx
       .select()
       .from(auditEvents)
-      .where(sql`${auditEvents.seq} >= ${expectSeq}`)
+      .where(sql`${auditEvents.seq} > ${after}`)
       .orderBy(asc(auditEvents.seq))
       .limit(pageSize);
     for (const r of page) {
-      if (r.seq !== expectSeq) return { ok: false, rows, brokenAt: expectSeq, reason: "missing" };
-      if (r.prevHash !== prev || rowHash(keyring, prev, r) !== r.hash) return { ok: false, rows, brokenAt: r.seq, reason: "edited" };
-      prev = r.hash;
-      expectSeq += 1;
-      rows += 1;
+      after = r.seq;
+      total = r.seq;
+      if (at.has(r.seq)) hashes.set(r.seq, r.hash);
+      if (broken) continue;
+      if (r.seq !== expectSeq) broken = { brokenAt: expectSeq, reason: "missing" };
+      else if (r.prevHash !== prev || rowHash(keyring, prev, r) !== r.hash) broken = { brokenAt: r.seq, reason: "edited" };
+      else if (r.action === HEAD_INVALID && r.actor === "system") {
+        const reason = (r.detail as { reason?: unknown }).reason;
+        broken = { brokenAt: r.seq, reason: reason === "head-forged" || reason === "head-unsealed" ? reason : "head-mismatch" };
+      } else {
+        prev = r.hash;
+        expectSeq += 1;
+        rows += 1;
+      }
     }
     if (page.length < pageSize) break;
   }
-  const [head] = await db.select().from(auditHead).where(eq(auditHead.id, 1));
+  if (broken) return { verdict: { ok: false, rows, ...broken }, hashes, total, lastHash: prev };
+  const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, 1));
   const headSeq = head?.seq ?? 0;
-  if (headSeq !== rows || (head && head.hash !== prev)) return { ok: false, rows, brokenAt: rows + 1, reason: "head-mismatch" };
-  return { ok: true, rows, headSeq };
+  const fail = (reason: HeadProblem): AuditWalk => ({ verdict: { ok: false, rows, brokenAt: rows + 1, reason }, hashes, total, lastHash: prev });
+  if (headSeq !== rows || (head && head.hash !== prev)) return fail("head-mismatch");
+  if (head && !head.mac) return fail("head-unsealed");
+  if (head && !headMacValid(keyring, head)) return fail("head-forged");
+  return { verdict: { ok: true, rows, headSeq }, hashes, total, lastHash: prev };
+}
+
+/**
+ * Re-computes the chain and checks the head, in pages, inside one read-only snapshot so that
+ * appends of a running server neither race nor block it. Also returns the hashes of the rows
+ * named in `at` (for checkpoints).
+ */
+export async function walkAudit(db: Db, keyring: Keyring, opts: { pageSize?: number; at?: Iterable<number> } = {}): Promise<AuditWalk> {
+  const at = new Set(opts.at ?? []);
+  return db.transaction((tx) => walk(tx, keyring, opts.pageSize ?? 5000, at), { isolationLevel: "repeatable read", accessMode: "read only" });
+}
+
+/** The chain and its head; reports the first broken row. */
+export async function verifyAudit(db: Db, keyring: Keyring, opts: { pageSize?: number } = {}): Promise<AuditVerdict> {
+  return (await walkAudit(db, keyring, opts)).verdict;
 }

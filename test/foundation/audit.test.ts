@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { appendAudit, verifyAudit } from "../../src/services/audit.js";
+import { auditEvents } from "../../src/store/schema/index.js";
 import { forEachDatabase } from "../support/db.js";
 import { makeTestPlatform, type TestPlatform } from "../support/platform.js";
 
@@ -16,8 +17,10 @@ forEachDatabase("audit trail", (kind) => {
   });
   after(() => p.close());
 
-  test("an intact chain verifies", async () => {
-    assert.deepEqual(await verifyAudit(p.db, p.keyring), { ok: true, rows: 5, headSeq: 5 });
+  test("an intact chain verifies; a new trail starts with the row that seals its head", async () => {
+    assert.deepEqual(await verifyAudit(p.db, p.keyring), { ok: true, rows: 6, headSeq: 6 });
+    const [first] = await p.db.select().from(auditEvents).where(eq(auditEvents.seq, 1));
+    assert.equal(first?.action, "audit.head_sealed");
   });
 
   test("the application cannot update or delete audit rows", async () => {
@@ -34,14 +37,14 @@ forEachDatabase("audit trail", (kind) => {
         throw new Error("abort");
       }),
     );
-    assert.equal((await verifyAudit(p.db, p.keyring)).rows, 5);
+    assert.equal((await verifyAudit(p.db, p.keyring)).rows, 6);
   });
 
   test("an edited row is reported as the first broken row", async () => {
     await p.db.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`);
     await p.db.execute(sql`UPDATE audit_events SET detail = '{"i": 99}'::jsonb WHERE seq = 3`);
     assert.deepEqual(await verifyAudit(p.db, p.keyring), { ok: false, rows: 2, brokenAt: 3, reason: "edited" });
-    await p.db.execute(sql`UPDATE audit_events SET detail = '{"i": 3}'::jsonb WHERE seq = 3`);
+    await p.db.execute(sql`UPDATE audit_events SET detail = '{"i": 2}'::jsonb WHERE seq = 3`);
     assert.equal((await verifyAudit(p.db, p.keyring)).ok, true);
   });
 
@@ -52,8 +55,8 @@ forEachDatabase("audit trail", (kind) => {
     try {
       for (let i = 0; i < 3; i++) await other.db.transaction((tx) => appendAudit(tx, other.keyring, other.clock, { actor: "t", action: "a" }));
       await other.db.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`);
-      await other.db.execute(sql`DELETE FROM audit_events WHERE seq = 3`);
-      assert.deepEqual(await verifyAudit(other.db, other.keyring), { ok: false, rows: 2, brokenAt: 3, reason: "head-mismatch" });
+      await other.db.execute(sql`DELETE FROM audit_events WHERE seq = 4`);
+      assert.deepEqual(await verifyAudit(other.db, other.keyring), { ok: false, rows: 3, brokenAt: 4, reason: "head-mismatch" });
     } finally {
       await other.close();
     }
