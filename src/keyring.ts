@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { join } from "node:path";
 import { InkanError } from "./domain/errors.js";
 
-export type KeyPurpose = "audit" | "seal" | "ca-passphrase" | "otp-hash" | "session" | "csrf" | "rate-limit";
+export type KeyPurpose = "audit" | "audit-checkpoint" | "seal" | "ca-passphrase" | "otp-hash" | "session" | "csrf" | "rate-limit";
 
 export class Keyring {
   readonly #master: Buffer;
