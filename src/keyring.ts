@@ -1,11 +1,12 @@
 /**
- * One master secret (INKAN_SECRET, or a random one kept under the data dir with mode 0600 for
- * the embedded demo) and purpose-bound subkeys derived from it with HKDF, so a key used for
+ * One master secret (INKAN_SECRET, or — for the demo only — a random one kept under the data dir
+ * with mode 0600) and purpose-bound subkeys derived from it with HKDF, so a key used for
  * one thing (the audit chain) can never be confused with another (sealing OTP secrets).
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ConfigError, type Config } from "./config.js";
 import { InkanError } from "./domain/errors.js";
 
 export type KeyPurpose = "audit" | "audit-checkpoint" | "seal" | "ca-passphrase" | "otp-hash" | "session" | "csrf" | "rate-limit";
@@ -64,15 +65,32 @@ export class Keyring {
   }
 }
 
-/** The master key from INKAN_SECRET, or generated once under the data dir (embedded database only). */
-export function loadMasterKey(opts: { secretHex: string | undefined; dataDir: string }): Buffer {
+/**
+ * What may happen to the key file under the data dir when INKAN_SECRET is not set: the demo
+ * (`serve --demo`) creates it; other commands on a demo's data dir may read it; under
+ * NODE_ENV=production it is neither read nor written.
+ */
+export type KeyFilePolicy = "create" | "read" | "never";
+
+export const KEY_FILE = "secret.key";
+
+export function keyFilePolicy(config: Pick<Config, "mode" | "productionEnv">): KeyFilePolicy {
+  if (config.productionEnv) return "never";
+  return config.mode === "demo" ? "create" : "read";
+}
+
+/** The master key from INKAN_SECRET, or from the key file as the policy allows. */
+export function loadMasterKey(opts: { secretHex: string | undefined; dataDir: string; keyFile: KeyFilePolicy }): Buffer {
   if (opts.secretHex) return Buffer.from(opts.secretHex, "hex");
-  const path = join(opts.dataDir, "secret.key");
+  const required = "INKAN_SECRET: required — 64 hex characters (32 random bytes, e.g. `openssl rand -hex 32`)";
+  if (opts.keyFile === "never") throw new ConfigError([`${required}; under NODE_ENV=production no key file in the data dir is used`], null);
+  const path = join(opts.dataDir, KEY_FILE);
   if (existsSync(path)) {
     const hex = readFileSync(path, "utf8").trim();
     if (!/^[0-9a-f]{64}$/i.test(hex)) throw new Error(`${path} does not hold a 64-hex-character key`);
     return Buffer.from(hex, "hex");
   }
+  if (opts.keyFile === "read") throw new ConfigError([`${required}; ${path} does not exist (only the demo, \`inkan serve --demo\`, creates one)`], null);
   mkdirSync(opts.dataDir, { recursive: true });
   const key = randomBytes(32);
   writeFileSync(path, key.toString("hex") + "\n", { mode: 0o600, flag: "wx" });

@@ -6,7 +6,7 @@
 import { pino, type Logger } from "pino";
 import type { Config } from "./config.js";
 import { systemClock, type Clock } from "./domain/clock.js";
-import { Keyring, loadMasterKey } from "./keyring.js";
+import { Keyring, keyFilePolicy, loadMasterKey } from "./keyring.js";
 import { openDatabase, type Database, type Db } from "./store/database.js";
 import { lockDataDir, type DataDirLock } from "./store/lockfile.js";
 
@@ -47,11 +47,16 @@ export async function startPlatform(
   opts: { clock?: Clock; log?: Logger; database?: Database } = {},
 ): Promise<Platform> {
   const log = opts.log ?? makeLogger(config.logLevel);
+  const keyFile = keyFilePolicy(config);
+  const masterKey = (): Buffer => loadMasterKey({ secretHex: config.secretHex, dataDir: config.dataDir, keyFile });
+  // A missing key stops the start before the data dir is touched; only the demo creates one,
+  // under the data-dir lock.
+  const early = keyFile === "create" ? undefined : masterKey();
   let lock: DataDirLock | undefined;
   // The embedded database must have one process per directory; PostgreSQL takes many.
   if (!config.databaseUrl && !opts.database) lock = await lockDataDir(config.dataDir);
   try {
-    const keyring = new Keyring(loadMasterKey({ secretHex: config.secretHex, dataDir: config.dataDir }));
+    const keyring = new Keyring(early ?? masterKey());
     const database = opts.database ?? (await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }));
     return {
       config,

@@ -1,18 +1,24 @@
 /**
  * `inkan serve`: the platform as one process — HTTP API and portal, CRL/OCSP publication, the
- * mail deliverer — on the embedded database or PostgreSQL. Several such processes may share one
- * PostgreSQL: nothing here keeps state that matters in memory alone.
+ * mail deliverer, the metrics listener — on the embedded database or PostgreSQL. Several such
+ * processes may share one PostgreSQL: nothing here keeps state that matters in memory alone.
+ *
+ * Two modes (config.mode). The demo (`serve --demo`, `npm start`) creates the demo banks, prints
+ * their credentials, shows the outbox at /dev/outbox and keeps SMS in memory. Production refuses
+ * to start half-configured (productionProblems), creates nothing, prints no secret, mounts no
+ * /dev page and leaves SMS in the outbox until a gateway is configured.
  */
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
-import type { Config } from "./config.js";
+import { ConfigError, PRODUCTION_HEADING, productionProblems, type Config } from "./config.js";
 import { buildHttpApp, type HttpRoutePlugin } from "./http/app.js";
+import { startMetricsListener } from "./http/metrics.js";
 import { outboxRoutes } from "./http/routes/outbox.js";
 import { pkiRoutes } from "./http/routes/pki.js";
 import type { Keyring } from "./keyring.js";
 import { OutboxDeliverer } from "./notify/deliverer.js";
 import { smtpTransport } from "./notify/mail.js";
-import { devSmsSink } from "./notify/sms.js";
+import { devSmsSink, httpSmsGateway, type SmsGateway } from "./notify/sms.js";
 import { startPlatform, type Platform } from "./platform.js";
 import { ensureDemo, formatDemoInfo } from "./services/demo-setup.js";
 import { startHousekeeping } from "./services/housekeeping.js";
@@ -22,8 +28,18 @@ import { ensureWebBuilt, webRoutes } from "./http/routes/web.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
+/** INKAN_CA_PASSPHRASE, or one derived from the master key — never under NODE_ENV=production. */
 export function caPassphraseOf(config: Config, keyring: Keyring): string {
-  return config.caPassphrase ?? keyring.caPassphrase();
+  if (config.caPassphrase) return config.caPassphrase;
+  if (config.productionEnv) throw new ConfigError(["INKAN_CA_PASSPHRASE: required under NODE_ENV=production (at least 12 characters)"], null);
+  return keyring.caPassphrase();
+}
+
+/** The configured SMS gateway; the demo's in-memory sink; or none (SMS stay pending). */
+function smsGatewayOf(config: Config, platform: Platform): SmsGateway | undefined {
+  if (config.smsUrl && config.smsToken) return httpSmsGateway({ url: config.smsUrl, token: config.smsToken });
+  if (config.mode === "demo") return devSmsSink(platform.log.child({ component: "sms" }));
+  return undefined;
 }
 
 export interface RunningServer {
@@ -32,11 +48,20 @@ export interface RunningServer {
   app: FastifyInstance;
   deliverer: OutboxDeliverer;
   url: string;
+  /** The metrics listener's /metrics URL; undefined with INKAN_METRICS_ADDR=off. */
+  metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
-/** Everything `serve` runs, without signals or console output (tests start it directly). */
-export async function startServer(config: Config, opts: { demo?: boolean; platform?: Platform } = {}): Promise<RunningServer> {
+/**
+ * Everything `serve` runs, without signals or console output (tests start it directly). In
+ * production a missing setting throws a ConfigError before anything — the data dir included —
+ * is touched.
+ */
+export async function startServer(config: Config, opts: { platform?: Platform } = {}): Promise<RunningServer> {
+  const demo = config.mode === "demo";
+  const problems = demo ? [] : productionProblems(config);
+  if (problems.length) throw new ConfigError(problems, PRODUCTION_HEADING);
   const platform = opts.platform ?? (await startPlatform(config));
   const closers: (() => Promise<void>)[] = [() => platform.close()];
   const closeAll = async (): Promise<void> => {
@@ -44,17 +69,20 @@ export async function startServer(config: Config, opts: { demo?: boolean; platfo
   };
   try {
     const passphrase = caPassphraseOf(config, platform.keyring);
-    if (opts.demo) await ensureDemo(platform, passphrase);
+    if (demo) await ensureDemo(platform, passphrase);
     const runtime = await PkiRuntime.load(platform, { passphrase, publicUrl: config.publicUrl });
     await runtime.start();
     closers.push(() => runtime.stop());
 
+    const sms = smsGatewayOf(config, platform);
+    if (!sms) platform.log.warn("no SMS gateway configured (INKAN_SMS_URL): SMS stay pending in the outbox");
+    if (!demo && !config.publicUrl.startsWith("https://")) platform.log.warn("INKAN_PUBLIC_URL is not https: certificates and the portal name a plain-http address");
     const deliverer = new OutboxDeliverer({
       db: platform.db,
       clock: platform.clock,
       log: platform.log.child({ component: "outbox" }),
       intervalMs: config.outboxIntervalMs,
-      sms: devSmsSink(platform.log.child({ component: "sms" })),
+      ...(sms ? { sms } : {}),
       ...(config.smtpUrl ? { mail: smtpTransport(config.smtpUrl, config.mailFrom) } : {}),
     });
     deliverer.start();
@@ -66,8 +94,8 @@ export async function startServer(config: Config, opts: { demo?: boolean; platfo
       { plugin: pkiRoutes, options: { runtime, db: platform.db } },
       ...corporateRoutePlugins(platform, runtime),
     ];
-    // Without SMTP the mails stay in the outbox; the demo shows them on a page.
-    if (!config.smtpUrl) routes.push({ plugin: outboxRoutes, options: { db: platform.db } });
+    // The demo shows what it would have mailed or texted; production has no /dev pages at all.
+    if (demo) routes.push({ plugin: outboxRoutes, options: { db: platform.db } });
     // The portal is built on first start (and again when its sources change).
     const { distDir } = await ensureWebBuilt(ROOT, { log: (m) => platform.log.info(m) });
     routes.push({ plugin: webRoutes, options: { distDir } });
@@ -77,18 +105,27 @@ export async function startServer(config: Config, opts: { demo?: boolean; platfo
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-    return { platform, runtime, app, deliverer, url, close: closeAll };
+    let metricsUrl: string | undefined;
+    if (config.metricsAddr) {
+      const metrics = await startMetricsListener(app.metrics, config.metricsAddr, { token: config.metricsToken });
+      closers.push(() => metrics.close());
+      metricsUrl = metrics.url;
+    }
+    return { platform, runtime, app, deliverer, url, metricsUrl, close: closeAll };
   } catch (e) {
     await closeAll();
     throw e;
   }
 }
 
-export async function serve(config: Config, opts: { demo: boolean }): Promise<void> {
-  const server = await startServer(config, opts);
+export async function serve(config: Config): Promise<void> {
+  const server = await startServer(config);
   const { platform } = server;
-  platform.log.info({ url: server.url, database: config.databaseUrl ? "postgres" : config.dataDir }, "Inkan is serving");
-  if (opts.demo) {
+  platform.log.info(
+    { mode: config.mode, url: server.url, metrics: server.metricsUrl ?? "off", apiDocs: config.apiDocs, database: config.databaseUrl ? "postgres" : config.dataDir },
+    "Inkan is serving",
+  );
+  if (config.mode === "demo") {
     const { loadDemoInfo } = await import("./services/demo.js");
     const info = await loadDemoInfo(platform);
     if (info) process.stdout.write(`\n${formatDemoInfo(info)}\n\n`);

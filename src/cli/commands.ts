@@ -25,8 +25,8 @@ type Command = (config: Config, flags: Flags) => Promise<number>;
 const out = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : s + "\n");
 
 export const commands: Record<string, Command> = {
-  serve: async (config, flags) => {
-    await serve(config, { demo: flags.demo === true });
+  serve: async (config) => {
+    await serve(config); // demo or production: config.mode (from --demo and NODE_ENV)
     return 0;
   },
 

@@ -12,7 +12,8 @@ import { commands, UsageError } from "./commands.js";
 const USAGE = `Usage: inkan <command> [options]
 
 Commands:
-  serve [--demo]           start the platform (HTTP API, CRL/OCSP, mail deliverer); --demo creates the demo bank on first start
+  serve [--demo]           start the platform (HTTP API, CRL/OCSP, mail deliverer, metrics listener); without --demo it is
+                           production and refuses to start half-configured; --demo (npm start) runs the demo
   migrate                  apply database migrations and exit
   demo [--json]            print the demo institutions, contract, PINs and customer card
   audit verify             re-compute the audit trail's hash chain; exit 1 at the first broken row
@@ -52,7 +53,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`inkan: unknown command "${positionals.join(" ")}"\n\n${USAGE}`);
     return 2;
   }
-  const config = loadConfig();
+  // --demo is the demo mode of `serve` (`npm start`); without it, serve is production.
+  if (values.demo && key !== "serve") throw new UsageError("--demo is an option of `inkan serve` only");
+  const config = loadConfig(process.env, { demo: values.demo === true });
   return run(config, values);
 }
 

@@ -1,7 +1,8 @@
 /**
  * The Fastify application: the shell every route plugin runs inside. It owns what all routes
  * share — logging with request ids, security headers, cookies, localized error JSON, rate-limit
- * store, metrics, health probes and the OpenAPI document — so route plugins hold only routes.
+ * store, request metrics (served on their own listener, see metrics.ts), health probes and the
+ * OpenAPI document — so route plugins hold only routes.
  */
 import { randomUUID } from "node:crypto";
 import fastifyCookie from "@fastify/cookie";
@@ -11,12 +12,13 @@ import Fastify from "fastify";
 import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, FastifyPluginCallback, FastifyServerOptions } from "fastify";
 import type { Platform } from "../platform.js";
 import type { Db } from "../store/database.js";
-import { registerErrorHandling, sendError } from "./errors.js";
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling, sendError } from "./errors.js";
 import { registerI18n } from "./i18n.js";
 import { registerMetrics } from "./metrics.js";
 import { registerOpenApi } from "./openapi.js";
 import { registerRateLimit } from "./rate-limit.js";
 import { registerSecurityHeaders } from "./security.js";
+import { registerTextGuard } from "./text-guard.js";
 
 export interface HttpRoutePlugin {
   // Route plugins declare their own option types; the shell only passes them through.
@@ -90,6 +92,10 @@ export async function buildHttpApp(platform: Platform, opts: HttpAppOptions = {}
     ajv: { customOptions: { allErrors: true, allowUnionTypes: true } },
     schemaController: { compilersFactory: { buildValidator: strictBodyValidator as never } },
     return503OnClosing: true,
+    // Refusals raised before any route runs (undecodable URL, overlong parameter, oversized
+    // headers) answer our JSON too, never quoting the URL.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   };
   const app = (
     opts.logger === false ? Fastify({ ...serverOptions, logger: false }) : Fastify({ ...serverOptions, loggerInstance: platform.log as FastifyBaseLogger })
@@ -105,6 +111,7 @@ export async function buildHttpApp(platform: Platform, opts: HttpAppOptions = {}
 
   await app.register(fastifyCookie, { secret: platform.keyring.key("session").toString("hex"), hook: "onRequest" });
   await registerSecurityHeaders(app, platform);
+  registerTextGuard(app);
   await registerRateLimit(app, platform);
   registerMetrics(app);
   await registerOpenApi(app, platform);

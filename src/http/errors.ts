@@ -3,9 +3,11 @@
  * message in the customer's language, the form fields to flag. Nothing else — no stack, no
  * driver message, no SQL — because a bank's error page is an attacker's reconnaissance tool.
  */
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { isInkanError, type ErrorKind } from "../domain/errors.js";
-import { hasMessage, localize, negotiateLocale } from "./i18n.js";
+import { isInkanError, type ErrorKind, type Locale } from "../domain/errors.js";
+import { DEFAULT_LOCALE, hasMessage, localeFromAcceptLanguage, localize, negotiateLocale, parseLocale } from "./i18n.js";
 
 export interface ErrorBody {
   code: string;
@@ -73,6 +75,11 @@ function mapError(error: FastifyError, request: FastifyRequest): Mapped | undefi
     return { status: 400, code: "VALIDATION_FAILED", params: {}, fields: fieldsOfValidation(validation, context) };
   }
   switch (error.code) {
+    // The router's own refusals: the URL is never part of the answer.
+    case "FST_ERR_BAD_URL":
+      return { status: 400, code: "BAD_URL", params: {}, fields: [] };
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      return { status: 414, code: "URL_TOO_LONG", params: {}, fields: [] };
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return { status: 413, code: "BODY_TOO_LARGE", params: { limit: request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit ?? 0 }, fields: [] };
     case "FST_ERR_CTP_INVALID_JSON_BODY":
@@ -102,6 +109,56 @@ export function errorBody(request: FastifyRequest, code: string, params: Readonl
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, params: Readonly<Record<string, string | number>> = {}, fields: readonly string[] = []): FastifyReply {
   return reply.code(status).type("application/json; charset=utf-8").send(errorBody(request, code, params, fields));
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors the router raises before any route or hook runs
+ * (a path that does not decode, an overlong path parameter). Its default answer quotes the URL.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const mapped = mapError(error, request) ?? { status: 400, code: "BAD_REQUEST", params: {}, fields: [] };
+  request.log.info({ code: mapped.code }, "request refused");
+  reply.header("x-content-type-options", "nosniff").header("cache-control", "no-store");
+  void sendError(request, reply, mapped.status, mapped.code, mapped.params, mapped.fields);
+}
+
+/** ?lang= of the request line, else Accept-Language, from the raw bytes node:http could not parse. */
+function localeOfRawRequest(raw: unknown): Locale {
+  if (!Buffer.isBuffer(raw)) return DEFAULT_LOCALE;
+  const head = raw.subarray(0, 65536).toString("latin1");
+  const line = /^[A-Z]+ \S*[?&]lang=([A-Za-z-]{2,5})[& ]/.exec(head);
+  const accept = /\r\naccept-language:[ \t]*([^\r\n]{0,200})\r\n/i.exec(head);
+  return parseLocale(line?.[1]) ?? localeFromAcceptLanguage(accept?.[1]) ?? DEFAULT_LOCALE;
+}
+
+/** Sockets already answered: node:http reports each further chunk of a refused request again. */
+const answered = new WeakSet<Socket>();
+
+/**
+ * Fastify's `clientErrorHandler` (node:http's 'clientError'): requests the HTTP parser refuses,
+ * with no Fastify request to answer through — most often a request line or headers beyond the
+ * 16 KiB limit. Answers our JSON, then lets the client finish sending before the socket closes,
+ * so it reads the answer instead of a reset.
+ */
+export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+  if (err.code === "ECONNRESET" || socket.destroyed || answered.has(socket)) return;
+  answered.add(socket);
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code] =
+    err.code === "HPE_HEADER_OVERFLOW" ? [431, "HEADER_TOO_LARGE"] : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "REQUEST_TIMEOUT"] : [400, "BAD_REQUEST"];
+  const body = JSON.stringify({ code, message: localize(code, localeOfRawRequest(err.rawPacket)) });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      "content-type: application/json; charset=utf-8\r\n" +
+      `content-length: ${Buffer.byteLength(body)}\r\n` +
+      "x-content-type-options: nosniff\r\ncache-control: no-store\r\nconnection: close\r\n\r\n" +
+      body,
+  );
+  socket.resume(); // discard the rest of the request
+  setTimeout(() => socket.destroy(), 5000).unref();
 }
 
 /** Installs the error and not-found handlers on the root instance (children inherit them). */

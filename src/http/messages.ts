@@ -44,6 +44,36 @@ export const HTTP_MESSAGES = {
     "zh-TW": "請求格式不正確。",
     en: "The request is malformed.",
   },
+  BAD_URL: {
+    ja: "アドレス（URL）の形式が正しくありません。",
+    "zh-TW": "網址（URL）格式不正確。",
+    en: "The address (URL) is malformed.",
+  },
+  URL_TOO_LONG: {
+    ja: "アドレス（URL）が長すぎます。",
+    "zh-TW": "網址（URL）過長。",
+    en: "The address (URL) is too long.",
+  },
+  HEADER_TOO_LARGE: {
+    ja: "要求のアドレスまたはヘッダーが大きすぎます。",
+    "zh-TW": "請求的網址或標頭過大。",
+    en: "The request's address or headers are too large.",
+  },
+  REQUEST_TIMEOUT: {
+    ja: "要求の受信が時間内に完了しませんでした。再度操作を行ってください。",
+    "zh-TW": "請求未能在時限內接收完成，請再試一次。",
+    en: "The request was not received in time. Please try again.",
+  },
+  INVALID_TEXT: {
+    ja: "使用できない文字が含まれています。入力内容をご確認ください。",
+    "zh-TW": "含有無法使用的字元，請確認輸入內容。",
+    en: "The request contains characters that cannot be used. Please check what you entered.",
+  },
+  METRICS_TOKEN_REQUIRED: {
+    ja: "メトリクスの参照には有効なトークンが必要です。",
+    "zh-TW": "查看監控指標需要有效的權杖。",
+    en: "A valid token is required to read the metrics.",
+  },
   NOT_FOUND: {
     ja: "お探しのページは見つかりませんでした。",
     "zh-TW": "找不到您要的頁面。",

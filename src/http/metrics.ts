@@ -1,11 +1,18 @@
 /**
- * Prometheus metrics at /metrics. Each app owns its registry, so two apps in one process (tests,
- * or the public PKI listener beside the portal) never register a metric twice. The route label
- * is the route pattern, never the raw URL: a URL carries serials and IDs, which would explode the
+ * Prometheus metrics. Each app owns its registry, so two apps in one process (tests, or the
+ * public PKI listener beside the portal) never register a metric twice. The route label is the
+ * route pattern, never the raw URL: a URL carries serials and IDs, which would explode the
  * series count and leak identifiers into monitoring.
+ *
+ * The public app only counts; /metrics is served by a listener of its own (INKAN_METRICS_ADDR,
+ * loopback by default), never on the public port, and requires a bearer token when
+ * INKAN_METRICS_TOKEN is set.
  */
-import type { FastifyInstance } from "fastify";
+import { createHash, timingSafeEqual } from "node:crypto";
+import Fastify, { type FastifyInstance } from "fastify";
 import { Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling, sendError } from "./errors.js";
+import { registerI18n } from "./i18n.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -14,7 +21,9 @@ declare module "fastify" {
 }
 
 export const UNMATCHED_ROUTE = "(unmatched)";
+export const METRICS_PATH = "/metrics";
 
+/** Counts every response of `app` by method, route pattern and status; serves nothing. */
 export function registerMetrics(app: FastifyInstance): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -33,10 +42,55 @@ export function registerMetrics(app: FastifyInstance): Registry {
       reply.elapsedTime / 1000,
     );
   });
-
-  app.get("/metrics", { schema: { hide: true } }, async (_request, reply) => {
-    const text = await registry.metrics();
-    return reply.type(registry.contentType).header("cache-control", "no-store").send(text);
-  });
   return registry;
+}
+
+const digest = (s: string): Buffer => createHash("sha256").update(s).digest();
+
+/** Whether an Authorization header carries the bearer token, compared in constant time. */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer +(\S+) *$/i.exec(header ?? "");
+  // Hashing first gives equal lengths, so the comparison time says nothing about the token.
+  return timingSafeEqual(digest(m?.[1] ?? ""), digest(token)) && m !== null;
+}
+
+export interface MetricsAppOptions {
+  /** When set, /metrics answers 401 without `Authorization: Bearer <token>`. */
+  token?: string | undefined;
+}
+
+/**
+ * The metrics listener's app: GET /metrics (the registry's text format) and nothing else; every
+ * other path is the usual 404 JSON. Not started: call `listen` (or `inject` in tests).
+ */
+export async function buildMetricsApp(registry: Registry, opts: MetricsAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, frameworkErrors: frameworkErrorHandler, clientErrorHandler }) as unknown as FastifyInstance;
+  registerI18n(app);
+  registerErrorHandling(app);
+  const { token } = opts;
+  app.get(METRICS_PATH, async (request, reply) => {
+    reply.header("cache-control", "no-store").header("x-content-type-options", "nosniff");
+    if (token !== undefined && !bearerMatches(request.headers.authorization, token)) {
+      reply.header("www-authenticate", 'Bearer realm="inkan-metrics"');
+      return sendError(request, reply, 401, "METRICS_TOKEN_REQUIRED");
+    }
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+  await app.ready();
+  return app;
+}
+
+export interface MetricsListener {
+  /** e.g. http://127.0.0.1:9464/metrics */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the metrics listener on its own address. */
+export async function startMetricsListener(registry: Registry, addr: { host: string; port: number }, opts: MetricsAppOptions = {}): Promise<MetricsListener> {
+  const app = await buildMetricsApp(registry, opts);
+  await app.listen({ host: addr.host, port: addr.port });
+  const a = app.server.address();
+  const port = typeof a === "object" && a ? a.port : addr.port;
+  return { url: `http://${addr.host.includes(":") ? `[${addr.host}]` : addr.host}:${port}${METRICS_PATH}`, close: () => app.close() };
 }

@@ -2,7 +2,7 @@
  * The API description: OpenAPI 3.1 generated from the route schemas, at /api/openapi.json, and a
  * Swagger UI page at /api/docs that runs under the same strict CSP as the rest of the site (its
  * scripts and styles are files served from 'self'; the spec is fetched from /api/docs/json).
- * Must be registered before the routes it documents.
+ * Must be registered before the routes it documents. INKAN_API_DOCS=false leaves both paths 404.
  */
 import { createHash } from "node:crypto";
 import fastifySwagger from "@fastify/swagger";
@@ -37,6 +37,7 @@ export function docsCsp(header: string): string {
 
 export async function registerOpenApi(app: FastifyInstance, platform: Platform): Promise<void> {
   app.addSchema(errorBodySchema);
+  if (!platform.config.apiDocs) return;
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",

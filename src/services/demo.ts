@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import type { Config } from "../config.js";
 import { toLocal } from "../domain/time.js";
-import { Keyring, loadMasterKey } from "../keyring.js";
+import { Keyring, keyFilePolicy, loadMasterKey } from "../keyring.js";
 import type { Platform } from "../platform.js";
 import { openPostgres } from "../store/database.js";
 import { meta } from "../store/schema/index.js";
@@ -82,7 +82,7 @@ export async function readDemoInfo(config: Config): Promise<DemoInfo | undefined
   if (!config.databaseUrl) {
     const path = join(config.dataDir, FILE);
     if (!existsSync(path) || !existsSync(join(config.dataDir, "secret.key")) && !config.secretHex) return undefined;
-    const keyring = new Keyring(loadMasterKey({ secretHex: config.secretHex, dataDir: config.dataDir }));
+    const keyring = new Keyring(loadMasterKey({ secretHex: config.secretHex, dataDir: config.dataDir, keyFile: keyFilePolicy(config) }));
     return JSON.parse(keyring.open(Buffer.from(readFileSync(path, "utf8").trim(), "base64"), SEAL_CONTEXT).toString("utf8")) as DemoInfo;
   }
   if (!config.secretHex) return undefined;
@@ -111,7 +111,8 @@ export function formatDemoInfo(d: DemoInfo, now: Date = new Date()): string {
   const s = d.shinkin;
   const codes = demoTokenCodes(d, now);
   return [
-    "Inkan demo",
+    "Inkan DEMO — demo banks and demo credentials, printed on purpose: not for real customers.",
+    "  (Production is `inkan serve` without --demo, with explicit secrets: see README, Production configuration.)",
     "",
     `  Customer portal:   ${d.portalUrl}`,
     `  Back-office API:   ${d.backOfficeApiUrl} (staff accounts below; see the API docs)`,

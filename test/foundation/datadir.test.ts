@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +17,9 @@ const newDataDir = (): string => {
   dirs.push(d);
   return d;
 };
-const env = (dataDir: string): NodeJS.ProcessEnv => ({ ...process.env, INKAN_DATA_DIR: dataDir, DATABASE_URL: "", INKAN_LOG_LEVEL: "silent" });
+// Only the demo (`serve --demo`) generates a master key; these processes are given one.
+const SECRET = randomBytes(32).toString("hex");
+const env = (dataDir: string): NodeJS.ProcessEnv => ({ ...process.env, INKAN_DATA_DIR: dataDir, DATABASE_URL: "", INKAN_LOG_LEVEL: "silent", INKAN_SECRET: SECRET });
 
 /** Starts the writer and resolves once it has acknowledged `untilAck` commits. */
 function startWriter(dataDir: string, untilAck: number): Promise<{ child: ChildProcess; acked: () => number }> {

@@ -41,11 +41,14 @@ describe("inkan serve --demo (npm start)", () => {
   let env: NodeJS.ProcessEnv;
   let server: { child: ChildProcess; out: () => string };
   let base: string;
+  let metricsUrl: string;
 
   before(async () => {
     const port = await freePort();
+    const metricsPort = await freePort();
     base = `http://127.0.0.1:${port}`;
-    env = { ...process.env, INKAN_DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: "", INKAN_LOG_LEVEL: "warn" };
+    metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    env = { ...process.env, INKAN_DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: "", INKAN_LOG_LEVEL: "warn", INKAN_METRICS_ADDR: `127.0.0.1:${metricsPort}` };
     server = await start(env);
   });
   after(async () => {
@@ -58,6 +61,7 @@ describe("inkan serve --demo (npm start)", () => {
 
   test("prints what a person needs: contract ID, 4-digit registration PIN, the card grid ア..ク, the portal URL", () => {
     const out = server.out();
+    assert.match(out, /^Inkan DEMO — demo banks and demo credentials, .*not for real customers\.$/m, "the banner says it is a demo");
     assert.match(out, /contract ID \(契約者ID\) +12345678901/);
     assert.match(out, /registration PIN \(登録用暗証番号\) +\d{4}\n/);
     assert.match(out, /customer card \(お客様カード\) +ア\d\d イ\d\d ウ\d\d エ\d\d オ\d\d カ\d\d キ\d\d ク\d\d/);
@@ -66,10 +70,12 @@ describe("inkan serve --demo (npm start)", () => {
     assert.match(out, /bank code 006/);
   });
 
-  test("serves health, readiness, metrics, OpenAPI and the demo CA's CRL", async () => {
+  test("serves health, readiness, OpenAPI, the outbox page and the demo CA's CRL; metrics on their own listener", async () => {
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
     assert.deepEqual(await (await fetch(`${base}/readyz`)).json(), { status: "ready" });
-    assert.match(await (await fetch(`${base}/metrics`)).text(), /# TYPE /);
+    assert.equal((await fetch(`${base}/metrics`)).status, 404, "never on the public port");
+    assert.match(await (await fetch(metricsUrl)).text(), /# TYPE /);
+    assert.equal((await fetch(`${base}/dev/outbox`)).status, 200, "the demo shows its outbox");
     const doc = (await (await fetch(`${base}/api/openapi.json`)).json()) as { openapi: string };
     assert.equal(doc.openapi, "3.1.0");
     const crl = await fetch(`${base}/pki/crl/ca-shinkin-1286.crl`);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import { buildHttpApp } from "../../src/http/app.js";
+import { buildMetricsApp } from "../../src/http/metrics.js";
 import { HTTP_MESSAGES } from "../../src/http/messages.js";
 import { forEachDatabase } from "../support/db.js";
 import { makeTestPlatform, type TestPlatform } from "../support/platform.js";
@@ -78,11 +79,13 @@ describe("http shell", () => {
     assert.deepEqual(res.json(), { status: "ok" });
   });
 
-  test("/metrics has default process metrics and the request histogram labelled by route pattern", async () => {
+  test("the metrics listener has default process metrics and the request histogram labelled by route pattern", async () => {
     await app.inject({ url: "/api/v1/certificates/ff00" });
     await app.inject({ url: "/api/v1/certificates/ZZ" });
     await app.inject({ url: "/no/such/page/123" });
-    const res = await app.inject({ url: "/metrics" });
+    const metrics = await buildMetricsApp(app.metrics);
+    const res = await metrics.inject({ url: "/metrics" });
+    await metrics.close();
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers["content-type"]), /^text\/plain/);
     assert.match(res.body, /^process_cpu_user_seconds_total /m);
@@ -96,7 +99,7 @@ describe("http shell", () => {
   test("two apps in one process keep separate metric registries", async () => {
     const other = await buildHttpApp(p, { logger: false });
     try {
-      const res = await other.inject({ url: "/metrics" });
+      const res = await (await buildMetricsApp(other.metrics)).inject({ url: "/metrics" });
       assert.equal(res.statusCode, 200);
       assert.doesNotMatch(res.body, /certificates/);
     } finally {

@@ -1,8 +1,8 @@
 /**
  * The development outbox page: what Inkan would have mailed or texted, for a newcomer running
  * the demo without an SMTP server or SMS carrier (the activation notice, the SMS one-time
- * password). The lead mounts it only on the embedded demo or when no transport is configured:
- * it shows message bodies to whoever can reach it.
+ * password). The server mounts it in the demo only (`serve --demo`); in production /dev/* does
+ * not exist: it shows message bodies — one-time codes included — to whoever can reach it.
  */
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { InkanError } from "../../domain/errors.js";
