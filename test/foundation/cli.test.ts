@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { runBounded } from "../support/wait.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "inkan-cli-"));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 // Only the demo (`serve --demo`) generates a master key; the other commands are given one.
 const SECRET = randomBytes(32).toString("hex");
 const inkan = (...args: string[]) =>
-  spawnSync(process.execPath, ["bin/inkan.js", ...args], { env: { ...process.env, INKAN_DATA_DIR: dataDir, DATABASE_URL: "", INKAN_LOG_LEVEL: "silent", INKAN_SECRET: SECRET }, encoding: "utf8" });
+  runBounded(process.execPath, ["bin/inkan.js", ...args], { env: { ...process.env, INKAN_DATA_DIR: dataDir, DATABASE_URL: "", INKAN_LOG_LEVEL: "silent", INKAN_SECRET: SECRET } });
 
 test("--help lists every command and every setting", () => {
   const r = inkan("--help");

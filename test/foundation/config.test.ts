@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ConfigError, loadConfig } from "../../src/config.js";
+import { runBounded } from "../support/wait.js";
 
 const problems = (env: Record<string, string>): string[] => {
   try {
@@ -60,7 +60,7 @@ test("an optional JSON file supplies values; the environment wins; unknown keys 
 });
 
 test("the process stops at start with the message and exit code 2", () => {
-  const r = spawnSync(process.execPath, ["bin/inkan.js", "migrate"], { env: { ...process.env, PORT: "x", DATABASE_URL: "" }, encoding: "utf8" });
+  const r = runBounded(process.execPath, ["bin/inkan.js", "migrate"], { env: { ...process.env, PORT: "x", DATABASE_URL: "" } });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /inkan: Invalid configuration:\n {2}- PORT: expected/);
   assert.ok(!r.stderr.includes("    at "), "no stack trace");

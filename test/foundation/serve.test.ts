@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { bounded, exitOf, runBounded } from "../support/wait.js";
 
 const freePort = (): Promise<number> =>
   new Promise((resolve) => {
@@ -15,26 +16,26 @@ const freePort = (): Promise<number> =>
     });
   });
 
+/** Starts `inkan serve --demo` and resolves once it has printed the demo. */
 function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; out: () => string }> {
   const child = spawn(process.execPath, ["bin/inkan.js", "serve", "--demo"], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    const t = setInterval(() => {
-      if (out.includes("Print this again")) {
-        clearInterval(t);
-        resolve({ child, out: () => out });
-      }
-    }, 50);
-    child.on("exit", (code) => {
-      clearInterval(t);
-      reject(new Error(`serve exited with ${code}: ${out}`));
-    });
+  const ready = new Promise<{ child: ChildProcess; out: () => string }>((resolve, reject) => {
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      if (out.includes("Print this again")) resolve({ child, out: () => out });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  return bounded("`inkan serve --demo` to print the demo", ready).catch((e: unknown) => {
+    child.kill("SIGKILL");
+    throw new Error(`${(e as Error).message}\n${out}`);
   });
 }
 
-const stopped = (c: ChildProcess): Promise<number | null> => new Promise((r) => (c.exitCode !== null ? r(c.exitCode) : c.once("exit", (code) => r(code))));
+const stopped = (c: ChildProcess): Promise<number | null> => exitOf(c, "the server to exit");
 
 describe("inkan serve --demo (npm start)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "inkan-serve-"));
@@ -83,7 +84,7 @@ describe("inkan serve --demo (npm start)", () => {
   });
 
   test("`inkan demo --json` prints the same while the server holds the database", () => {
-    const r = spawnSync(process.execPath, ["bin/inkan.js", "demo", "--json"], { env, encoding: "utf8" });
+    const r = runBounded(process.execPath, ["bin/inkan.js", "demo", "--json"], { env });
     assert.equal(r.status, 0, r.stderr);
     const info = JSON.parse(r.stdout) as { shinkin: { contractId: string; registrationPin: string; customerCard: Record<string, string> }; portalUrl: string };
     assert.equal(info.shinkin.contractId, "12345678901");
@@ -93,7 +94,7 @@ describe("inkan serve --demo (npm start)", () => {
   });
 
   test("a second server on the same data dir exits at once; SIGTERM stops cleanly; a restart keeps the demo", async () => {
-    const second = spawnSync(process.execPath, ["bin/inkan.js", "serve", "--demo"], { env, encoding: "utf8", timeout: 20_000 });
+    const second = runBounded(process.execPath, ["bin/inkan.js", "serve", "--demo"], { env });
     assert.equal(second.status, 3, second.stderr);
     assert.match(second.stderr, /is in use by another Inkan process/);
     const pin = /registration PIN \(登録用暗証番号\) +(\d{4})/.exec(server.out())![1];

@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { randomBytes, webcrypto } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import * as x509 from "@peculiar/x509";
+import { toolError } from "../support/openssl.js";
+import { WAIT_BOUND_MS } from "../support/wait.js";
 import { generateKeyPair, keyIdentifier, loadIssuer, type Issuer, type KeyAlgorithm, type SigningKey } from "../../src/pki/keys.js";
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -43,11 +45,20 @@ export interface CrlOcspFixture {
 
 const DAY = 86_400_000;
 
-/** Runs an interop tool; never throws, so tests can assert on failures too. */
-export function run(cmd: string, args: string[], input?: Uint8Array): { status: number | null; stdout: string; stderr: string; out: string } {
-  const r = spawnSync(cmd, args, { input, timeout: 60_000 });
+/**
+ * Runs an interop tool; does not throw on a non-zero exit, so tests can assert on failures too.
+ * Throws, naming the tool, when it cannot be started or does not finish within the bound (only
+ * there so a hung tool fails instead of hanging the run).
+ */
+export function run(cmd: string, args: string[], input?: Uint8Array): { status: number; stdout: string; stderr: string; out: string } {
+  const r = spawnSync(cmd, args, { input, timeout: WAIT_BOUND_MS, killSignal: "SIGKILL" });
   const stdout = r.stdout?.toString() ?? "";
   const stderr = r.stderr?.toString() ?? "";
+  if (r.error) {
+    if ((r.error as NodeJS.ErrnoException).code === "ETIMEDOUT") throw new Error(`${cmd} ${args.join(" ")} did not finish within ${WAIT_BOUND_MS / 1000} s:\n${stderr}`);
+    throw toolError(cmd, r.error);
+  }
+  if (r.status === null) throw new Error(`${cmd} ${args.join(" ")} was killed by ${r.signal}:\n${stderr}`);
   return { status: r.status, stdout, stderr, out: stdout + stderr };
 }
 

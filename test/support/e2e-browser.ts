@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchProfile, REPO_ROOT } from "./chromium.js";
+import { WAIT_BOUND_MS } from "./wait.js";
 
 export const SCREENSHOTS = join(REPO_ROOT, "test-results", "screenshots");
 
@@ -43,8 +44,9 @@ export class Profile {
       if (!url.startsWith(`${this.origin}/`) && !url.startsWith("data:") && !url.startsWith("blob:")) this.foreign.push(url);
     });
     this.page = ctx.pages()[0] ?? (await ctx.newPage());
-    // Every wait is for a UI state the server answers within a second or two.
-    ctx.setDefaultTimeout(15_000);
+    // Every wait is for a UI state the server answers within a second or two; the bound only
+    // makes a state that never comes fail the test (with the selector) instead of hanging it.
+    ctx.setDefaultTimeout(WAIT_BOUND_MS);
     this.page.on("pageerror", (e) => this.problems.push(`pageerror: ${e.message}`));
     this.page.on("console", (m) => {
       if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) this.problems.push(`console: ${m.text()}`);

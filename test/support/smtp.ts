@@ -7,6 +7,7 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerDataStream } from "smtp-server";
+import { bounded } from "./wait.js";
 
 export interface ReceivedMail {
   from: string;
@@ -37,7 +38,7 @@ export interface TestSmtpServer {
   /** Stops listening and drops open connections; `start()` listens again on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
-  /** Resolves when at least n messages have arrived. */
+  /** Resolves when at least n messages have arrived; fails the test if they do not (bounded wait). */
   waitFor(n: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -135,7 +136,7 @@ export async function startSmtpServer(opts: { failWith?: SmtpFailure; auth?: { u
     start,
     waitFor(n) {
       if (messages.length >= n) return Promise.resolve();
-      return new Promise((resolve) => waiters.push({ n, resolve }));
+      return bounded(`${n} mails at the test SMTP server`, new Promise((resolve) => waiters.push({ n, resolve })));
     },
     close: stop,
   };
