@@ -1,14 +1,48 @@
-// Builds the migrated template databases the tests copy (see test/support/db-template.ts).
+// The test run's databases (see test/support/db-template.ts). Without arguments: builds the
+// migrated templates the tests copy — the PGlite directory in .tmp (shared, keyed by the
+// migrations) and, with DATABASE_URL, this run's PostgreSQL template inkan_tpl_<run>.
+// With --drop: drops exactly this run's PostgreSQL databases (its template and its
+// inkan_t_<run>_* test databases), whatever the tests left; nothing of another run.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { openPglite, openPostgres } from "../src/store/database.js";
-import { ROOT, pgliteTemplateDir, pgTemplateName, withDatabase } from "../test/support/db-template.js";
+import { ROOT, pgliteTemplateDir, pgTemplateName, pgTestDatabasePrefix, withDatabase } from "../test/support/db-template.js";
 
-const tmp = join(ROOT, ".tmp");
-mkdirSync(tmp, { recursive: true });
-const dir = pgliteTemplateDir();
-if (!existsSync(dir)) {
+const url = process.env.DATABASE_URL;
+
+async function withAdmin<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function dropRunDatabases(): Promise<void> {
+  if (!url) return;
+  const template = pgTemplateName();
+  const prefix = pgTestDatabasePrefix();
+  await withAdmin(async (admin) => {
+    const { rows } = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname = $1 OR left(datname, length($2)) = $2 ORDER BY datname",
+      [template, prefix],
+    );
+    for (const { datname } of rows) {
+      await admin.query(`ALTER DATABASE "${datname}" IS_TEMPLATE false`);
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+    console.log(`dropped this run's PostgreSQL databases: ${rows.length ? rows.map((r) => r.datname).join(", ") : "none left"}`);
+  });
+}
+
+async function preparePglite(): Promise<void> {
+  const tmp = join(ROOT, ".tmp");
+  mkdirSync(tmp, { recursive: true });
+  const dir = pgliteTemplateDir();
+  if (existsSync(dir)) return;
   for (const old of readdirSync(tmp)) if (old.startsWith("pglite-template-")) rmSync(join(tmp, old), { recursive: true, force: true });
   const building = `${dir}.building-${process.pid}`;
   const db = await openPglite(building);
@@ -21,26 +55,21 @@ if (!existsSync(dir)) {
   }
 }
 
-const url = process.env.DATABASE_URL;
-if (url) {
+async function preparePostgres(): Promise<void> {
+  if (!url) return;
   const name = pgTemplateName();
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query("SELECT pg_advisory_lock(7286003)"); // one preparer at a time; released with the session
-  const { rows } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-  if (rows.length === 0) {
-    // Stale templates and leftover test databases of earlier runs go first.
-    const old = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'inkan_template_%' OR datname LIKE 'inkan_t_%'");
-    for (const r of old.rows as { datname: string }[]) {
-      if (r.datname.startsWith("inkan_t_") && !process.env.INKAN_TEST_CLEAN) continue; // may belong to a running suite
-      await admin.query(`UPDATE pg_database SET datistemplate = false WHERE datname = $1`, [r.datname]);
-      await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
-    }
+  await withAdmin(async (admin) => {
     await admin.query(`CREATE DATABASE "${name}"`);
     const db = await openPostgres(withDatabase(url, name), { max: 1 });
     await db.close();
-    await admin.query(`UPDATE pg_database SET datistemplate = true WHERE datname = $1`, [name]);
-    console.log(`PostgreSQL template ready: ${name}`);
-  }
-  await admin.end();
+    await admin.query(`ALTER DATABASE "${name}" IS_TEMPLATE true`);
+  });
+  console.log(`PostgreSQL template ready: ${name}`);
+}
+
+if (process.argv.includes("--drop")) {
+  await dropRunDatabases();
+} else {
+  await preparePglite();
+  await preparePostgres();
 }

@@ -3,17 +3,15 @@
  * enough — Swagger UI must render without a single Content-Security-Policy violation.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { chromium, type Browser } from "playwright-core";
 import { buildHttpApp } from "../../src/http/app.js";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../support/chromium.js";
 import { makeTestPlatform, type TestPlatform } from "../support/platform.js";
 import { probeRoutes } from "./helpers.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-
-describe("API docs in Chromium", { skip: existsSync(CHROMIUM) ? false : "chromium is not installed (scripts/install-system-deps.sh)" }, () => {
+describe("API docs in Chromium", () => {
   let p: TestPlatform;
   let app: FastifyInstance;
   let browser: Browser;
@@ -23,10 +21,7 @@ describe("API docs in Chromium", { skip: existsSync(CHROMIUM) ? false : "chromiu
     p = await makeTestPlatform("pglite");
     app = await buildHttpApp(p, { logger: false, routes: [{ plugin: probeRoutes }] });
     base = await app.listen({ host: "127.0.0.1", port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
   after(async () => {
     await browser?.close();
@@ -51,14 +46,14 @@ describe("API docs in Chromium", { skip: existsSync(CHROMIUM) ? false : "chromiu
 
     const res = await page.goto(`${base}/api/docs`);
     assert.equal(res?.status(), 200);
-    await page.waitForSelector(".opblock-summary-path", { timeout: 15_000 });
+    await page.waitForSelector(".opblock-summary-path", { timeout: 90_000 });
     const paths = await page.locator(".opblock-summary-path").allTextContents();
     assert.ok(paths.includes("/api/test/echo"), paths.join(", "));
     assert.ok(paths.includes("/healthz"));
 
     // Expanding an operation shows its request body schema.
     await page.locator(".opblock-summary", { hasText: "/api/test/echo" }).first().click();
-    await page.waitForSelector(".opblock.is-open .opblock-section-request-body", { timeout: 10_000 });
+    await page.waitForSelector(".opblock.is-open .opblock-section-request-body", { timeout: 90_000 });
     const opened = await page.locator(".opblock.is-open").innerText();
     assert.match(opened, /Request body[\s\S]*"pin"[\s\S]*Responses[\s\S]*4XX/);
     assert.deepEqual(violations, []);

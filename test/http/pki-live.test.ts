@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import { pino } from "pino";
-import { forEachDatabase } from "../support/db.js";
+import { forEachDatabase, postgresOnlyTest } from "../support/db.js";
 import { runTool } from "../support/openssl.js";
 import { issueUserCert, makePkiTestbed, PASSPHRASE, type PkiTestbed } from "../services/pki-support.js";
 import { pkiRoutes } from "../../src/http/routes/pki.js";
@@ -163,7 +163,7 @@ forEachDatabase("PKI live over HTTP with OpenSSL", (kind) => {
     assert.equal(r.code, 0, r.stderr);
   });
 
-  test("another process on the same PostgreSQL answers a revocation made here after syncFromDatabase()", { skip: kind !== "postgres" }, async () => {
+  postgresOnlyTest(kind, "another process on the same PostgreSQL answers a revocation made here after syncFromDatabase()", async () => {
     const second: Database = await openPostgres(t.p.testDb.url!, { migrate: false, max: 2 });
     const ctx: ServiceContext = { db: second.db, clock: t.p.clock, keyring: t.p.keyring, log: pino({ level: "silent" }) };
     const other = await PkiRuntime.load(ctx, { passphrase: PASSPHRASE, publicUrl: base });

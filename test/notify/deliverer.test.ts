@@ -10,7 +10,7 @@ import { smtpTransport, type MailTransport } from "../../src/notify/mail.js";
 import { enqueueEmail, listOutbox, outboxCounts, requeueFailed, type OutboxRow } from "../../src/notify/outbox.js";
 import { openPostgres, type Db } from "../../src/store/database.js";
 import { outbox } from "../../src/store/schema/index.js";
-import { forEachDatabase } from "../support/db.js";
+import { forEachDatabase, postgresOnlyTest } from "../support/db.js";
 import { makeTestPlatform, type TestPlatform } from "../support/platform.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
@@ -169,7 +169,7 @@ forEachDatabase("outbox deliverer", (kind) => {
     assert.equal((await outboxCounts(p.db)).pending, 1);
   });
 
-  test("two deliverers on one PostgreSQL database send every message exactly once", { skip: kind === "pglite" ? "PGlite is one process" : false }, async () => {
+  postgresOnlyTest(kind, "two deliverers on one PostgreSQL database send every message exactly once", async () => {
     const url = p.testDb.url;
     assert.ok(url);
     const second = await openPostgres(url, { migrate: false });

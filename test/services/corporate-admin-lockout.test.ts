@@ -26,7 +26,8 @@ import {
   userAccessNow,
   type CorporateWorld,
 } from "../support/corporate-fixture.js";
-import { forEachDatabase } from "../support/db.js";
+import { forEachDatabase, postgresOnlyTest } from "../support/db.js";
+import { bounded, exitOf } from "../support/wait.js";
 
 const SERVER = fileURLToPath(new URL("../support/corporate-server.ts", import.meta.url));
 
@@ -83,7 +84,7 @@ forEachDatabase("admin failure counter under concurrency", (kind) => {
     assert.equal(further.body.code, "ADMIN_LOCKED");
   });
 
-  test("AC-13 3 Inkan processes on one PostgreSQL, 30 concurrent wrong PINs: locked exactly at the limit, exactly once", { skip: kind === "pglite" ? "needs PostgreSQL (PGlite is one process)" : false }, async (t) => {
+  postgresOnlyTest(kind, "AC-13 3 Inkan processes on one PostgreSQL, 30 concurrent wrong PINs: locked exactly at the limit, exactly once", async (t) => {
     const { contract, pc } = await readyAdmin(w, { login: false });
     const children: ChildProcess[] = [];
     try {
@@ -101,11 +102,14 @@ forEachDatabase("admin failure counter under concurrency", (kind) => {
         });
         children.push(child);
         ports.push(
-          await new Promise<number>((resolve, reject) => {
-            const lines = createInterface({ input: child.stdout! });
-            lines.once("line", (l) => resolve((JSON.parse(l) as { port: number }).port));
-            child.once("exit", (code) => reject(new Error(`server ${i} exited with ${code}`)));
-          }),
+          await bounded(
+            `Inkan process ${i} to print its port`,
+            new Promise<number>((resolve, reject) => {
+              const lines = createInterface({ input: child.stdout! });
+              lines.once("line", (l) => resolve((JSON.parse(l) as { port: number }).port));
+              child.once("exit", (code) => reject(new Error(`server ${i} exited with ${code}`)));
+            }),
+          ),
         );
       }
       const targets = Array.from({ length: 30 }, (_, i) => `http://127.0.0.1:${ports[i % 3]}`);
@@ -126,7 +130,7 @@ forEachDatabase("admin failure counter under concurrency", (kind) => {
       assert.equal((await contractRow(w, contract.contractId)).adminFailures, 7);
     } finally {
       for (const c of children) c.kill("SIGTERM");
-      await Promise.all(children.map((c) => (c.exitCode !== null ? Promise.resolve() : new Promise((r) => c.once("exit", r)))));
+      await Promise.all(children.map((c) => exitOf(c, "an Inkan process to stop after SIGTERM")));
     }
   });
 

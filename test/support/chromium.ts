@@ -29,7 +29,7 @@ export const WEB_ROOT = join(REPO_ROOT, "web");
 
 /** A browser profile: the same userDataDir after close() is the same browser after a restart. */
 export async function launchProfile(userDataDir: string): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: run scripts/install-browser.sh`);
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: \`npm test\` installs Chromium (scripts/install-system-deps.sh)`);
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
