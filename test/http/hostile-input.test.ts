@@ -107,6 +107,15 @@ forEachDatabase("hostile input", (kind) => {
     assert.equal((await w.bank.request("GET", `${BANK_API}/contracts?q=%ED%A0%80`)).status, 200);
   });
 
+  test("a cookie that decodes to a NUL or a lone surrogate is no 500", async () => {
+    for (const value of ["%00", "a%00b", "%ED%A0%80"]) {
+      for (const name of ["inkan_bank", "inkan_admin", "inkan_user", "inkan_lang"]) {
+        const r = await w.app.inject({ url: `${BANK_API}/contracts`, headers: { cookie: `${name}=${value}` } });
+        assert.ok(r.statusCode < 500, `${name}=${value}: ${r.statusCode} ${r.body}`);
+      }
+    }
+  });
+
   test("GET /pki/crl/%00.crl is 400 INVALID_TEXT, not a database error", async () => {
     const a = await rawRequest(port, get("/pki/crl/%00.crl"));
     assertJsonError(a, 400, "INVALID_TEXT", "ja", ["caId"]);
