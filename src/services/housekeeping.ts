@@ -1,12 +1,14 @@
 /**
- * Periodic clean-up every server process runs: expired login challenges, ended or timed-out
- * sessions, rate-limit windows that have passed, and the renewal reminder mails. Each step is an idempotent DELETE, so several
- * processes doing it at once is harmless.
+ * Periodic work every server process runs: expired login challenges, ended or timed-out
+ * sessions, rate-limit windows that have passed, the renewal reminder mails, and the execution
+ * of fund-transfer reservations (予約) whose date has come. Each step is idempotent (a DELETE, a
+ * claim row, a row locked with SKIP LOCKED), so several processes doing it at once is harmless.
  */
 import type { ServiceContext } from "../platform.js";
 import { pruneRateLimits } from "../http/rate-limit.js";
 import { pruneChallenges } from "./corporate/challenges.js";
 import { sendRenewalReminders } from "./corporate/reminders.js";
+import { executeDueTransfers } from "./corporate/transfers.js";
 import { pruneSessions } from "./corporate/sessions.js";
 
 export type HousekeepingStep = (ctx: ServiceContext) => Promise<number>;
@@ -17,6 +19,8 @@ export const DEFAULT_STEPS: Record<string, HousekeepingStep> = {
   rateLimits: (ctx) => pruneRateLimits(ctx),
   /** 30 and 10 days before expiry, each once (a unique row per certificate and day count). */
   renewalReminders: async (ctx) => (await sendRenewalReminders(ctx)).mailed,
+  /** RESERVED → SENT on the execution date (institution time), each once across processes. */
+  transferReservations: async (ctx) => (await executeDueTransfers(ctx)).executed,
 };
 
 export async function runHousekeeping(ctx: ServiceContext, steps: Record<string, HousekeepingStep> = DEFAULT_STEPS): Promise<Record<string, number>> {

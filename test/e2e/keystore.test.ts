@@ -140,11 +140,14 @@ const NONCE = "n0nce-For-The-Login_Challenge-0001";
 
 const TRANSFER: TransferToSign = {
   transferId: "tr-0123456789abcdef",
+  receptionNumber: "4211-0397-5528",
   contractId: "12345678901",
   userId: "shinkintaro",
   debitAccount: { branchCode: "001", accountType: "ORDINARY", accountNumber: "1234567" },
-  payee: { bankCode: "1286", branchCode: "002", accountType: "CURRENT", accountNumber: "7654321", name: "ﾒｸﾞﾛｼｮｳｼﾞ(ｶ" },
+  payee: { bankCode: "1286", bankName: "平塚信金", branchCode: "022", branchName: "須賀", accountType: "CURRENT", accountNumber: "7654321", name: "ﾒｸﾞﾛｼｮｳｼﾞ(ｶ" },
   amount: 150_000,
+  fee: 330,
+  feeBearer: "PAYER",
   requestedAt: new Date("2024-05-15T01:00:00Z"),
 };
 

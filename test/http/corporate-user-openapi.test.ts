@@ -33,6 +33,8 @@ const EXPECTED: [string, string, string][] = [
   ["post", "/api/corporate/user/settings/login-pin", "corporate-user"],
   ["post", "/api/corporate/user/settings/confirm-pin", "corporate-user"],
   ["post", "/api/corporate/user/settings/email", "corporate-user"],
+  ["get", "/api/corporate/user/banks", "corporate-user"],
+  ["get", "/api/corporate/user/banks/{bankCode}/branches", "corporate-user"],
   ["post", "/api/corporate/user/transfers", "corporate-user"],
   ["get", "/api/corporate/user/transfers", "corporate-user"],
   ["post", "/api/corporate/user/transfers/{transferId}/confirm", "corporate-user"],

@@ -62,10 +62,11 @@ forEachDatabase("corporate users: limits, settings and signed transfers", (kind)
     assert.equal(conf.status, 201, JSON.stringify(conf.body));
     assert.deepEqual(conf.body.requiredFactors, ["TOKEN_OTP", "CONFIRM_PIN"]);
     // The payload is exactly what the screen shows: amount and payee are in it.
-    const p = JSON.parse(conf.body.payload) as { amount: string; payee: { accountNumber: string; name: string }; format: string; contractId: string; userId: string };
-    assert.equal(p.format, "inkan-transfer/1");
+    const p = JSON.parse(conf.body.payload) as { amount: string; payee: { accountNumber: string; name: string; bankName: string; branchName: string }; format: string; contractId: string; userId: string };
+    assert.equal(p.format, "inkan-transfer/2");
     assert.equal(p.amount, "150000");
     assert.equal(p.payee.accountNumber, PAYEE.accountNumber);
+    assert.deepEqual([p.payee.bankName, p.payee.branchName], ["みずほ", "戸越"], "0001/123 by name, from the Zengin data");
     assert.equal(p.userId, TARO.userId);
     const stored = await transferRow(w, conf.body.transferId);
     const storedPayload = stored.payload as Parameters<typeof transferSigningPayload>[0] & { requestedAt: string };
@@ -134,14 +135,14 @@ forEachDatabase("corporate users: limits, settings and signed transfers", (kind)
     const over = await create(u.user, { amount: 300_001 });
     assert.equal(over.status, 403);
     assert.equal(over.body.code, "TRANSFER_LIMIT_EXCEEDED");
-    assert.equal(over.body.message, "お取引金額が限度額（300,000円）を超えています。");
+    assert.equal(over.body.message, "お取引金額が2024-05-15の限度額の残額（300,000円）を超えています。");
     assert.equal((await create(u.user, { amount: 300_000 })).status, 201);
     // The account limit binds when it is the lowest.
     assert.equal((await setAccounts(u.admin, [{ ...DEBIT, transferLimit: 200_000 }])).status, 200);
-    assert.equal((await create(u.user, { amount: 250_000 })).body.message, "お取引金額が限度額（200,000円）を超えています。");
+    assert.equal((await create(u.user, { amount: 250_000 })).body.message, "お取引金額が2024-05-15の限度額の残額（200,000円）を超えています。");
     // And the user's own limit.
     assert.equal((await u.admin.post(`${ADMIN_API}/users/${TARO.userId}/change`, { serviceLimits: { TRANSFER: 100_000 }, confirmPin: SYACHO.confirmPin })).status, 200);
-    assert.equal((await create(u.user, { amount: 100_001 })).body.message, "お取引金額が限度額（100,000円）を超えています。");
+    assert.equal((await create(u.user, { amount: 100_001 })).body.message, "お取引金額が2024-05-15の限度額の残額（100,000円）を超えています。");
     assert.equal((await w.p.db.select().from(hardwareTokens).where(eq(hardwareTokens.serial, u.token!.serial)))[0]!.lastUsedStep, steps, "no OTP consumed");
     assert.equal((await userRow(w, u.contract.contractId, TARO.userId)).failures, 0, "no failure counted");
     // A limit lowered after the confirmation screen was shown is applied at confirmation, still before the OTP.
@@ -152,13 +153,15 @@ forEachDatabase("corporate users: limits, settings and signed transfers", (kind)
     assert.equal((await transferRow(w, conf.transferId)).status, "REJECTED");
   });
 
-  test("scheduled transfers: cancellation with the confirmation PIN mails 資金移動先予約取消 to the user", async () => {
+  test("scheduled transfers: a confirmed future transfer is RESERVED (予約), and its cancellation with the confirmation PIN mails 資金移動先予約取消 to the user", async () => {
     const u = await readyTransferUser(w);
     const tomorrow = "2024-05-16";
     const now = w.p.clock.now();
     assert.ok(now.toISOString().startsWith("2024-05-15"), "the clock is still on 2024-05-15 JST");
     const conf = (await create(u.user, { executionDate: tomorrow })).body;
-    assert.equal((await confirm(w, u, conf)).body.status, "SENT");
+    const reserved = await confirm(w, u, conf);
+    assert.equal(reserved.body.status, "RESERVED", "予約 until its date, not sent");
+    assert.deepEqual(reserved.body.messages, [{ id: "TRANSFER-RESERVED", text: "予約受付完了" }]);
     const wrong = await u.user.post(`${USER_API}/transfers/${conf.transferId}/cancel`, { confirmPin: "taro99" });
     assert.equal(wrong.body.code, "USER_CONFIRM_PIN_MISMATCH");
     const cancel = await u.user.post<Result>(`${USER_API}/transfers/${conf.transferId}/cancel`, { confirmPin: TARO.confirmPin });
@@ -191,6 +194,9 @@ forEachDatabase("corporate users: limits, settings and signed transfers", (kind)
       [{ payee: { ...PAYEE, name: "" } }, 400, "TRANSFER_FIELD_INVALID"],
       [{ payee: { ...PAYEE, name: "a\nb" } }, 400, "TRANSFER_FIELD_INVALID"],
       [{ payee: { ...PAYEE, accountType: "GOLD" } }, 400, "TRANSFER_FIELD_INVALID"],
+      [{ payee: { ...PAYEE, bankCode: "0002" } }, 400, "PAYEE_BANK_UNKNOWN"],
+      [{ payee: { ...PAYEE, branchCode: "999" } }, 400, "PAYEE_BRANCH_UNKNOWN"],
+      [{ feeBearer: "BOTH" }, 400, "VALIDATION_FAILED"],
       [{ payee: { bankCode: "0001" } }, 400, "VALIDATION_FAILED"],
     ];
     const count = async () => (await w.p.db.select().from(transfers).where(eq(transfers.userRef, (await userRow(w, u.contract.contractId, TARO.userId)).id))).length;

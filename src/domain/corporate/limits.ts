@@ -2,11 +2,17 @@
  * Transaction limits (限度額, SPEC §8.7) and the signed fund-transfer confirmation (§8.13,
  * DESIGN §3 "transactions are signed").
  *
+ * Limits are per business day: each of the user's, the debit account's and the contract's
+ * limits caps the total of the transfers that count on one calendar date in the institution's
+ * time zone (`used`), and the service passes what is already used on that date.
+ *
  * Amounts are whole yen held as safe integers (JPY has no minor unit; Number.MAX_SAFE_INTEGER
  * is nine quadrillion yen). This module imports nothing from Node so the browser bundle can
  * build exactly the same signing bytes as the server.
  */
+import { FEE_BEARERS, transferAmounts, type FeeBearer } from "./fees.js";
 import { corporateError } from "./messages.js";
+import { isReceptionNumber } from "./reception.js";
 
 // ---- amounts ----
 
@@ -36,7 +42,7 @@ export function formatYen(n: number): string {
 
 export type LimitScope = "USER" | "ACCOUNT" | "CONTRACT";
 
-/** One limit: null/undefined = not set. `used` is what already counts against it (e.g. today's transfers); default 0. */
+/** One limit: null/undefined = not set. `used` is what already counts against it on the day (sent and reserved transfers); default 0. */
 export interface ScopedLimit {
   limit: number | null | undefined;
   used?: number;
@@ -72,16 +78,17 @@ export function effectiveTransferLimit(limits: TransferLimits): { remaining: num
 }
 
 /**
- * Rejects a transfer above the effective limit. The service calls this when the details are
- * entered, before the confirmation screen asks for any OTP or PIN, so an over-limit transfer
- * never consumes a one-time password nor counts as an authentication failure.
+ * Rejects a transfer above what is left of the effective limit on `date` (YYYY-MM-DD, the day
+ * the transfer counts on). The service calls this when the details are entered, before the
+ * confirmation screen asks for any OTP or PIN, so an over-limit transfer never consumes a
+ * one-time password nor counts as an authentication failure, and again at confirmation.
  */
-export function assertWithinTransferLimit(amount: number, limits: TransferLimits): void {
+export function assertWithinTransferLimit(amount: number, limits: TransferLimits, date: string): void {
   const { remaining, scope } = effectiveTransferLimit(limits);
   if (remaining !== null && amount > remaining)
     throw corporateError("TRANSFER_LIMIT_EXCEEDED", "forbidden", {
       fields: ["amount"],
-      params: { limit: formatYen(remaining), scope: scope ?? "" },
+      params: { limit: formatYen(remaining), scope: scope ?? "", date },
     });
 }
 
@@ -94,19 +101,26 @@ const ACCOUNT_TYPES: readonly string[] = ["ORDINARY", "CURRENT", "SAVINGS", "OTH
 export interface TransferToSign {
   /** Server-issued, single-use identifier of this confirmation (the nonce), base64url 16–128 chars. */
   transferId: string;
+  /** 受付番号 "dddd-dddd-dddd" with its Luhn check digit (reception.ts). */
+  receptionNumber: string;
   contractId: string;
   userId: string;
   debitAccount: { branchCode: string; accountType: AccountType; accountNumber: string };
-  payee: { bankCode: string; branchCode: string; accountType: AccountType; accountNumber: string; name: string };
-  /** Whole yen, > 0. */
+  /** Bank and branch names as the Zengin data has them (kanji), beside their codes. */
+  payee: { bankCode: string; bankName: string; branchCode: string; branchName: string; accountType: AccountType; accountNumber: string; name: string };
+  /** Whole yen, > 0: the transfer amount the limits apply to. */
   amount: number;
+  /** Whole yen, ≥ 0, from the fee master (fees.ts). */
+  fee: number;
+  /** 当方負担 (PAYER) or 先方負担 (PAYEE). */
+  feeBearer: FeeBearer;
   /** When the server issued the confirmation. */
   requestedAt: Date;
   /** Local execution date YYYY-MM-DD for a scheduled transfer; null/absent = immediate. */
   executionDate?: string | null;
 }
 
-export const TRANSFER_PAYLOAD_FORMAT = "inkan-transfer/1";
+export const TRANSFER_PAYLOAD_FORMAT = "inkan-transfer/2";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -134,46 +148,64 @@ const digits = (s: unknown, n: number): boolean => typeof s === "string" && s.le
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 
+/** A bank or branch name from the Zengin data: 1–64 characters, no control characters. */
+const nameOk = (s: unknown): boolean => typeof s === "string" && s.trim() !== "" && [...s].length <= 64 && !CONTROL.test(s);
+
 /**
  * The text the user's key signs for a transfer confirmation (dynamic linking: the signature
- * covers exactly what the confirmation screen showed). Exact format, version 1:
+ * covers exactly what the confirmation screen showed). Exact format, version 2:
  *
  *   canonicalJson({
- *     format: "inkan-transfer/1",
- *     transferId, contractId, userId,                  // strings as given
+ *     format: "inkan-transfer/2",
+ *     transferId, receptionNumber, contractId, userId,  // strings as given
  *     debitAccount: { branchCode, accountType, accountNumber },
- *     payee: { bankCode, branchCode, accountType, accountNumber, name },  // name NFC-normalised
- *     amount: "<whole yen in decimal, no separators>", // a string, so no float can creep in
+ *     payee: { bankCode, bankName, branchCode, branchName, accountType, accountNumber, name },
+ *                                                       // names NFC-normalised
+ *     amount: "<whole yen in decimal, no separators>", // strings, so no float can creep in
+ *     fee: "<whole yen>", feeBearer: "PAYER" | "PAYEE",  // 当方負担 / 先方負担
+ *     debitAmount: "<whole yen>",                      // amount + fee (PAYER) or amount (PAYEE)
+ *     creditAmount: "<whole yen>",                     // amount (PAYER) or amount − fee (PAYEE)
  *     currency: "JPY",
  *     requestedAt: "<Date.toISOString(): YYYY-MM-DDTHH:mm:ss.sssZ, UTC>",
  *     executionDate: "<YYYY-MM-DD>" | null,
  *   })
  *
- * e.g. {"amount":"150000","contractId":"12345678901","currency":"JPY","debitAccount":{...},
- * "executionDate":null,"format":"inkan-transfer/1","payee":{...},"requestedAt":"2024-05-15T01:00:00.000Z",
- * "transferId":"...","userId":"taro"}. Codes: bank 4 digits, branch 3, account 7 (Zengin).
- * The "format" member keeps a transfer signature from ever verifying as a login-challenge one.
+ * e.g. {"amount":"150000","contractId":"12345678901","creditAmount":"150000","currency":"JPY",
+ * "debitAccount":{...},"debitAmount":"150440","executionDate":null,"fee":"440","feeBearer":"PAYER",
+ * "format":"inkan-transfer/2","payee":{...},"receptionNumber":"1234-5678-9012",
+ * "requestedAt":"2024-05-15T01:00:00.000Z","transferId":"...","userId":"taro"}.
+ * Codes: bank 4 digits, branch 3, account 7 (Zengin). The "format" member keeps a transfer
+ * signature from ever verifying as a login-challenge one, and a version-1 signature from
+ * verifying as version 2.
  */
 export function transferSigningText(t: TransferToSign): string {
   need(typeof t.transferId === "string" && /^[A-Za-z0-9_-]{16,128}$/.test(t.transferId), "transferId");
+  need(isReceptionNumber(t.receptionNumber), "receptionNumber");
   need(typeof t.contractId === "string" && /^[0-9]{6,20}$/.test(t.contractId), "contractId");
   need(typeof t.userId === "string" && /^[A-Za-z0-9]{1,30}$/.test(t.userId), "userId");
   need(digits(t.debitAccount?.branchCode, 3), "debitAccount.branchCode");
   need(ACCOUNT_TYPES.includes(t.debitAccount?.accountType), "debitAccount.accountType");
   need(digits(t.debitAccount?.accountNumber, 7), "debitAccount.accountNumber");
   need(digits(t.payee?.bankCode, 4), "payee.bankCode");
+  need(nameOk(t.payee?.bankName), "payee.bankName");
   need(digits(t.payee?.branchCode, 3), "payee.branchCode");
+  need(nameOk(t.payee?.branchName), "payee.branchName");
   need(ACCOUNT_TYPES.includes(t.payee?.accountType), "payee.accountType");
   need(digits(t.payee?.accountNumber, 7), "payee.accountNumber");
   const name = typeof t.payee?.name === "string" ? t.payee.name.normalize("NFC") : "";
   need(name.trim() !== "" && [...name].length <= 48 && !CONTROL.test(name), "payee.name");
   need(Number.isSafeInteger(t.amount) && t.amount > 0, "amount");
+  need(Number.isSafeInteger(t.fee) && t.fee >= 0, "fee");
+  need(FEE_BEARERS.includes(t.feeBearer), "feeBearer");
+  const { debitAmount, creditAmount } = transferAmounts(t.amount, t.fee, t.feeBearer);
+  need(Number.isSafeInteger(debitAmount) && creditAmount > 0, "fee");
   need(t.requestedAt instanceof Date && !Number.isNaN(t.requestedAt.getTime()), "requestedAt");
   const exec = t.executionDate ?? null;
   need(exec === null || /^\d{4}-\d{2}-\d{2}$/.test(exec), "executionDate");
   return canonicalJson({
     format: TRANSFER_PAYLOAD_FORMAT,
     transferId: t.transferId,
+    receptionNumber: t.receptionNumber,
     contractId: t.contractId,
     userId: t.userId,
     debitAccount: {
@@ -183,12 +215,18 @@ export function transferSigningText(t: TransferToSign): string {
     },
     payee: {
       bankCode: t.payee.bankCode,
+      bankName: t.payee.bankName.normalize("NFC"),
       branchCode: t.payee.branchCode,
+      branchName: t.payee.branchName.normalize("NFC"),
       accountType: t.payee.accountType,
       accountNumber: t.payee.accountNumber,
       name,
     },
     amount: String(t.amount),
+    fee: String(t.fee),
+    feeBearer: t.feeBearer,
+    debitAmount: String(debitAmount),
+    creditAmount: String(creditAmount),
     currency: "JPY",
     requestedAt: t.requestedAt.toISOString(),
     executionDate: exec,

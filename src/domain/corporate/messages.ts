@@ -305,9 +305,9 @@ const CATALOGUE = {
   },
   TRANSFER_LIMIT_EXCEEDED: {
     id: "PROPOSAL (§8.7)",
-    ja: "お取引金額が限度額（{limit}円）を超えています。",
-    "zh-TW": "交易金額超過限額（{limit}日圓）。",
-    en: "The amount exceeds the limit ({limit} yen).",
+    ja: "お取引金額が{date}の限度額の残額（{limit}円）を超えています。",
+    "zh-TW": "交易金額超過{date}限額的剩餘額度（{limit}日圓）。",
+    en: "The amount exceeds what is left of the limit for {date} ({limit} yen).",
   },
   TRANSFER_FIELD_INVALID: {
     id: "PROPOSAL (§8.13)",

@@ -5,12 +5,15 @@
  *  ② ファイル伝送契約情報: the Zengin password and file access key, sealed (AES-GCM, bound to the
  *     contract) and never shown again (ファイル伝送契約情報変更);
  *  ③ ご契約先限度額: the contract-wide limit (契約法人限度額変更);
- *  ④ 振込手数料マスタ: beneficiary-borne fees set by the customer (手数料登録).
- * The effective limit of a transfer is min(user, account, contract) (transfers.ts).
+ *  ④ 振込手数料マスタ: beneficiary-borne fees set by the customer (手数料登録), by destination
+ *     and amount band; transfers apply it and show the fee before signing (fees.ts).
+ * The effective limit of a transfer is what is left on its business day of
+ * min(user, account, contract) (transfers.ts).
  */
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, notInArray } from "drizzle-orm";
 import { hasFullWidth } from "../../domain/corporate/credentials.js";
+import type { FeeTier } from "../../domain/corporate/fees.js";
 import { parseYen } from "../../domain/corporate/limits.js";
 import type { ServiceContext } from "../../platform.js";
 import { contractAccounts, contracts, fileTransferSettings, transferFees } from "../../store/schema/index.js";
@@ -33,14 +36,8 @@ export interface ContractAccountView {
   transferLimit: number | null;
 }
 
-export interface FeeTier {
-  /** Applies to amounts up to and including this (whole yen); null for the top tier. */
-  upToAmount: number | null;
-  /** 同一店宛 / 本支店宛 / 他行宛: the fee deducted when the beneficiary bears it. */
-  sameBranchFee: number;
-  otherBranchFee: number;
-  otherBankFee: number;
-}
+/** One amount band of the fee master (domain/corporate/fees.ts, where transfers apply it). */
+export type { FeeTier };
 
 export interface ContractSettingsView {
   contractLimit: number | null;

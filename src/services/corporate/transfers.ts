@@ -1,23 +1,37 @@
 /**
  * F-USR-XFER, the signed fund-transfer confirmation (SPEC §8.7, §8.13, DESIGN §3, AC-36).
  *
- *  1. create: the user enters debit account, payee and amount; the server checks the TRANSFER
- *     permission and rejects an amount above min(user, account, contract) limit right here —
- *     before any OTP or PIN is asked, so an over-limit transfer spends no code and counts no
- *     failure — then returns the canonical payload (transferSigningPayload) and the factors to
- *     enter;
- *  2. confirm: the user's certificate key signs exactly those bytes (dynamic linking: amount and
- *     payee are in them) and the user enters the confirmation PIN and/or token OTP as
+ *  1. create: the user enters debit account, payee (bank and branch by code, checked against
+ *     the Zengin data: payees.ts), amount, who bears the fee and optionally an execution date;
+ *     the server checks the TRANSFER permission and rejects an amount above what is left of
+ *     min(user, account, contract) limit on that day right here — before any OTP or PIN is
+ *     asked, so an over-limit transfer spends no code and counts no failure — applies the fee
+ *     master, draws the 受付番号, and returns the canonical payload (transferSigningPayload)
+ *     with bank and branch names and the fee, and the factors to enter;
+ *  2. confirm: the user's certificate key signs exactly those bytes (dynamic linking: amount,
+ *     payee and fee are in them) and the user enters the confirmation PIN and/or token OTP as
  *     policy.transferAuthFactors says (TOKEN_OTP only for a user with a token). A signature by
  *     another key, or over other bytes, stops the transfer (REJECTED); a wrong PIN/OTP counts
- *     toward the user's counter and sends nothing; a transfer is confirmed at most once.
- *  3. a scheduled transfer (execution date ahead) can be cancelled: 資金移動先予約取消 is mailed.
+ *     toward the user's counter and sends nothing; a transfer is confirmed at most once. An
+ *     immediate transfer becomes SENT, one with a later execution date RESERVED (予約);
+ *  3. the housekeeping loop executes each reservation on its date (RESERVED → SENT, once, across
+ *     processes); until then the user can cancel it (資金移動先予約取消, mailed).
  *
- * Limits are per transaction (the §8.7 PROPOSAL); amounts are whole yen.
+ * Limits are per business day (PROPOSAL §8.7): a limit caps the total amount of the SENT and
+ * RESERVED transfers that count on one calendar date in the institution's time zone — the
+ * execution date of a reservation, else the day of confirmation — for the user, the debit
+ * account and the whole contract respectively. Fees do not count (the limit is on the transfer
+ * amount). Checked at creation and again at confirmation under a per-contract transaction lock
+ * (pg_advisory_xact_lock), so two concurrent confirmations, in any processes, cannot both slip
+ * under a limit. A reservation is not re-checked when executed: it was within the limits of
+ * its day when confirmed, and every later transfer of that day is checked with it counted.
+ * Amounts are whole yen.
  */
-import { X509Certificate, randomBytes } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
-import { assertWithinTransferLimit, parseYen, transferSigningPayload, type AccountType, type TransferToSign } from "../../domain/corporate/limits.js";
+import { X509Certificate, randomBytes, randomInt } from "node:crypto";
+import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
+import { FEE_BEARERS, feeDestination, transferAmounts, transferFee, type FeeBearer, type FeeTier } from "../../domain/corporate/fees.js";
+import { assertWithinTransferLimit, formatYen, parseYen, transferSigningPayload, type AccountType, type TransferToSign } from "../../domain/corporate/limits.js";
+import { RECEPTION_NUMBER_BODY_DIGITS, receptionNumberOf } from "../../domain/corporate/reception.js";
 import { loginAllowed } from "../../domain/corporate/lockout.js";
 import { corporateError } from "../../domain/corporate/messages.js";
 import { toLocalDate } from "../../domain/corporate/windows.js";
@@ -27,10 +41,11 @@ import { fromBase64Url } from "../../domain/signing.js";
 import { addLocalDays } from "../../domain/time.js";
 import type { ServiceContext } from "../../platform.js";
 import type { Queryable, Tx } from "../../store/database.js";
-import { certificates, contractAccounts, transfers } from "../../store/schema/index.js";
+import { certificates, contractAccounts, corporateUsers, transferFees, transfers } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import { assertCertificateUsable, verifyBrowserSignature } from "./certificate-login.js";
 import { verifySecretOrDummy } from "./passwords.js";
+import { lookupPayee } from "./payees.js";
 import {
   contractAccess,
   loadContractByRef,
@@ -78,15 +93,41 @@ export interface CreateTransferInput {
   debitAccount: { branchCode: unknown; accountType: unknown; accountNumber: unknown };
   payee: { bankCode: unknown; branchCode: unknown; accountType: unknown; accountNumber: unknown; name: unknown };
   amount: unknown;
+  /** 当方負担 (PAYER, the default) or 先方負担 (PAYEE). */
+  feeBearer?: unknown;
   executionDate?: unknown;
 }
 
+/** The payee as the screens show it: codes with the Zengin names. */
+export interface PayeeView {
+  bankCode: string;
+  bankName: string;
+  branchCode: string;
+  branchName: string;
+  accountType: string;
+  accountNumber: string;
+  name: string;
+}
+
+/** The money of a transfer: what the limits see (amount), the fee and who bears it, what moves. */
+export interface TransferMoney {
+  amount: number;
+  fee: number;
+  feeBearer: FeeBearer;
+  /** Leaves the debit account: amount + fee (当方負担) or amount (先方負担). */
+  debitAmount: number;
+  /** Reaches the payee: amount (当方負担) or amount − fee (先方負担). */
+  creditAmount: number;
+}
+
 /** What the confirmation screen (資金移動確認) shows and the key signs. */
-export interface TransferConfirmation {
+export interface TransferConfirmation extends TransferMoney {
   transferId: string;
+  /** 受付番号, "dddd-dddd-dddd". */
+  receptionNumber: string;
   /** The exact text to sign (UTF-8): transferSigningText. */
   payload: string;
-  amount: number;
+  payee: PayeeView;
   executionDate: string | null;
   expiresAt: string;
   requiredFactors: TransferFactor[];
@@ -94,11 +135,14 @@ export interface TransferConfirmation {
 
 interface StoredPayload {
   transferId: string;
+  receptionNumber: string;
   contractId: string;
   userId: string;
   debitAccount: Party;
-  payee: Party & { bankCode: string; name: string };
+  payee: Party & { bankCode: string; bankName: string; branchName: string; name: string };
   amount: number;
+  fee: number;
+  feeBearer: FeeBearer;
   requestedAt: string;
   executionDate: string | null;
 }
@@ -107,6 +151,9 @@ const toSign = (p: StoredPayload): TransferToSign => ({ ...p, requestedAt: new D
 
 const isoDate = (d: { year: number; month: number; day: number }): string =>
   `${String(d.year).padStart(4, "0")}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
+
+/** The business day of an instant: its calendar date in the institution's time zone. */
+export const businessDay = (at: Date, policy: Pick<InstitutionPolicy, "timeZone">): string => isoDate(toLocalDate(at, policy.timeZone));
 
 function executionDateOf(v: unknown, now: Date, policy: Pick<InstitutionPolicy, "timeZone">): string | null {
   if (v === undefined || v === null || v === "") return null;
@@ -126,6 +173,12 @@ function executionDateOf(v: unknown, now: Date, policy: Pick<InstitutionPolicy, 
   return v;
 }
 
+function feeBearerOf(v: unknown): FeeBearer {
+  if (v === undefined || v === null) return "PAYER";
+  if (typeof v === "string" && (FEE_BEARERS as readonly string[]).includes(v)) return v as FeeBearer;
+  throw corporateError("TRANSFER_FIELD_INVALID", "invalid", { fields: ["feeBearer"] });
+}
+
 /** The user, allowed in, and permitted the TRANSFER service of a contract that has it. */
 async function transferUser(tx: Tx, session: Session): Promise<{ cc: ContractContext; user: UserRow }> {
   const cc = await loadContractByRef(tx, session.contractRef!);
@@ -136,18 +189,77 @@ async function transferUser(tx: Tx, session: Session): Promise<{ cc: ContractCon
   return { cc, user };
 }
 
-async function limitsFor(q: Queryable, cc: ContractContext, user: UserRow, accountRef: string | null) {
+/** Status values that count against the daily limits. */
+const COUNTING: TransferRow["status"][] = ["SENT", "RESERVED"];
+
+/**
+ * The three limits with what is already used on `day`: the SENT and RESERVED transfers counting
+ * on that day, of this user, from this debit account, and of the whole contract.
+ */
+async function limitsFor(q: Queryable, cc: ContractContext, user: UserRow, accountRef: string | null, day: string) {
   const [account] = accountRef ? await q.select().from(contractAccounts).where(eq(contractAccounts.id, accountRef)) : [];
+  const [used] = await q
+    .select({
+      user: sql<number>`coalesce(sum(${transfers.amount}) filter (where ${transfers.userRef} = ${user.id}), 0)`.mapWith(Number),
+      account: sql<number>`coalesce(sum(${transfers.amount}) filter (where ${transfers.debitAccountRef} = ${accountRef ?? ""}), 0)`.mapWith(Number),
+      contract: sql<number>`coalesce(sum(${transfers.amount}), 0)`.mapWith(Number),
+    })
+    .from(transfers)
+    .where(and(eq(transfers.contractRef, cc.contract.id), eq(transfers.valueDate, day), inArray(transfers.status, COUNTING)));
   return {
-    user: { limit: limitsOfRow(user).TRANSFER ?? null },
-    account: { limit: account?.transferLimit ?? null },
-    contract: { limit: cc.contract.contractLimit },
+    user: { limit: limitsOfRow(user).TRANSFER ?? null, used: used?.user ?? 0 },
+    account: { limit: account?.transferLimit ?? null, used: used?.account ?? 0 },
+    contract: { limit: cc.contract.contractLimit, used: used?.contract ?? 0 },
   };
 }
 
-/** Step 1: the transfer details → the confirmation screen (payload to sign, factors). */
+/** Lock key class of the per-contract limit lock: pg_advisory_xact_lock(class, hashtext(contract)). */
+const LIMIT_LOCK_CLASS = 7286;
+
+/**
+ * Serializes, until the end of the transaction, everything that adds to a contract's daily
+ * totals: the sum read after this sees every transfer committed before, in any process.
+ */
+async function lockContractLimits(tx: Tx, contractRef: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${LIMIT_LOCK_CLASS}, hashtext(${contractRef}))`);
+}
+
+/** A fresh 受付番号: eleven random digits and the check digit, not yet used. */
+async function newReceptionNumber(tx: Tx): Promise<string> {
+  for (let i = 0; i < 8; i++) {
+    const body = Array.from({ length: RECEPTION_NUMBER_BODY_DIGITS }, () => randomInt(10)).join("");
+    const n = receptionNumberOf(body);
+    const [taken] = await tx.select({ id: transfers.id }).from(transfers).where(eq(transfers.receptionNumber, n));
+    if (!taken) return n;
+  }
+  throw new Error("no free reception number after 8 draws");
+}
+
+const moneyOf = (p: Pick<StoredPayload, "amount" | "fee" | "feeBearer">): TransferMoney => ({
+  amount: p.amount,
+  fee: p.fee ?? 0,
+  feeBearer: p.feeBearer ?? "PAYER",
+  ...transferAmounts(p.amount, p.fee ?? 0, p.feeBearer ?? "PAYER"),
+});
+
+const payeeView = (p: StoredPayload["payee"]): PayeeView => ({
+  bankCode: p.bankCode,
+  bankName: p.bankName ?? "",
+  branchCode: p.branchCode,
+  branchName: p.branchName ?? "",
+  accountType: p.accountType,
+  accountNumber: p.accountNumber,
+  name: p.name,
+});
+
+/** Step 1: the transfer details → the confirmation screen (payload to sign, fee, factors). */
 export async function createTransfer(ctx: ServiceContext, session: Session, input: CreateTransferInput): Promise<TransferConfirmation> {
   const amount = parseYen(input.amount, "amount");
+  const feeBearer = feeBearerOf(input.feeBearer);
+  const bankCode = input.payee?.bankCode;
+  const branchCode = input.payee?.branchCode;
+  // Well-formed codes must name a real bank and branch; malformed ones are TRANSFER_FIELD_INVALID below.
+  const zengin = lookupPayee(bankCode, branchCode);
   return ctx.db.transaction(async (tx) => {
     const { cc, user } = await transferUser(tx, session);
     const now = ctx.clock.now();
@@ -168,21 +280,32 @@ export async function createTransfer(ctx: ServiceContext, session: Session, inpu
         : [];
     if (!account) throw userError("DEBIT_ACCOUNT_UNKNOWN", "invalid", { fields: ["debitAccount"] });
     const executionDate = executionDateOf(input.executionDate, now, cc.policy);
-    assertWithinTransferLimit(amount, await limitsFor(tx, cc, user, account.id));
+    const day = executionDate ?? businessDay(now, cc.policy);
+    assertWithinTransferLimit(amount, await limitsFor(tx, cc, user, account.id, day), day);
+    const [feeRow] = await tx.select().from(transferFees).where(eq(transferFees.contractRef, cc.contract.id));
+    const tiers = Array.isArray(feeRow?.entries) ? (feeRow.entries as FeeTier[]) : [];
+    const fee = zengin.branch ? transferFee(tiers, amount, feeDestination(cc.institution.code, account.branchCode, { bankCode: bankCode as string, branchCode: branchCode as string })) : 0;
+    if (feeBearer === "PAYEE" && amount <= fee) throw userError("TRANSFER_AMOUNT_BELOW_FEE", "invalid", { fields: ["amount"], params: { fee: formatYen(fee) } });
     const transferId = randomBytes(16).toString("base64url");
+    const receptionNumber = await newReceptionNumber(tx);
     const stored: StoredPayload = {
       transferId,
+      receptionNumber,
       contractId: cc.contract.contractId,
       userId: user.userId,
       debitAccount: { branchCode: account.branchCode, accountType: account.accountType as AccountType, accountNumber: account.accountNumber },
       payee: {
-        bankCode: input.payee?.bankCode as string,
-        branchCode: input.payee?.branchCode as string,
+        bankCode: bankCode as string,
+        bankName: zengin.bank?.name as string,
+        branchCode: branchCode as string,
+        branchName: zengin.branch?.name as string,
         accountType: input.payee?.accountType as AccountType,
         accountNumber: input.payee?.accountNumber as string,
         name: typeof input.payee?.name === "string" ? input.payee.name.normalize("NFC") : (input.payee?.name as string),
       },
       amount,
+      fee,
+      feeBearer,
       requestedAt: now.toISOString(),
       executionDate,
     };
@@ -191,6 +314,7 @@ export async function createTransfer(ctx: ServiceContext, session: Session, inpu
     const expiresAt = new Date(now.getTime() + TRANSFER_CONFIRM_MINUTES * 60_000);
     await tx.insert(transfers).values({
       id: transferId,
+      receptionNumber,
       contractRef: cc.contract.id,
       userRef: user.id,
       debitAccountRef: account.id,
@@ -200,16 +324,18 @@ export async function createTransfer(ctx: ServiceContext, session: Session, inpu
       createdAt: now,
       expiresAt,
       scheduledFor: executionDate,
+      valueDate: day,
     });
     const requiredFactors = transferFactorsFor(cc.policy, (await userToken(tx, user.id)) !== undefined);
+    const money = moneyOf(stored);
     await appendAudit(tx, ctx.keyring, ctx.clock, {
       actor: userActor(cc, user.userId),
       action: "transfer.created",
       institutionId: cc.institution.id,
       subject: userSubject(cc, user.userId),
-      detail: { transferId, amount, payeeBank: stored.payee.bankCode, executionDate, requiredFactors },
+      detail: { transferId, receptionNumber, amount, fee, feeBearer, payeeBank: stored.payee.bankCode, payeeBranch: stored.payee.branchCode, executionDate, requiredFactors },
     });
-    return { transferId, payload, amount, executionDate, expiresAt: expiresAt.toISOString(), requiredFactors };
+    return { transferId, receptionNumber, payload, ...money, payee: payeeView(stored.payee), executionDate, expiresAt: expiresAt.toISOString(), requiredFactors };
   });
 }
 
@@ -220,21 +346,24 @@ export interface ConfirmTransferInput {
   otp?: unknown;
 }
 
-export interface TransferResult {
+export interface TransferResult extends TransferMoney {
   transferId: string;
+  receptionNumber: string;
   status: TransferRow["status"];
-  amount: number;
   executionDate: string | null;
   confirmedAt: string | null;
+  executedAt: string | null;
   messageIds: string[];
 }
 
 const resultOf = (t: TransferRow, messageIds: string[] = []): TransferResult => ({
   transferId: t.id,
+  receptionNumber: t.receptionNumber,
   status: t.status,
-  amount: t.amount,
+  ...moneyOf(t.payload as StoredPayload),
   executionDate: t.scheduledFor,
   confirmedAt: t.confirmedAt?.toISOString() ?? null,
+  executedAt: t.executedAt?.toISOString() ?? null,
   messageIds,
 });
 
@@ -249,7 +378,7 @@ async function lockTransfer(tx: Tx, cc: ContractContext, user: UserRow, transfer
   return row;
 }
 
-/** Step 2: signature + factors → 送信完了. */
+/** Step 2: signature + factors → 送信完了 (immediate: SENT) or 予約受付 (later date: RESERVED). */
 export async function confirmTransfer(ctx: ServiceContext, session: Session, transferId: unknown, input: ConfirmTransferInput): Promise<TransferResult> {
   let signature: Uint8Array;
   try {
@@ -270,7 +399,7 @@ export async function confirmTransfer(ctx: ServiceContext, session: Session, tra
         action: "transfer.rejected",
         institutionId: cc.institution.id,
         subject: userSubject(cc, user.userId),
-        detail: { transferId: t.id, code, ...extra },
+        detail: { transferId: t.id, receptionNumber: t.receptionNumber, code, ...extra },
       });
       return refuse(userError(code, kind, code === "TRANSFER_SIGNATURE_INVALID" ? { fields: ["signature"] } : {}));
     };
@@ -281,9 +410,14 @@ export async function confirmTransfer(ctx: ServiceContext, session: Session, tra
     assertCertificateUsable(cert, now);
     const bytes = transferSigningPayload(toSign(t.payload as StoredPayload));
     if (!verifyBrowserSignature(new X509Certificate(cert.certDer).publicKey, bytes, signature)) return reject("TRANSFER_SIGNATURE_INVALID", "invalid");
-    // Limits may have been lowered since the screen was shown: still before any factor.
+    // From here to the commit, no other transaction adds to this contract's daily totals.
+    await lockContractLimits(tx, cc.contract.id);
+    const today = businessDay(now, cc.policy);
+    const reserved = t.scheduledFor !== null && t.scheduledFor > today;
+    const day = reserved ? (t.scheduledFor as string) : today;
+    // Limits may have been lowered, or other transfers confirmed, since the screen was shown: still before any factor.
     try {
-      assertWithinTransferLimit(t.amount, await limitsFor(tx, cc, user, t.debitAccountRef));
+      assertWithinTransferLimit(t.amount, await limitsFor(tx, cc, user, t.debitAccountRef, day), day);
     } catch (e) {
       await tx.update(transfers).set({ status: "REJECTED" }).where(eq(transfers.id, t.id));
       await appendAudit(tx, ctx.keyring, ctx.clock, {
@@ -291,7 +425,7 @@ export async function confirmTransfer(ctx: ServiceContext, session: Session, tra
         action: "transfer.rejected",
         institutionId: cc.institution.id,
         subject: userSubject(cc, user.userId),
-        detail: { transferId: t.id, code: "TRANSFER_LIMIT_EXCEEDED" },
+        detail: { transferId: t.id, receptionNumber: t.receptionNumber, code: "TRANSFER_LIMIT_EXCEEDED", day },
       });
       if (e instanceof InkanError) return refuse(e);
       throw e;
@@ -308,52 +442,120 @@ export async function confirmTransfer(ctx: ServiceContext, session: Session, tra
       if (verdict !== "ok") return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "TOKEN_OTP"));
     }
     await resetUserFailures(tx, ctx, user.id);
-    const [sent] = await tx
+    const [done] = await tx
       .update(transfers)
-      .set({ status: "SENT", signature: Buffer.from(signature), certificateId: cert.id, confirmedAt: now })
+      .set({ status: reserved ? "RESERVED" : "SENT", signature: Buffer.from(signature), certificateId: cert.id, confirmedAt: now, executedAt: reserved ? null : now, valueDate: day })
       .where(and(eq(transfers.id, t.id), eq(transfers.status, "PENDING")))
       .returning();
-    if (!sent) throw userError("TRANSFER_ALREADY_PROCESSED", "conflict");
+    if (!done) throw userError("TRANSFER_ALREADY_PROCESSED", "conflict");
+    const p = t.payload as StoredPayload;
     await appendAudit(tx, ctx.keyring, ctx.clock, {
       actor: userActor(cc, user.userId),
-      action: "transfer.sent",
+      action: reserved ? "transfer.reserved" : "transfer.sent",
       institutionId: cc.institution.id,
       subject: userSubject(cc, user.userId),
-      detail: { transferId: t.id, amount: t.amount, executionDate: t.scheduledFor, factors, certificateId: cert.id, serialHex: cert.serialHex },
+      detail: {
+        transferId: t.id,
+        receptionNumber: t.receptionNumber,
+        amount: t.amount,
+        fee: p.fee,
+        feeBearer: p.feeBearer,
+        executionDate: t.scheduledFor,
+        factors,
+        certificateId: cert.id,
+        serialHex: cert.serialHex,
+      },
     });
-    return succeed(resultOf(sent, ["TRANSFER-SENT"]));
+    return succeed(resultOf(done, [reserved ? "TRANSFER-RESERVED" : "TRANSFER-SENT"]));
   });
   return unwrap(outcome);
 }
 
 /**
- * Cancels a confirmed transfer that is scheduled for a later day (資金移動先予約取消), with the
- * confirmation PIN; the user is mailed. A wrong PIN counts.
+ * Cancels a reservation (RESERVED, execution date still ahead) — 資金移動先予約取消 — with the
+ * confirmation PIN; the user is mailed. A wrong PIN counts. On its execution date a reservation
+ * is due and can no longer be cancelled.
  */
 export async function cancelScheduledTransfer(ctx: ServiceContext, session: Session, transferId: unknown, input: { confirmPin: unknown }): Promise<TransferResult> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<TransferResult>> => {
     const { cc, user } = await transferUser(tx, session);
     const t = await lockTransfer(tx, cc, user, transferId);
-    const today = isoDate(toLocalDate(ctx.clock.now(), cc.policy.timeZone));
-    if (t.status !== "SENT" || t.scheduledFor === null || t.scheduledFor <= today) throw userError("TRANSFER_NOT_CANCELLABLE", "conflict");
+    const today = businessDay(ctx.clock.now(), cc.policy);
+    if (t.status !== "RESERVED" || t.scheduledFor === null || t.scheduledFor <= today) throw userError("TRANSFER_NOT_CANCELLABLE", "conflict");
     if (!(await verifySecretOrDummy(user.confirmPinHash, input.confirmPin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "CONFIRM_PIN"));
     await resetUserFailures(tx, ctx, user.id);
-    const [row] = await tx.update(transfers).set({ status: "CANCELLED" }).where(eq(transfers.id, t.id)).returning();
+    const [row] = await tx
+      .update(transfers)
+      .set({ status: "CANCELLED" })
+      .where(and(eq(transfers.id, t.id), eq(transfers.status, "RESERVED")))
+      .returning();
+    if (!row) throw userError("TRANSFER_NOT_CANCELLABLE", "conflict");
     await queueContractNotice(tx, ctx, cc, "SCHEDULED_TRANSFER_CANCELLED", { userEmail: user.email, userId: user.userId });
     await appendAudit(tx, ctx.keyring, ctx.clock, {
       actor: userActor(cc, user.userId),
       action: "transfer.cancelled",
       institutionId: cc.institution.id,
       subject: userSubject(cc, user.userId),
-      detail: { transferId: t.id, amount: t.amount, executionDate: t.scheduledFor },
+      detail: { transferId: t.id, receptionNumber: t.receptionNumber, amount: t.amount, executionDate: t.scheduledFor },
     });
-    return succeed(resultOf(row!, ["TRANSFER-CANCELLED"]));
+    return succeed(resultOf(row, ["TRANSFER-CANCELLED"]));
   });
   return unwrap(outcome);
 }
 
+/** Reservations looked at per housekeeping run; the rest wait for the next run. */
+export const EXECUTE_BATCH = 200;
+
+/**
+ * The housekeeping step that executes reservations (予約) whose execution date has come in
+ * their institution's time zone: RESERVED → SENT with executed_at, one audit row each
+ * ("transfer.executed", actor system). Each row is claimed with FOR UPDATE SKIP LOCKED and
+ * re-checked inside its own transaction, so several processes running the loop execute each
+ * reservation exactly once. The customer signed at confirmation: the certificate, the user and
+ * the limits are not checked again. The seeds have no mail for an execution (R-MAIL-2 lists
+ * only the cancellation), so none is sent.
+ */
+export async function executeDueTransfers(ctx: ServiceContext, now: Date = ctx.clock.now()): Promise<{ executed: number }> {
+  // The latest calendar date anywhere on earth (UTC+14): nothing later can be due.
+  const latest = new Date(now.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
+  const candidates = await ctx.db
+    .select({ id: transfers.id, contractRef: transfers.contractRef, scheduledFor: transfers.scheduledFor })
+    .from(transfers)
+    .where(and(eq(transfers.status, "RESERVED"), lte(transfers.scheduledFor, latest)))
+    .orderBy(asc(transfers.scheduledFor), asc(transfers.createdAt))
+    .limit(EXECUTE_BATCH);
+  const contexts = new Map<string, ContractContext | null>();
+  let executed = 0;
+  for (const c of candidates) {
+    if (!contexts.has(c.contractRef)) contexts.set(c.contractRef, await loadContractByRef(ctx.db, c.contractRef).catch(() => null));
+    const cc = contexts.get(c.contractRef);
+    if (!cc || c.scheduledFor === null || c.scheduledFor > businessDay(now, cc.policy)) continue;
+    const done = await ctx.db.transaction(async (tx) => {
+      const [t] = await tx
+        .select()
+        .from(transfers)
+        .where(and(eq(transfers.id, c.id), eq(transfers.status, "RESERVED")))
+        .for("update", { skipLocked: true });
+      if (!t) return false; // executed or cancelled meanwhile, or another process has it
+      await tx.update(transfers).set({ status: "SENT", executedAt: now }).where(eq(transfers.id, t.id));
+      const [u] = await tx.select({ userId: corporateUsers.userId }).from(corporateUsers).where(eq(corporateUsers.id, t.userRef));
+      const p = t.payload as StoredPayload;
+      await appendAudit(tx, ctx.keyring, ctx.clock, {
+        actor: "system",
+        action: "transfer.executed",
+        institutionId: cc.institution.id,
+        subject: userSubject(cc, u?.userId ?? p.userId),
+        detail: { transferId: t.id, receptionNumber: t.receptionNumber, amount: t.amount, fee: p.fee, feeBearer: p.feeBearer, executionDate: t.scheduledFor },
+      });
+      return true;
+    });
+    if (done) executed++;
+  }
+  return { executed };
+}
+
 export interface TransferListItem extends TransferResult {
-  payee: { bankCode: string; branchCode: string; accountType: string; accountNumber: string; name: string };
+  payee: PayeeView;
   createdAt: string;
 }
 
@@ -365,8 +567,5 @@ export async function listTransfers(ctx: ServiceContext, session: Session): Prom
     .where(and(eq(transfers.contractRef, session.contractRef!), eq(transfers.userRef, session.userRef!)))
     .orderBy(desc(transfers.createdAt))
     .limit(100);
-  return rows.map((t) => {
-    const p = t.payload as StoredPayload;
-    return { ...resultOf(t), payee: { ...p.payee }, createdAt: t.createdAt.toISOString() };
-  });
+  return rows.map((t) => ({ ...resultOf(t), payee: payeeView((t.payload as StoredPayload).payee), createdAt: t.createdAt.toISOString() }));
 }

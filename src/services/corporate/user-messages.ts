@@ -103,6 +103,21 @@ const TABLE = {
     "此筆交易無法取消。",
     "This transfer cannot be cancelled.",
   ),
+  PAYEE_BANK_UNKNOWN: t(
+    "入力された金融機関コードの金融機関は見つかりません。",
+    "找不到輸入的金融機構代碼所屬的金融機構。",
+    "No bank has the bank code entered.",
+  ),
+  PAYEE_BRANCH_UNKNOWN: t(
+    "入力された支店コードの支店は見つかりません。",
+    "找不到輸入的分行代碼所屬的分行。",
+    "The bank has no branch with the branch code entered.",
+  ),
+  TRANSFER_AMOUNT_BELOW_FEE: t(
+    "先方負担の場合、振込金額は振込手数料（{fee}円）より多く入力してください。",
+    "由收款人負擔手續費時，匯款金額須大於手續費（{fee}日圓）。",
+    "When the payee bears the fee, the amount must be more than the fee ({fee} yen).",
+  ),
   ACCOUNT_INPUT_INVALID: t(
     "口座情報の入力に誤りがあります。ご確認のうえ、再度入力願います。",
     "帳戶資料輸入有誤，請確認後重新輸入。",
@@ -147,6 +162,7 @@ export function userError(
 /** Screen texts of the users' screens that are not seed messages (送信完了 is the seed's screen name). */
 export const corporateUserTexts = {
   "TRANSFER-SENT": t("送信完了", "傳送完成", "Sent"),
+  "TRANSFER-RESERVED": t("予約受付完了", "預約受理完成", "Scheduled transfer accepted"),
   "TRANSFER-CANCELLED": t("予約取消完了", "預約取消完成", "Scheduled transfer cancelled"),
   "RENEWAL-ISSUED": t(
     "新しい電子証明書を発行しました。インストール後、インストール完了の確認を行ってください。",
