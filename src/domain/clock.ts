@@ -31,3 +31,23 @@ export class ManualClock implements Clock {
     this.advance(d * 86_400_000);
   }
 }
+
+/**
+ * Real time plus an offset a test can advance: for a server that must run on the wall clock
+ * (a real browser, real certificates) whose tests still must not sleep — e.g. the next 30-s
+ * TOTP step comes by advancing the clock, not by waiting for it.
+ */
+export class OffsetClock implements Clock {
+  #offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.#offsetMs);
+  }
+  /** How far ahead of real time this clock is. */
+  get offsetMs(): number {
+    return this.#offsetMs;
+  }
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError("an OffsetClock only moves forward");
+    this.#offsetMs += ms;
+  }
+}

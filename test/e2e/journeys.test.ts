@@ -43,12 +43,13 @@ describe("customer portal journeys in Chromium", () => {
   let adminPc: Profile;
   let userPc: Profile;
   let newPc: Profile;
-  const token = new TestToken();
+  let token: TestToken;
   const J08 = "ご契約先ＩＤ、利用者ＩＤまたは利用者暗証番号の入力に誤りがあるため、ご利用者の認証ができません。ご確認のうえ、ブラウザの戻るボタンで入力画面に戻り、再度入力願います。";
   const J09 = "誤った利用者暗証番号を繰り返し入力されたため、サービスをご利用できなくなりました。管理者の方にお問合せください。";
 
   before(async () => {
     s = await startE2eServer();
+    token = new TestToken(s.clock);
     adminPc = new Profile("admin-pc", s.url);
     userPc = new Profile("user-pc", s.url);
     newPc = new Profile("new-pc", s.url);
@@ -182,7 +183,7 @@ describe("customer portal journeys in Chromium", () => {
     await screen(page, "資金移動確認");
     await page.getByText("150,000円").waitFor();
     await input(page, "confirmPin").fill(TARO.confirmPin);
-    await input(page, "otp").fill(await token.code());
+    await input(page, "otp").fill(token.code());
     await assertScreenOk(page, "transfer confirmation");
     await shot(page, "user-transfer-confirm");
     await page.getByRole("button", { name: "確定" }).click();

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
+import type { OffsetClock } from "../../src/domain/clock.js";
 import type { CardGrid, CardPosition } from "../../src/domain/corporate/card.js";
 import { base32Encode, hotp, totpStep } from "../../src/domain/otp.js";
 import { BANK_API, PortalClient, loginBank } from "./browser-client.js";
@@ -21,14 +22,18 @@ export const HANAKO = { userId: "shinkinhanako", nameKana: "シンキンハナ�
 
 /**
  * A hardware token as the bank's vendor delivers it (serial + TOTP seed), its codes computed
- * from the real clock. Codes are single-use per 30 s step and accepted within ±1 step, so at any
- * moment three are usable; the step just ending is skipped when less than 3 s remain (it could
- * leave the window before the server checks it).
+ * from the server's clock (real time plus an offset). Codes are single-use per 30 s step and
+ * accepted within ±1 step, so at any moment three are usable; the step just ending is skipped
+ * when less than 3 s remain (it could leave the window before the server checks it). When all
+ * three are used, the clock is moved to the next step: a person would wait for the token to
+ * change, a test never sleeps.
  */
 export class TestToken {
   readonly serial = `TK${randomBytes(4).toString("hex").toUpperCase()}`;
   readonly secret = randomBytes(20);
   #lastStep: number | null = null;
+
+  constructor(private readonly clock: OffsetClock) {}
 
   /** The bank API's load body. */
   seed(): { serial: string; secret: string } {
@@ -36,7 +41,7 @@ export class TestToken {
   }
 
   #usable(): number[] {
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const step = totpStep(new Date(now));
     const leftMs = (step + 1) * 30_000 - now;
     return [...(leftMs > 3_000 ? [step - 1] : []), step, step + 1].filter((s) => this.#lastStep === null || s > this.#lastStep);
@@ -50,15 +55,11 @@ export class TestToken {
     return [hotp(this.secret, s2 - 1), hotp(this.secret, s2)];
   }
 
-  /** The code the token shows now (the next unused one). */
-  async code(): Promise<string> {
-    let s = this.#usable()[0];
-    if (s === undefined) {
-      // More than three codes in one 30 s step: a person would wait for the token to change too.
-      const step = totpStep(new Date());
-      await new Promise((ok) => setTimeout(ok, (step + 1) * 30_000 - Date.now() + 50));
-      s = this.#usable()[0]!;
-    }
+  /** The code the token shows now (the next unused one; the clock moves on 30 s when none is left). */
+  code(): string {
+    if (this.#usable().length === 0) this.clock.advance(30_000);
+    const s = this.#usable()[0];
+    assert.ok(s !== undefined, "no token step left after moving the clock 30 s on");
     this.#lastStep = s;
     return hotp(this.secret, s);
   }
@@ -192,7 +193,7 @@ export async function acquireUserCertificate(s: E2eServer, p: Profile, u: { user
   const page = p.page;
   await p.goto(`${portal(s)}/user/certificate`);
   await screen(page, "電子証明書取得");
-  await fill(page, { contractId: s.demo.shinkin.contractId, userId: u.userId, loginPin: u.loginPin, otp: await token.code() });
+  await fill(page, { contractId: s.demo.shinkin.contractId, userId: u.userId, loginPin: u.loginPin, otp: token.code() });
   await opts.shot?.("user-certificate-form");
   await page.getByRole("button", { name: "取得" }).click();
   await screen(page, "利用者電子証明書取得完了");

@@ -1,8 +1,9 @@
 /**
  * The real platform for the browser journeys: the HTTP server on 127.0.0.1 with every route
  * plugin the server mounts plus the portal (web/dist built by Vite), a fresh embedded database
- * (a copy of the migrated PGlite template), the demo bank of `npm start`, the PKI runtime, the
- * real clock. One per test file; the public URL is the address the browser uses, so login
+ * (a copy of the migrated PGlite template), the demo bank of `npm start`, the PKI runtime, and
+ * a clock that is the real one plus an offset the test can advance (tokens' next TOTP step comes
+ * without waiting for it). One per test file; the public URL is the address the browser uses, so login
  * challenges name the origin the keystore signs for.
  */
 import { randomBytes } from "node:crypto";
@@ -14,6 +15,7 @@ import { asc, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { loadConfig } from "../../src/config.js";
+import { OffsetClock } from "../../src/domain/clock.js";
 import { buildHttpApp, type HttpRoutePlugin } from "../../src/http/app.js";
 import { corporateAdminUserRoutes } from "../../src/http/routes/corporate-admin-users.js";
 import { corporateUserRoutes } from "../../src/http/routes/corporate-user.js";
@@ -35,6 +37,8 @@ export const PORTAL_DIST = join(REPO_ROOT, "test-results", "web-portal");
 export interface E2eServer {
   url: string;
   platform: Platform;
+  /** The server's clock: real time plus an offset; `advance` moves it forward, never back. */
+  clock: OffsetClock;
   runtime: PkiRuntime;
   app: FastifyInstance;
   demo: DemoInfo;
@@ -64,7 +68,8 @@ export async function startE2eServer(): Promise<E2eServer> {
     INKAN_LOG_LEVEL: "silent",
   });
   const database = await openTestDatabase("pglite");
-  const platform = await startPlatform(config, { database, log: pino({ level: "silent" }) });
+  const clock = new OffsetClock();
+  const platform = await startPlatform(config, { database, clock, log: pino({ level: "silent" }) });
   const passphrase = caPassphraseOf(config, platform.keyring);
   const demo = await ensureDemo(platform, passphrase);
   const runtime = await PkiRuntime.load(platform, { passphrase, publicUrl: config.publicUrl });
@@ -84,6 +89,7 @@ export async function startE2eServer(): Promise<E2eServer> {
   return {
     url: config.publicUrl,
     platform,
+    clock,
     runtime,
     app,
     demo,
