@@ -92,20 +92,32 @@ export interface UserActivationView {
   expiresAt: string;
 }
 
-export interface TransferConfirmation {
-  transferId: string;
-  payload: string;
+/** Amount, fee from the fee master and who bears it (当方負担 PAYER / 先方負担 PAYEE), and what moves. */
+export interface TransferMoney {
   amount: number;
+  fee: number;
+  feeBearer: "PAYER" | "PAYEE";
+  debitAmount: number;
+  creditAmount: number;
+}
+
+export interface TransferConfirmation extends TransferMoney {
+  transferId: string;
+  /** 受付番号, "dddd-dddd-dddd". */
+  receptionNumber: string;
+  payload: string;
+  payee: { bankCode: string; bankName: string; branchCode: string; branchName: string; accountType: string; accountNumber: string; name: string };
   executionDate: string | null;
   expiresAt: string;
   requiredFactors: ("CONFIRM_PIN" | "TOKEN_OTP")[];
 }
 
-export interface TransferResult {
+export interface TransferResult extends TransferMoney {
   transferId: string;
-  status: "PENDING" | "SENT" | "REJECTED" | "CANCELLED";
-  amount: number;
+  receptionNumber: string;
+  status: "PENDING" | "RESERVED" | "SENT" | "REJECTED" | "CANCELLED";
   executionDate: string | null;
   confirmedAt: string | null;
+  executedAt: string | null;
   messages: ScreenMessage[];
 }

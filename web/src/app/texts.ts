@@ -217,6 +217,13 @@ export const TEXTS = {
   transferSent: x("お振込を受け付けました。", "已受理您的匯款。", "Your transfer has been accepted."),
   transferScheduled: x("お振込の予約を受け付けました。", "已受理您的預約匯款。", "Your scheduled transfer has been accepted."),
   transferId: x("受付番号", "受理編號", "Reference"),
+  feeBearer: x("振込手数料", "匯款手續費", "Transfer fee"),
+  feeBearer_PAYER: x("当方負担", "由付款人負擔", "Paid by us"),
+  feeBearer_PAYEE: x("先方負担", "由收款人負擔", "Paid by the payee"),
+  fee: x("振込手数料", "匯款手續費", "Transfer fee"),
+  debitAmount: x("お支払金額（振込金額＋手数料）", "付款金額（匯款金額＋手續費）", "Debited (amount + fee)"),
+  debitAmountPayee: x("お支払金額", "付款金額", "Debited"),
+  creditAmount: x("お受取人への入金額", "收款人入帳金額", "Credited to the payee"),
   confirmedAt: x("受付日時", "受理時間", "Accepted at"),
 
   // ---- renewal ----

@@ -26,17 +26,26 @@ interface Party {
   accountNumber: string;
   name?: string;
 }
+/** The signed text (inkan-transfer/2) as the screen shows it: exactly what the key signs. */
 interface SignedTransfer {
   transferId: string;
+  receptionNumber: string;
   debitAccount: Party;
-  payee: Required<Party>;
+  payee: Required<Party> & { bankName: string; branchName: string };
   amount: string;
+  fee: string;
+  feeBearer: "PAYER" | "PAYEE";
+  debitAmount: string;
+  creditAmount: string;
   currency: string;
   requestedAt: string;
   executionDate: string | null;
 }
 
 const accountLine = (a: Party): string => `${a.bankCode ? `${a.bankCode}-` : ""}${a.branchCode} ${accountTypeName(a.accountType)} ${a.accountNumber}`;
+/** みずほ（0001） 戸越（123） 普通 7654321: names from the Zengin data beside the codes. */
+const payeeLine = (p: SignedTransfer["payee"]): string => `${p.bankName}（${p.bankCode}） ${p.branchName}（${p.branchCode}） ${accountTypeName(p.accountType)} ${p.accountNumber}`;
+const FEE_BEARERS = ["PAYER", "PAYEE"] as const;
 
 type Stage = { at: "input" } | { at: "confirm"; c: TransferConfirmation; shown: SignedTransfer } | { at: "done"; r: TransferResult; shown: SignedTransfer };
 
@@ -45,7 +54,7 @@ export function UserTransfer(props: { inst: Institution }): JSX.Element {
   const status = useLoaded(() => get<UserStatus>(`${USER_API}/status`));
   const [stage, setStage] = useState<Stage>({ at: "input" });
   const action = useAction();
-  const f = useFields({ debit: "", bankCode: "", branchCode: "", accountType: "ORDINARY", accountNumber: "", name: "", amount: "", executionDate: "", confirmPin: "", otp: "" });
+  const f = useFields({ debit: "", bankCode: "", branchCode: "", accountType: "ORDINARY", accountNumber: "", name: "", amount: "", feeBearer: "PAYER", executionDate: "", confirmPin: "", otp: "" });
   const back = `/portal/${inst.code}/user/status`;
 
   if (status.error) return <ErrorView error={status.error} inst={inst} />;
@@ -87,6 +96,7 @@ export function UserTransfer(props: { inst: Institution }): JSX.Element {
                 debitAccount: { branchCode, accountType, accountNumber },
                 payee: { bankCode: f.values.bankCode.trim(), branchCode: f.values.branchCode.trim(), accountType: f.values.accountType, accountNumber: f.values.accountNumber.trim(), name: f.values.name.trim() },
                 amount: f.values.amount.replace(/[,，\s]/g, ""),
+                feeBearer: f.values.feeBearer,
                 executionDate: f.values.executionDate.trim() || null,
               });
               setStage({ at: "confirm", c, shown: JSON.parse(c.payload) as SignedTransfer });
@@ -103,6 +113,7 @@ export function UserTransfer(props: { inst: Institution }): JSX.Element {
             <Field {...f.bind("name")} name="payee.name" label={t("payeeName")} maxLength={48} size="long" required error={action.error} />
           </fieldset>
           <Field {...f.bind("amount")} label={t("amountYen")} inputMode="numeric" maxLength={16} size="medium" required error={action.error} />
+          <Select name="feeBearer" label={t("feeBearer")} value={f.values.feeBearer} onInput={(e) => f.set("feeBearer", e.currentTarget.value)} options={FEE_BEARERS.map((b) => [b, t(`feeBearer_${b}`)] as const)} error={action.error} />
           <Field {...f.bind("executionDate")} label={t("executionDate")} hint={t("executionDateHint")} type="date" size="medium" error={action.error} />
           <Actions>
             <Submit busy={action.busy}>{t("next")}</Submit>
@@ -114,11 +125,21 @@ export function UserTransfer(props: { inst: Institution }): JSX.Element {
       </Screen>
     );
 
+  const yen = (v: string): string => t("yen", { amount: formatAmount(Number(v)) });
   const shownFacts = (x: SignedTransfer): (readonly [string, JSX.Element | string])[] => [
+    [t("transferId"), <span class="mono">{x.receptionNumber}</span>],
     [t("debitAccount"), accountLine(x.debitAccount)],
-    [t("payee"), accountLine(x.payee)],
+    [t("payee"), payeeLine(x.payee)],
     [t("payeeName"), x.payee.name],
-    [t("amountYen"), <strong class="amount">{t("yen", { amount: formatAmount(Number(x.amount)) })}</strong>],
+    [t("amountYen"), <strong class="amount">{yen(x.amount)}</strong>],
+    [t("fee"), `${yen(x.fee)}（${t(`feeBearer_${x.feeBearer}`)}）`],
+    // With a fee, what leaves the account and what the payee gets differ from the amount.
+    ...(x.fee !== "0"
+      ? ([
+          [x.feeBearer === "PAYER" ? t("debitAmount") : t("debitAmountPayee"), yen(x.debitAmount)],
+          [t("creditAmount"), yen(x.creditAmount)],
+        ] as const)
+      : []),
     [t("executionDate"), x.executionDate ?? t("immediate")],
   ];
 
@@ -169,11 +190,10 @@ export function UserTransfer(props: { inst: Institution }): JSX.Element {
   return (
     <Screen title={t("transferDoneTitle")}>
       <Notice kind="success" live>
-        {stage.r.messages.length ? stage.r.messages.map((m) => <p key={m.id}>{m.text}</p>) : <p>{stage.r.status === "PENDING" ? t("transferScheduled") : t("transferSent")}</p>}
+        {stage.r.messages.length ? stage.r.messages.map((m) => <p key={m.id}>{m.text}</p>) : <p>{stage.r.status === "RESERVED" ? t("transferScheduled") : t("transferSent")}</p>}
       </Notice>
       <Facts
         rows={[
-          [t("transferId"), <span class="mono">{stage.r.transferId}</span>],
           ...shownFacts(stage.shown),
           [t("confirmedAt"), stage.r.confirmedAt ? formatDateTime(stage.r.confirmedAt, inst.timeZone) : "—"],
         ]}
