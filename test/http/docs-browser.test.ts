@@ -9,6 +9,7 @@ import { chromium, type Browser } from "playwright-core";
 import { buildHttpApp } from "../../src/http/app.js";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../support/chromium.js";
 import { makeTestPlatform, type TestPlatform } from "../support/platform.js";
+import { WAIT_BOUND_MS } from "../support/wait.js";
 import { probeRoutes } from "./helpers.js";
 
 describe("API docs in Chromium", () => {
@@ -46,14 +47,14 @@ describe("API docs in Chromium", () => {
 
     const res = await page.goto(`${base}/api/docs`);
     assert.equal(res?.status(), 200);
-    await page.waitForSelector(".opblock-summary-path", { timeout: 90_000 });
+    await page.waitForSelector(".opblock-summary-path", { timeout: WAIT_BOUND_MS });
     const paths = await page.locator(".opblock-summary-path").allTextContents();
     assert.ok(paths.includes("/api/test/echo"), paths.join(", "));
     assert.ok(paths.includes("/healthz"));
 
     // Expanding an operation shows its request body schema.
     await page.locator(".opblock-summary", { hasText: "/api/test/echo" }).first().click();
-    await page.waitForSelector(".opblock.is-open .opblock-section-request-body", { timeout: 90_000 });
+    await page.waitForSelector(".opblock.is-open .opblock-section-request-body", { timeout: WAIT_BOUND_MS });
     const opened = await page.locator(".opblock.is-open").innerText();
     assert.match(opened, /Request body[\s\S]*"pin"[\s\S]*Responses[\s\S]*4XX/);
     assert.deepEqual(violations, []);
