@@ -67,6 +67,8 @@ const shape = {
     .describe("separate listener of the Prometheus metrics (/metrics), never the public port; off = none"),
   INKAN_METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional().describe("bearer token /metrics requires when set (required in production off loopback)"),
   INKAN_API_DOCS: z.enum(["true", "false"]).default("true").describe("serve the API documentation (/api/docs, /api/openapi.json)"),
+  INKAN_AUDIT_CHECKPOINT_FILE: z.string().min(1).optional().describe("file the server appends a signed audit checkpoint to on schedule (also logged); see `inkan audit checkpoint`"),
+  INKAN_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(10080).default(60).describe("minutes between the server's audit checkpoints (0 = none)"),
 } as const;
 
 /** Variables whose values never appear in a message. */
@@ -103,6 +105,9 @@ export interface Config {
   metricsAddr: ListenAddress | null;
   metricsToken: string | undefined;
   apiDocs: boolean;
+  /** Where the server appends its scheduled audit checkpoints (they are logged either way). */
+  auditCheckpointFile: string | undefined;
+  auditCheckpointMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -189,6 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { demo?: 
     metricsAddr: c.INKAN_METRICS_ADDR === "off" ? null : parseListenAddress(c.INKAN_METRICS_ADDR)!,
     metricsToken: c.INKAN_METRICS_TOKEN,
     apiDocs: c.INKAN_API_DOCS === "true",
+    auditCheckpointFile: c.INKAN_AUDIT_CHECKPOINT_FILE === undefined ? undefined : resolve(c.INKAN_AUDIT_CHECKPOINT_FILE),
+    auditCheckpointMinutes: c.INKAN_AUDIT_CHECKPOINT_MINUTES,
   };
 }
 

@@ -22,6 +22,7 @@ import { devSmsSink, httpSmsGateway, type SmsGateway } from "./notify/sms.js";
 import { startPlatform, type Platform } from "./platform.js";
 import { ensureDemo, formatDemoInfo } from "./services/demo-setup.js";
 import { startHousekeeping } from "./services/housekeeping.js";
+import { startAuditDuties } from "./audit-duties.js";
 import { PkiRuntime } from "./services/pki-runtime.js";
 import { corporateRoutePlugins } from "./http/routes/index.js";
 import { ensureWebBuilt, webRoutes } from "./http/routes/web.js";
@@ -89,6 +90,13 @@ export async function startServer(config: Config, opts: { platform?: Platform } 
     closers.push(() => deliverer.stop());
     const housekeeping = startHousekeeping(platform, 60_000);
     closers.push(() => housekeeping.stop());
+    // Head check, scheduled signed checkpoints, and (embedded database) the CLI's admin socket.
+    const audit = await startAuditDuties(platform, {
+      checkpointFile: config.auditCheckpointFile,
+      checkpointMinutes: config.auditCheckpointMinutes,
+      adminSocketDir: platform.database.kind === "pglite" ? config.dataDir : undefined,
+    });
+    closers.push(() => audit.stop());
 
     const routes: HttpRoutePlugin[] = [
       { plugin: pkiRoutes, options: { runtime, db: platform.db } },

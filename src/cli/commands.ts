@@ -3,10 +3,13 @@ import type { Config } from "../config.js";
 import { KeyAlgorithm } from "../domain/policy.js";
 import { listOutbox, type OutboxFilter } from "../notify/outbox.js";
 import { startPlatform } from "../platform.js";
-import { verifyAudit } from "../services/audit.js";
 import { initCaHierarchy } from "../services/ca.js";
 import { demoTokenCodes, formatDemoInfo, readDemoInfo } from "../services/demo.js";
 import { caPassphraseOf, serve } from "../server.js";
+import { auditCommands } from "./audit-commands.js";
+import { UsageError } from "./usage.js";
+
+export { UsageError };
 
 export interface Flags {
   demo?: boolean;
@@ -15,10 +18,14 @@ export interface Flags {
   limit?: string;
   shared?: boolean;
   algorithm?: string;
+  checkpoint?: string;
+  out?: string;
+  "public-key"?: boolean;
+  institution?: string;
+  print?: boolean;
+  /** Positionals after the command's words (e.g. USERNAME of `staff reset`). */
+  args?: string[];
 }
-
-/** An operator mistake on the command line: printed as one line, exit code 2. */
-export class UsageError extends Error {}
 
 type Command = (config: Config, flags: Flags) => Promise<number>;
 
@@ -47,18 +54,7 @@ export const commands: Record<string, Command> = {
     return 0;
   },
 
-  "audit verify": async (config, flags) => {
-    const p = await startPlatform(config);
-    try {
-      const v = await verifyAudit(p.db, p.keyring);
-      if (flags.json) out(JSON.stringify(v));
-      else if (v.ok) out(`audit trail OK: ${v.rows} rows, chain intact`);
-      else out(`audit trail BROKEN at row ${v.brokenAt} (${v.reason}); rows 1..${v.rows} verify`);
-      return v.ok ? 0 : 1;
-    } finally {
-      await p.close();
-    }
-  },
+  ...auditCommands, // audit verify, audit checkpoint, staff reset, db grant-runtime
 
   outbox: async (config, flags) => {
     const limit = flags.limit === undefined ? 50 : Number(flags.limit);

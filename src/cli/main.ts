@@ -1,5 +1,5 @@
 /**
- * `inkan` — the command line: serve, migrate, demo, audit verify, outbox, ca init.
+ * `inkan` — the command line: serve, migrate, demo, audit verify/checkpoint, staff reset, db grant-runtime, outbox, ca init.
  * Configuration errors and operator mistakes end with a one-line message and a non-zero exit,
  * never a stack trace.
  */
@@ -16,7 +16,16 @@ Commands:
                            production and refuses to start half-configured; --demo (npm start) runs the demo
   migrate                  apply database migrations and exit
   demo [--json]            print the demo institutions, contract, PINs and customer card
-  audit verify             re-compute the audit trail's hash chain; exit 1 at the first broken row
+  audit verify [--checkpoint FILE] [--json]
+                           re-compute the audit trail's hash chain and check its head; with --checkpoint, also that
+                           the rows each signed checkpoint in FILE covered are all there, unchanged; exit 1 otherwise
+  audit checkpoint [--out FILE] [--public-key] [--json]
+                           verify the trail and print (or append to FILE) a signed checkpoint line to keep outside the
+                           database; --public-key prints the key that checks the signatures
+  staff reset USERNAME [--institution CODE] [--json]
+                           unlock a back-office account, end its sessions and print a new random password (audited)
+  db grant-runtime ROLE [--print]
+                           PostgreSQL: as the owner role, give ROLE the rights of a runtime role (--print: show the SQL)
   outbox [--all] [--json] [--limit N]
                            list mails and SMS waiting in (or sent from) the outbox
   ca init [--shared] [--algorithm ECDSA-P256|ECDSA-P384|RSA-2048|RSA-3072]
@@ -40,6 +49,11 @@ async function main(argv: string[]): Promise<number> {
       limit: { type: "string" },
       shared: { type: "boolean" },
       algorithm: { type: "string" },
+      checkpoint: { type: "string" },
+      out: { type: "string" },
+      "public-key": { type: "boolean" },
+      institution: { type: "string" },
+      print: { type: "boolean" },
     },
   });
   const [command, sub] = positionals;
@@ -56,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
   // --demo is the demo mode of `serve` (`npm start`); without it, serve is production.
   if (values.demo && key !== "serve") throw new UsageError("--demo is an option of `inkan serve` only");
   const config = loadConfig(process.env, { demo: values.demo === true });
-  return run(config, values);
+  return run(config, { ...values, args: positionals.slice(key.split(" ").length) });
 }
 
 main(process.argv.slice(2)).then(

@@ -4,8 +4,9 @@
  * and password (argon2id); too many wrong passwords in a row lock the account (policy
  * pinFailureLimit), counted with the same one-row atomic update as the customers' counters.
  */
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
+import { isInkanError } from "../../domain/errors.js";
 import { findInstitutionByCode, getInstitution, type Institution } from "../institutions.js";
 import type { ServiceContext } from "../../platform.js";
 import type { Queryable } from "../../store/database.js";
@@ -87,17 +88,65 @@ export async function resetBankStaff(ctx: ServiceContext, actor: BankActor, inpu
   if (typeof input.password !== "string" || input.password.length < STAFF_PASSWORD_MIN || input.password.length > STAFF_PASSWORD_MAX)
     throw serviceError("BANK_STAFF_INPUT_INVALID", "invalid", { fields: ["password"] });
   const passwordHash = await hashSecret(input.password);
+  return applyStaffReset(ctx, { institutionId: actor.institutionId, username }, passwordHash, bankActorName(actor));
+}
+
+/** The reset itself: new password hash, unlocked, failures cleared, BANK sessions ended, audited. */
+async function applyStaffReset(ctx: ServiceContext, who: { institutionId: string; username: string }, passwordHash: string, actor: string): Promise<{ username: string; role: BankRole }> {
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(bankStaff)
       .set({ passwordHash, failures: 0, locked: false })
-      .where(and(eq(bankStaff.institutionId, actor.institutionId), eq(bankStaff.username, username)))
+      .where(and(eq(bankStaff.institutionId, who.institutionId), eq(bankStaff.username, who.username)))
       .returning();
     if (!row) throw serviceError("BANK_STAFF_NOT_FOUND", "not_found", { fields: ["username"] });
     await endSessionsOf(tx, ctx, { staffRef: row.id, kinds: ["BANK"] });
-    await appendAudit(tx, ctx.keyring, ctx.clock, { actor: bankActorName(actor), action: "bank_staff.password_reset", institutionId: actor.institutionId, subject: username, detail: { role: row.role } });
-    return { username, role: row.role };
+    await appendAudit(tx, ctx.keyring, ctx.clock, { actor, action: "bank_staff.password_reset", institutionId: who.institutionId, subject: who.username, detail: { role: row.role } });
+    return { username: who.username, role: row.role };
   });
+}
+
+const PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+/** 20 characters from an alphabet without look-alikes (≈ 115 bits). */
+function randomStaffPassword(): string {
+  return Array.from({ length: 20 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join("");
+}
+
+/**
+ * The operator's way back in when no HQ operator can log in (`inkan staff reset USERNAME`): the
+ * same reset as HQ's, audited with actor "cli", with a new random password returned once for
+ * the operator to hand over — never stored in clear, never logged. `institutionCode` is needed
+ * only when the user name exists in several institutions.
+ */
+export async function resetBankStaffByOperator(
+  ctx: ServiceContext,
+  input: { username: string; institutionCode?: string | undefined },
+): Promise<{ username: string; role: BankRole; institution: { code: string; name: string }; password: string }> {
+  const username = USERNAME.test(input.username) ? input.username : null;
+  if (!username) throw serviceError("BANK_STAFF_INPUT_INVALID", "invalid", { fields: ["username"], detail: `"${input.username}" is not a staff user name` });
+  let institution: Institution | undefined;
+  if (input.institutionCode !== undefined) {
+    institution = /^[0-9]{3,4}$/.test(input.institutionCode) ? await findInstitutionByCode(ctx.db, input.institutionCode) : undefined;
+    if (!institution) throw serviceError("INSTITUTION_UNKNOWN", "invalid", { fields: ["institutionCode"], detail: `no institution with code ${input.institutionCode}` });
+  } else {
+    const rows = await ctx.db.select({ institutionId: bankStaff.institutionId }).from(bankStaff).where(eq(bankStaff.username, username));
+    if (rows.length > 1) {
+      const codes = await Promise.all(rows.map(async (r) => (await getInstitution(ctx.db, r.institutionId)).code));
+      throw serviceError("BANK_STAFF_INPUT_INVALID", "invalid", { fields: ["institutionCode"], detail: `staff account "${username}" exists in institutions ${codes.sort().join(", ")}: choose one with --institution CODE` });
+    }
+    if (rows[0]) institution = await getInstitution(ctx.db, rows[0].institutionId);
+  }
+  const notFound = `no back-office account "${username}"${institution ? ` in institution ${institution.code}` : ""}`;
+  if (!institution) throw serviceError("BANK_STAFF_NOT_FOUND", "not_found", { fields: ["username"], detail: notFound });
+  const password = randomStaffPassword();
+  try {
+    const r = await applyStaffReset(ctx, { institutionId: institution.id, username }, await hashSecret(password), "cli");
+    return { ...r, institution: { code: institution.code, name: institution.name }, password };
+  } catch (e) {
+    if (isInkanError(e) && e.code === "BANK_STAFF_NOT_FOUND") throw serviceError("BANK_STAFF_NOT_FOUND", "not_found", { fields: ["username"], detail: notFound });
+    throw e;
+  }
 }
 
 /** Staff login → a BANK session (stage FULL). */
