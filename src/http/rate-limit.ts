@@ -1,8 +1,15 @@
 /**
  * Rate limits as rows (DESIGN §2): one counter per (route, client) in the rate_limits table,
- * incremented with a single upsert, so every Inkan process on one database counts together and
- * a restart forgets nothing. Time comes from the platform clock, so tests move time instead of
- * sleeping and all processes agree on the window only as far as their clocks do (NTP).
+ * incremented with a single upsert (services/rate-limits.ts), so every Inkan process on one
+ * database counts together and a restart forgets nothing. Time comes from the platform clock, so
+ * tests move time instead of sleeping and all processes agree on the window only as far as their
+ * clocks do (NTP).
+ *
+ * Two kinds of limit protect the pre-login routes: per client address (`rateLimitFor`, through
+ * @fastify/rate-limit) and per typed identifier (`identifierRateLimit`: the contract ID, the
+ * contract + user ID, the staff user name — existing or not), so guesses against one account
+ * from many addresses are bounded too. Both answer 429 RATE_LIMITED with Retry-After, before
+ * any lookup: the same for an unknown identifier as for a known one.
  *
  * Keys are stored as an HMAC of the client identity (IP address, contract ID…): the table then
  * holds no personal data and every key has the same short length, whatever the client sent.
@@ -10,19 +17,17 @@
 import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor, RateLimitOptions } from "@fastify/rate-limit";
 import { sql } from "drizzle-orm";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import { InkanError } from "../domain/errors.js";
 import type { ServiceContext } from "../platform.js";
+import { counterKey, countHit, normaliseIdentifier, pruneCounters, type RateCount } from "../services/rate-limits.js";
+
+export type { RateCount };
 
 type Ctx = Pick<ServiceContext, "db" | "clock" | "keyring">;
 
 /** The table the lead's migration creates; tests create it with this exact statement. */
 export const RATE_LIMITS_DDL = sql`CREATE TABLE IF NOT EXISTS rate_limits (key text PRIMARY KEY, count integer NOT NULL, reset_at timestamptz NOT NULL)`;
-
-export interface RateCount {
-  count: number;
-  resetAt: Date;
-}
 
 /**
  * Counts one hit on `key` in a window of `windowMs` starting at the first hit. An expired
@@ -30,29 +35,17 @@ export interface RateCount {
  * both restart it nor lose a count.
  */
 export async function hitRateLimit(ctx: Pick<ServiceContext, "db" | "clock">, key: string, windowMs: number): Promise<RateCount> {
-  const now = ctx.clock.now();
-  const resetAt = new Date(now.getTime() + windowMs);
-  const result = await ctx.db.execute(sql`
-    INSERT INTO rate_limits AS r (key, count, reset_at)
-    VALUES (${key}, 1, ${resetAt.toISOString()}::timestamptz)
-    ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN r.reset_at <= ${now.toISOString()}::timestamptz THEN 1 ELSE LEAST(r.count, 2147483646) + 1 END,
-      reset_at = CASE WHEN r.reset_at <= ${now.toISOString()}::timestamptz THEN EXCLUDED.reset_at ELSE r.reset_at END
-    RETURNING count, (extract(epoch FROM reset_at) * 1000)::float8 AS reset_ms`);
-  const row = (result as unknown as { rows: { count: number | string; reset_ms: number | string }[] }).rows[0];
-  if (!row) throw new Error("rate limit upsert returned no row");
-  return { count: Number(row.count), resetAt: new Date(Number(row.reset_ms)) };
+  return countHit(ctx.db, ctx.clock, key, windowMs);
 }
 
 /** Deletes counters whose window is over; returns how many. Run it now and then (the outbox loop, a CLI job). */
 export async function pruneRateLimits(ctx: Pick<ServiceContext, "db" | "clock">): Promise<number> {
-  const result = await ctx.db.execute(sql`DELETE FROM rate_limits WHERE reset_at <= ${ctx.clock.now().toISOString()}::timestamptz RETURNING key`);
-  return (result as unknown as { rows: unknown[] }).rows.length;
+  return pruneCounters(ctx.db, ctx.clock);
 }
 
 /** HMAC of the client identity, so the table holds no IP addresses or customer IDs. */
 export function rateLimitKey(ctx: Pick<ServiceContext, "keyring">, ...parts: string[]): string {
-  return ctx.keyring.hmac("rate-limit", ...parts).toString("base64url");
+  return counterKey(ctx.keyring, ...parts);
 }
 
 interface RouteInfo {
@@ -128,4 +121,40 @@ export async function registerRateLimit(app: FastifyInstance, ctx: Ctx): Promise
     errorResponseBuilder: (_request, context) =>
       new InkanError("RATE_LIMITED", "rate_limited", { params: { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) } }),
   });
+}
+
+/**
+ * Per-identifier limit of a pre-login route (contract, contract + user, staff member): pre-login
+ * attempts naming one account, from any number of addresses. 20 per 15 minutes by default —
+ * well above what a customer types (a wrong PIN 7 times locks anyway) and low enough that
+ * guessing a 4-digit registration PIN needs weeks. No institution policy field exists for it;
+ * route options override it.
+ */
+export const DEFAULT_IDENTIFIER_RATE_LIMIT: RouteRateLimit = { max: 20, timeWindowMs: 15 * 60_000 };
+
+/**
+ * A preHandler (runs after the body is validated) counting one attempt on the identifier the
+ * request names — `identify` returns its parts, e.g. [institutionCode, contractId]; undefined
+ * skips — in the `scope`'s counter space, normalised (NFKC, trimmed) and keyed by HMAC. Beyond
+ * `max` in the window: 429 RATE_LIMITED with Retry-After. The count happens before any lookup,
+ * so it answers the same whether the identifier exists or not.
+ */
+export function identifierRateLimit(
+  ctx: Ctx,
+  limit: Pick<RouteRateLimit, "max" | "timeWindowMs">,
+  scope: string,
+  identify: (request: FastifyRequest) => readonly unknown[] | undefined,
+): preHandlerAsyncHookHandler {
+  if (!Number.isInteger(limit.max) || limit.max < 0) throw new RangeError("rate limit max must be a non-negative integer");
+  if (!Number.isInteger(limit.timeWindowMs) || limit.timeWindowMs <= 0) throw new RangeError("rate limit window must be a positive number of milliseconds");
+  return async (request) => {
+    const parts = identify(request);
+    if (parts === undefined) return;
+    const key = counterKey(ctx.keyring, "identifier", scope, ...parts.map(normaliseIdentifier));
+    const { count, resetAt } = await countHit(ctx.db, ctx.clock, key, limit.timeWindowMs);
+    if (count > limit.max) {
+      const seconds = Math.max(1, Math.ceil((resetAt.getTime() - ctx.clock.now().getTime()) / 1000));
+      throw new InkanError("RATE_LIMITED", "rate_limited", { params: { seconds } });
+    }
+  };
 }
