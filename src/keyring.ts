@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { ConfigError, type Config } from "./config.js";
 import { InkanError } from "./domain/errors.js";
 
-export type KeyPurpose = "audit" | "audit-checkpoint" | "seal" | "ca-passphrase" | "otp-hash" | "session" | "csrf" | "rate-limit";
+export type KeyPurpose = "audit" | "audit-checkpoint" | "seal" | "ca-passphrase" | "otp-hash" | "session" | "csrf" | "rate-limit" | "pin-pepper";
 
 export class Keyring {
   readonly #master: Buffer;

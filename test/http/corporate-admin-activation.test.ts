@@ -222,14 +222,18 @@ forEachDatabase("corporate admin activation (F-ADM-ACT)", (kind) => {
     assert.equal((await mailsOf(w, "ADMIN_PIN_LOCK")).filter((m) => m.body.includes(id.slice(-4))).length, 0, "no address yet: no mail, no error");
   });
 
-  test("an activated contract refuses activation without looking at the PIN", async () => {
+  test("an activated contract: a wrong registration PIN answers MSG-J06 and counts; only the right one is told ALREADY_ACTIVATED", async () => {
     const id = nextContractId();
     const c = await registerContract(w, { contractId: id });
     await activateAdmin(w.browser(), { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO, grid: c.grid });
-    const r = await start(w.browser(), id, "0000");
-    assert.equal(r.status, 409);
-    assert.equal(r.body.code, "ALREADY_ACTIVATED");
-    assert.equal((await contractRow(w, id)).adminFailures, 0);
+    const wrong = await start(w.browser(), id, "0000");
+    const unknown = await start(w.browser(), nextContractId(), "0000");
+    assert.deepEqual([wrong.status, wrong.body], [unknown.status, unknown.body], "an activated contract answers a wrong PIN like an unknown contract ID");
+    assert.equal(wrong.body.code, "ADMIN_AUTH_FAILED");
+    assert.equal((await contractRow(w, id)).adminFailures, 1, "the registration PIN is no uncounted oracle once activated");
+    const right = await start(w.browser(), id, "1234");
+    assert.equal(right.status, 409);
+    assert.equal(right.body.code, "ALREADY_ACTIVATED");
   });
 
   test("bad input on the activation endpoints gets a 4xx with a stable code", async () => {

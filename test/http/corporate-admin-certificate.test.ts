@@ -80,11 +80,19 @@ forEachDatabase("corporate admin certificate acquisition (F-ADM-CERT)", (kind) =
   test("AC-10 acquisition before activation is refused and directs to 開通確認", async () => {
     const id = nextContractId();
     await registerContract(w, { contractId: id });
-    const r = await acquire(w.browser(), id, await new Pc().makeCsr());
+    // Before activation the contract PIN is the registration PIN [003 L1017–1019]: with it the
+    // admin is directed to 開通確認 (no attempt spent)…
+    const r = await acquire(w.browser(), id, await new Pc().makeCsr(), { loginPin: "1234" });
     assert.equal(r.status, 403);
     assert.equal(r.body.code, "CONTRACT_NOT_ACTIVATED");
     assert.match(r.body.message as string, /開通確認/);
     assert.equal((await contractRow(w, id)).adminFailures, 0);
+    // …while any other PIN is told MSG-J06, exactly as for an unknown contract ID, and counts.
+    const wrong = await acquire(w.browser(), id, await new Pc().makeCsr());
+    const unknown = await acquire(w.browser(), nextContractId(), await new Pc().makeCsr());
+    assert.deepEqual([wrong.status, wrong.body], [unknown.status, unknown.body]);
+    assert.equal(wrong.body.code, "ADMIN_AUTH_FAILED");
+    assert.equal((await contractRow(w, id)).adminFailures, 1);
   });
 
   test("wrong PINs count toward the admin counter and issue nothing", async () => {

@@ -128,11 +128,19 @@ forEachDatabase("corporate admin login (F-ADM-LOGIN) and sessions", (kind) => {
     const row = await contractRow(w, contract.contractId);
     assert.equal(row.lockedByBank, true);
     assert.equal(row.adminFailures, 7);
-    // The session is over, and a new login stops at the certificate step, before any PIN.
+    // The session is over. A new login passes the certificate step (it tells nothing about the
+    // contract); at the PIN step a wrong PIN answers like any wrong PIN and counts nothing more,
+    // and only the right PIN is told MSG-J07.
     assert.equal((await pinStep(admin, SYACHO.loginPin)).body.code, "SESSION_REQUIRED");
-    const again = await adminCertificateStep(w.browser(), pc);
-    assert.equal(again.status, 403);
-    assert.equal(again.body.code, "ADMIN_LOCKED");
+    const again = w.browser();
+    assert.equal((await adminCertificateStep(again, pc)).status, 200);
+    const wrongAgain = await pinStep(again, "wrong0pin");
+    assert.equal(wrongAgain.status, 401);
+    assert.equal(wrongAgain.body.code, "ADMIN_AUTH_FAILED");
+    const rightAgain = await pinStep(again, SYACHO.loginPin);
+    assert.equal(rightAgain.status, 403);
+    assert.equal(rightAgain.body.code, "ADMIN_LOCKED");
+    assert.equal((await pinStep(again, SYACHO.loginPin)).body.code, "SESSION_REQUIRED", "told the lock, the session ends");
     for (const u of users) {
       const access = await userAccessNow(w, contract.contractId, u.id);
       assert.equal(access.ok, false);
@@ -174,8 +182,15 @@ forEachDatabase("corporate admin login (F-ADM-LOGIN) and sessions", (kind) => {
     assert.equal(unlock.body.state, "REGISTERED");
     assert.equal(unlock.body.lockedByBank, false);
     assert.equal((await mailsOf(w, "PIN_LOCK_RELEASED", SYACHO.email)).filter((m) => m.body.includes(contract.contractId.slice(-4))).length, 1);
-    // Admin login with syacho01 is refused: activation comes first.
-    const refused = await adminCertificateStep(w.browser(), pc);
+    // Admin login with syacho01 is refused (the PINs were cleared: MSG-J06); before activation the
+    // contract PIN is the registration PIN again [003 L1017–1019], and with it the admin is told
+    // to activate first.
+    const refusing = w.browser();
+    assert.equal((await adminCertificateStep(refusing, pc)).status, 200);
+    const old = await pinStep(refusing, SYACHO.loginPin);
+    assert.equal(old.status, 401);
+    assert.equal(old.body.code, "ADMIN_AUTH_FAILED");
+    const refused = await pinStep(refusing, "1234");
     assert.equal(refused.status, 403);
     assert.equal(refused.body.code, "CONTRACT_NOT_ACTIVATED");
     assert.equal((await activateAdmin(w.browser(), { institutionCode: INSTITUTION_CODE, contractId: contract.contractId, registrationPin: "1234", ...SYACHO, grid: contract.grid })).status, 200);
@@ -346,8 +361,11 @@ forEachDatabase("corporate admin login (F-ADM-LOGIN) and sessions", (kind) => {
     const inc = await w.bankCall("POST", `${BANK_API}/contracts/${contract.contractId}/incident`, { note: "盗難届" });
     assert.equal(inc.status, 200);
     assert.equal((await admin.get(`${ADMIN_API}/status`)).status, 401, "the open session ended");
-    const blocked = await adminCertificateStep(w.browser(), pc);
-    assert.equal(blocked.body.code, "INCIDENT_REGISTERED");
+    // The incident is told only after the right PIN; a wrong one answers MSG-J06.
+    const blocked = w.browser();
+    assert.equal((await adminCertificateStep(blocked, pc)).status, 200);
+    assert.equal((await pinStep(blocked, "wrong0pin")).body.code, "ADMIN_AUTH_FAILED");
+    assert.equal((await pinStep(blocked, SYACHO.loginPin)).body.code, "INCIDENT_REGISTERED");
     assert.equal((await w.bankCall("POST", `${BANK_API}/contracts/${contract.contractId}/incident/release`, {})).status, 200);
     assert.equal((await loginAdmin(w.browser(), pc, { pin: SYACHO.loginPin, grid: contract.grid })).status, 200);
     const suffix = contract.contractId.slice(-4);

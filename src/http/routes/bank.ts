@@ -27,8 +27,10 @@ import {
   type CorporateRouteOptions,
   csrfTokenSchema,
   errorResponses,
+  identifierLimit,
   ok,
   preLoginConfig,
+  requestSource,
   str,
 } from "./corporate-common.js";
 
@@ -84,7 +86,14 @@ const bankRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opts) => {
     "/login",
     {
       config: preLoginConfig(platform, opts),
-      preHandler: requireSameOrigin,
+      // Per address, and per typed user name (existing or not); see services/corporate/pre-login.ts.
+      preHandler: [
+        requireSameOrigin,
+        ...identifierLimit(platform, opts, "staff", (r) => {
+          const b = r.body as { institutionCode?: unknown; username?: unknown };
+          return [b.institutionCode, b.username];
+        }),
+      ],
       schema: {
         tags: TAGS,
         summary: "Staff login (user name and password) → BANK session",
@@ -101,7 +110,7 @@ const bankRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opts) => {
       },
     },
     async (request, reply) => {
-      const r = await loginBankStaff(platform, request.body);
+      const r = await loginBankStaff(platform, { ...request.body, source: requestSource(request) });
       setSessionCookie(reply, platform, "BANK", r.session.token);
       return { username: r.actor.username, role: r.actor.role, institution: { code: r.institution.code, name: r.institution.name }, csrfToken: r.session.csrfToken };
     },

@@ -8,6 +8,10 @@
  *       login/challenge → login/certificate → login/pin → login/card → status, settings, logout.
  * The session cookie `inkan_admin` is sent only to this path; state-changing calls need the
  * X-CSRF-Token the session's answers carry.
+ *
+ * Pre-login steps are limited per address and per contract ID (typed, existing or not) / per
+ * session principal, and pass the request's source to the services for the audit trail; what
+ * their answers reveal is laid out in services/corporate/pre-login.ts.
  */
 import type { FastifyPluginAsync } from "fastify";
 import { answerAdminActivationCard, adminActivationState, startAdminActivation, submitAdminActivationCredentials } from "../../services/corporate/admin-activation.js";
@@ -35,10 +39,12 @@ import {
   type CorporateRouteOptions,
   csrfTokenSchema,
   errorResponses,
+  identifierLimit,
   INSTITUTION_CODE,
   ok,
   PIN,
   preLoginConfig,
+  requestSource,
   screenMessages,
   screenMessagesSchema,
   str,
@@ -61,6 +67,12 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
   const platform = app.platform;
   registerSessionSupport(app);
   const preLogin = { config: preLoginConfig(platform, opts), preHandler: requireSameOrigin };
+  // One counter per typed contract ID across activation and acquisition; one per contract on the PIN steps.
+  const perContract = {
+    config: preLoginConfig(platform, opts),
+    preHandler: [requireSameOrigin, ...identifierLimit(platform, opts, "contract", (r) => { const b = r.body as { institutionCode?: unknown; contractId?: unknown }; return [b.institutionCode, b.contractId]; })],
+  };
+  const perSession = identifierLimit(platform, opts, "session", (r) => (r.session ? [r.session.kind, r.session.contractRef ?? ""] : undefined));
   const activation = requireSession("ADMIN", { stage: ADMIN_STAGES.ACTIVATION });
   const full = requireSession("ADMIN");
   const runtime = (): PkiRuntime => {
@@ -73,7 +85,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
   app.post<{ Body: { institutionCode: string; contractId: string; registrationPin: string } }>(
     "/activation/start",
     {
-      ...preLogin,
+      ...perContract,
       schema: {
         tags: TAGS,
         summary: "Activation step 1: contract ID and the 4-digit registration PIN (opens an activation session)",
@@ -85,7 +97,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
       },
     },
     async (request, reply) => {
-      const r = await startAdminActivation(platform, request.body);
+      const r = await startAdminActivation(platform, { ...request.body, source: requestSource(request) });
       setSessionCookie(reply, platform, "ADMIN", r.session.token);
       return { step: "CREDENTIALS" as const, contractId: r.contractId, companyName: r.companyName, csrfToken: r.session.csrfToken };
     },
@@ -120,7 +132,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
   app.post<{ Body: { registrationPin: string; loginPin: string; confirmPin: string; email: string } }>(
     "/activation/credentials",
     {
-      preHandler: activation,
+      preHandler: [activation, ...perSession],
       schema: {
         tags: TAGS,
         summary: "Activation step 2: registration PIN again, new login PIN, new confirmation PIN, e-mail (mandatory)",
@@ -129,7 +141,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
       },
     },
     async (request) => {
-      const r = await submitAdminActivationCredentials(platform, sessionOf(request), request.body);
+      const r = await submitAdminActivationCredentials(platform, sessionOf(request), { ...request.body, source: requestSource(request) });
       return { step: "CARD" as const, card: { positions: r.positions, label: r.label }, advice: adviceView(request, r.advice) };
     },
   );
@@ -137,7 +149,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
   app.post<{ Body: { answer: string } }>(
     "/activation/card",
     {
-      preHandler: activation,
+      preHandler: [activation, ...perSession],
       schema: {
         tags: TAGS,
         summary: "Activation step 3: the customer-card one-time password; the contract becomes ACTIVE (MSG-J01, MSG-J02)",
@@ -155,7 +167,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
       },
     },
     async (request, reply) => {
-      const r = await answerAdminActivationCard(platform, sessionOf(request), request.body);
+      const r = await answerAdminActivationCard(platform, sessionOf(request), { ...request.body, source: requestSource(request) });
       clearSessionCookie(reply, platform, "ADMIN");
       return { status: "ACTIVE" as const, contractId: r.contractId, companyName: r.companyName, messages: screenMessages(request, r.messageIds), advice: adviceView(request, r.advice) };
     },
@@ -166,7 +178,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
   app.post<{ Body: { institutionCode: string; contractId: string; loginPin: string; confirmPin: string; csr: string } }>(
     "/certificate",
     {
-      ...preLogin,
+      ...perContract,
       schema: {
         tags: TAGS,
         summary: "Acquire the admin certificate: contract ID, login PIN, confirmation PIN and a PKCS#10 request made in the browser",
@@ -184,7 +196,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
       },
     },
     async (request) => {
-      const r = await acquireAdminCertificate(platform, runtime(), request.body);
+      const r = await acquireAdminCertificate(platform, runtime(), { ...request.body, source: requestSource(request) });
       return { ...r, messages: screenMessages(request, r.messageIds) };
     },
   );
@@ -232,7 +244,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
       },
     },
     async (request, reply) => {
-      const r = await loginAdminWithCertificate(platform, request.body);
+      const r = await loginAdminWithCertificate(platform, { ...request.body, source: requestSource(request) });
       setSessionCookie(reply, platform, "ADMIN", r.session.token);
       return { stage: "PIN" as const, contractId: r.contractId, companyName: r.companyName, cn: r.cn, csrfToken: r.session.csrfToken };
     },
@@ -257,7 +269,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
   app.post<{ Body: { pin: string } }>(
     "/login/pin",
     {
-      preHandler: requireSession("ADMIN", { stage: ADMIN_STAGES.PIN }),
+      preHandler: [requireSession("ADMIN", { stage: ADMIN_STAGES.PIN }), ...perSession],
       schema: {
         tags: TAGS,
         summary: "The admin login PIN (MSG-J06 when wrong, MSG-J07 on the limit)",
@@ -266,7 +278,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
       },
     },
     async (request) => {
-      const card = await loginAdminPin(platform, sessionOf(request), request.body);
+      const card = await loginAdminPin(platform, sessionOf(request), { ...request.body, source: requestSource(request) });
       return { stage: "CARD" as const, card };
     },
   );
@@ -274,7 +286,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
   app.post<{ Body: { answer: string } }>(
     "/login/card",
     {
-      preHandler: requireSession("ADMIN", { stage: ADMIN_STAGES.CARD }),
+      preHandler: [requireSession("ADMIN", { stage: ADMIN_STAGES.CARD }), ...perSession],
       schema: {
         tags: TAGS,
         summary: "The customer-card one-time password; completes the login (a new session cookie and CSRF token)",
@@ -286,7 +298,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
       },
     },
     async (request, reply) => {
-      const r = await loginAdminCard(platform, opts.runtime, sessionOf(request), request.body);
+      const r = await loginAdminCard(platform, opts.runtime, sessionOf(request), { ...request.body, source: requestSource(request) });
       setSessionCookie(reply, platform, "ADMIN", r.token);
       return { stage: "FULL" as const, contractId: r.contractId, companyName: r.companyName, csrfToken: r.csrfToken };
     },

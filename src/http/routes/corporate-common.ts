@@ -3,21 +3,49 @@
  * back office: JSON schemas of the common shapes, localized advice and screen texts, the
  * error responses every route documents, and the rate limits of the pre-login routes.
  */
-import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from "fastify";
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from "fastify";
 import { corporateTexts, type CorporateTextId } from "../../domain/corporate/messages.js";
 import type { PinAdvice } from "../../domain/corporate/credentials.js";
 import type { ServiceContext } from "../../platform.js";
+import type { RequestSource } from "../../services/corporate/pre-login.js";
 import { screenTexts } from "../../services/corporate/user-messages.js";
 import { localize, negotiateLocale } from "../i18n.js";
-import { rateLimitFor, type RouteRateLimit } from "../rate-limit.js";
+import { DEFAULT_IDENTIFIER_RATE_LIMIT, identifierRateLimit, rateLimitFor, type RouteRateLimit } from "../rate-limit.js";
 
 /** Route plugin options of the corporate and back-office APIs. */
 export interface CorporateRouteOptions {
   /**
    * Per-IP limits of the unauthenticated routes (login, activation start, certificate
-   * acquisition); false turns them off (tests that run many logins from one address).
+   * acquisition); false turns them off, and with them the per-identifier limits unless those
+   * are given (tests that run many logins from one address on one contract).
    */
   rateLimit?: RouteRateLimit | false;
+  /**
+   * Per-identifier limits of the same routes (contract ID, contract + user ID, staff name,
+   * the session's principal on the PIN steps); default DEFAULT_IDENTIFIER_RATE_LIMIT.
+   */
+  identifierRateLimit?: RouteRateLimit | false;
+}
+
+/** The request's source for the audit trail: address (trustProxy respected, as Fastify resolves it) and user agent. */
+export function requestSource(request: FastifyRequest): RequestSource {
+  const ua = request.headers["user-agent"];
+  return { ip: request.ip, userAgent: typeof ua === "string" ? ua : null };
+}
+
+/**
+ * The per-identifier limit of a pre-login route as a preHandler (or none when turned off):
+ * `scope` names the counter space ("contract", "user", "staff", "session"), `identify` the
+ * identifier's parts in the request.
+ */
+export function identifierLimit(
+  ctx: Pick<ServiceContext, "db" | "clock" | "keyring">,
+  opts: CorporateRouteOptions,
+  scope: string,
+  identify: (request: FastifyRequest) => readonly unknown[] | undefined,
+): preHandlerAsyncHookHandler[] {
+  const limit = opts.identifierRateLimit ?? (opts.rateLimit === false ? false : DEFAULT_IDENTIFIER_RATE_LIMIT);
+  return limit === false ? [] : [identifierRateLimit(ctx, limit, scope, identify)];
 }
 
 export const DEFAULT_LOGIN_RATE_LIMIT: RouteRateLimit = { max: 60, timeWindowMs: 60_000 };

@@ -7,6 +7,9 @@
  *       login/challenge → login/certificate → login/pin → (activation, first time) → status;
  *       settings (PINs, e-mail), transfers (create → sign + confirm; cancel a scheduled one),
  *       renewal (+ installed), logout.
+ * Pre-login steps are limited per address and per typed contract + user ID / per session
+ * principal, and pass the request's source to the services for the audit trail; what their
+ * answers reveal is laid out in services/corporate/pre-login.ts.
  */
 import type { FastifyPluginAsync } from "fastify";
 import type { PinAdvice } from "../../domain/corporate/credentials.js";
@@ -27,10 +30,12 @@ import {
   type CorporateRouteOptions,
   csrfTokenSchema,
   errorResponses,
+  identifierLimit,
   INSTITUTION_CODE,
   ok,
   PIN,
   preLoginConfig,
+  requestSource,
   screenMessagesSchema,
   str,
   registerCredentialSettings,
@@ -75,6 +80,17 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
   const platform = app.platform;
   registerSessionSupport(app);
   const preLogin = { config: preLoginConfig(platform, opts), preHandler: requireSameOrigin };
+  const perUser = {
+    config: preLoginConfig(platform, opts),
+    preHandler: [
+      requireSameOrigin,
+      ...identifierLimit(platform, opts, "user", (r) => {
+        const b = r.body as { institutionCode?: unknown; contractId?: unknown; userId?: unknown };
+        return [b.institutionCode, b.contractId, b.userId];
+      }),
+    ],
+  };
+  const perSession = identifierLimit(platform, opts, "session", (r) => (r.session ? [r.session.kind, r.session.userRef ?? ""] : undefined));
   const full = requireSession("USER");
   const runtime = (): PkiRuntime => {
     if (!opts.runtime) throw serviceError("CERT_ISSUANCE_UNAVAILABLE", "unavailable");
@@ -86,7 +102,7 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
   app.post<{ Body: { institutionCode: string; contractId: string; userId: string; loginPin: string; confirmPin?: string; otp?: string; csr: string } }>(
     "/certificate",
     {
-      ...preLogin,
+      ...perUser,
       schema: {
         tags: TAGS,
         summary: "Acquire the user certificate: contract ID, user ID, login PIN (temporary before activation) and the policy's second factor (token OTP or confirmation PIN), with a PKCS#10 request made in the browser",
@@ -103,7 +119,7 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
       },
     },
     async (request) => {
-      const r = await acquireUserCertificate(platform, runtime(), request.body);
+      const r = await acquireUserCertificate(platform, runtime(), { ...request.body, source: requestSource(request) });
       return { ...r, messages: texts(request, r.messageIds) };
     },
   );
@@ -153,7 +169,7 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
       },
     },
     async (request, reply) => {
-      const r = await loginUserWithCertificate(platform, request.body);
+      const r = await loginUserWithCertificate(platform, { ...request.body, source: requestSource(request) });
       setSessionCookie(reply, platform, "USER", r.session.token);
       return { stage: "PIN" as const, contractId: r.contractId, companyName: r.companyName, userId: r.userId, cn: r.cn, activationRequired: r.activationRequired, csrfToken: r.session.csrfToken };
     },
@@ -178,7 +194,7 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
   app.post<{ Body: { pin: string } }>(
     "/login/pin",
     {
-      preHandler: requireSession("USER", { stage: USER_STAGES.PIN }),
+      preHandler: [requireSession("USER", { stage: USER_STAGES.PIN }), ...perSession],
       schema: {
         tags: TAGS,
         summary: "The user login PIN (MSG-J08 when wrong, MSG-J09 on the limit). Before activation: the temporary PIN, and the activation screen follows",
@@ -196,7 +212,7 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
       },
     },
     async (request, reply) => {
-      const r = await loginUserPin(platform, opts.runtime, sessionOf(request), request.body);
+      const r = await loginUserPin(platform, opts.runtime, sessionOf(request), { ...request.body, source: requestSource(request) });
       setSessionCookie(reply, platform, "USER", r.token);
       if (r.stage === "ACTIVATION") return { stage: r.stage, activation: r.activation, csrfToken: r.csrfToken };
       return { stage: r.stage, contractId: r.contractId, userId: r.userId, csrfToken: r.csrfToken };
@@ -224,7 +240,7 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
   app.post<{ Body: { tempLoginPin: string; newLoginPin: string; tempConfirmPin: string; newConfirmPin: string; email?: string } }>(
     "/activation",
     {
-      preHandler: requireSession("USER", { stage: USER_STAGES.ACTIVATION }),
+      preHandler: [requireSession("USER", { stage: USER_STAGES.ACTIVATION }), ...perSession],
       schema: {
         tags: TAGS,
         summary: "Activation: temporary and new login PIN, temporary and new confirmation PIN, e-mail (required only when none is known); MSG-J12 and the status page follow",
@@ -249,7 +265,7 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
       },
     },
     async (request, reply) => {
-      const r = await completeUserActivation(platform, sessionOf(request), request.body);
+      const r = await completeUserActivation(platform, sessionOf(request), { ...request.body, source: requestSource(request) });
       setSessionCookie(reply, platform, "USER", r.token);
       return { stage: "FULL" as const, contractId: r.contractId, userId: r.userId, messages: texts(request, r.messageIds), advice: adviceView(request, r.advice), csrfToken: r.csrfToken };
     },

@@ -8,7 +8,10 @@
  *     mailed, MSG-J01/MSG-J02.
  * The browser holds an ADMIN session at stage ACTIVATION between the steps. Nothing is written
  * to the contract before step 3 succeeds: the new PINs wait (as hashes) in the activation row.
- * Every wrong registration PIN or card answer counts toward the admin's failure counter (R-ACT-5).
+ * Every wrong registration PIN or card answer counts toward the admin's failure counter (R-ACT-5),
+ * whatever the contract's state (pre-login.ts): step 1 tells the state (locked, incident,
+ * already activated, MSG-J03) only after the registration PIN was right, and an unknown
+ * contract ID answers like a wrong PIN after the same argon2id work.
  */
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
@@ -38,15 +41,19 @@ import { activationSessions, contracts } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import { loadActiveCard } from "./cards.js";
 import { serviceError } from "./messages.js";
-import { hashSecret, verifySecret, verifySecretOrDummy } from "./passwords.js";
+import { hashSecret, verifySecretOrDummy } from "./passwords.js";
+import { unknownPrincipalError, type RequestSource } from "./pre-login.js";
 import {
   adminActor,
+  checkRegistrationPin,
   contractAccess,
   findContract,
   institutionByCode,
   loadContractByRef,
   queueContractNotice,
   recordAdminFailure,
+  refuse,
+  refusalOf,
   refuseFailure,
   unwrap,
   type ContractContext,
@@ -85,10 +92,13 @@ export interface ActivationStarted {
   companyName: string;
 }
 
-/** Step 1: contract ID + registration PIN (開通確認 on the admin login screen). */
+/**
+ * Step 1: contract ID + registration PIN (開通確認 on the admin login screen). `source` (the
+ * request's address and user agent) goes into the audit rows of a failure.
+ */
 export async function startAdminActivation(
   ctx: ServiceContext,
-  input: { institutionCode: unknown; contractId: unknown; registrationPin: unknown },
+  input: { institutionCode: unknown; contractId: unknown; registrationPin: unknown; source?: RequestSource },
 ): Promise<ActivationStarted> {
   const institution = await institutionByCode(ctx.db, input.institutionCode);
   const contractId = validateContractId(input.contractId, institution.policy);
@@ -97,12 +107,14 @@ export async function startAdminActivation(
     const cc = await findContract(tx, institution, contractId, { forUpdate: true });
     if (!cc) {
       await verifySecretOrDummy(null, pin);
-      return { ok: false, error: corporateError("ADMIN_AUTH_FAILED", "unauthenticated") };
+      return refuse(await unknownPrincipalError(tx, ctx, { kind: "ADMIN", institutionCode: institution.code, contractId }, institution, input.source));
     }
-    // Locked, incident or already active: refused before the PIN is even looked at, so this
-    // form cannot be used to lock an active contract by guessing.
-    assertAdminActivationAllowed(contractAccess(cc.contract));
-    if (!(await verifySecret(cc.contract.registrationPinHash, pin))) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN"));
+    // The PIN first, in every state: a wrong one counts (an ACTIVE contract's registration PIN
+    // is still what re-activation after an unlock needs, so it must not be an uncounted oracle)
+    // and answers MSG-J06 like an unknown contract ID. Only then is the state told.
+    if (!(await checkRegistrationPin(tx, ctx, cc, pin))) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN", input.source));
+    const blocked = refusalOf(() => assertAdminActivationAllowed(contractAccess(cc.contract)));
+    if (blocked) return refuse(blocked);
     const now = ctx.clock.now();
     const previous = await latestActivation(tx, cc.contract.id);
     const decision = canStartActivation(previous ? toDomain(previous) : null, now, cc.policy);
@@ -162,7 +174,7 @@ export interface CardChallengeView {
 export async function submitAdminActivationCredentials(
   ctx: ServiceContext,
   session: Session,
-  input: { registrationPin: unknown; loginPin: unknown; confirmPin: unknown; email: unknown },
+  input: { registrationPin: unknown; loginPin: unknown; confirmPin: unknown; email: unknown; source?: RequestSource },
 ): Promise<CardChallengeView & { advice: PinAdvice[] }> {
   const fresh = validateAdminActivation({ loginPin: input.loginPin, confirmPin: input.confirmPin, email: input.email });
   const pin = validateRegistrationPin(input.registrationPin);
@@ -171,7 +183,7 @@ export async function submitAdminActivationCredentials(
     const row = await continuable(tx, ctx, session, cc);
     assertAdminActivationAllowed(contractAccess(cc.contract));
     if (!(await loadActiveCard(tx, ctx.keyring, cc.contract.id))) throw corporateError("CARD_REVOKED", "forbidden");
-    if (!(await verifySecret(cc.contract.registrationPinHash, pin))) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN"));
+    if (!(await checkRegistrationPin(tx, ctx, cc, pin))) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN", input.source));
     const pending: PendingCredentials = {
       loginPinHash: await hashSecret(fresh.loginPin),
       confirmPinHash: await hashSecret(fresh.confirmPin),
@@ -205,7 +217,7 @@ export interface ActivationCompleted {
  * Step 3: the card answer. A wrong answer counts and draws a new challenge (read it with
  * adminActivationState); the right one activates the contract in one transaction.
  */
-export async function answerAdminActivationCard(ctx: ServiceContext, session: Session, input: { answer: unknown }): Promise<ActivationCompleted> {
+export async function answerAdminActivationCard(ctx: ServiceContext, session: Session, input: { answer: unknown; source?: RequestSource }): Promise<ActivationCompleted> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<ActivationCompleted>> => {
     const cc = await loadContractByRef(tx, session.contractRef!, { forUpdate: true });
     const row = await continuable(tx, ctx, session, cc);
@@ -218,7 +230,7 @@ export async function answerAdminActivationCard(ctx: ServiceContext, session: Se
     if (!card) throw corporateError("CARD_REVOKED", "forbidden");
     const now = ctx.clock.now();
     if (!verifyCardAnswer(card.grid, positions, answer)) {
-      const decision = await recordAdminFailure(tx, ctx, cc, "CARD_OTP");
+      const decision = await recordAdminFailure(tx, ctx, cc, "CARD_OTP", input.source);
       if (!decision.locked) {
         // Each attempt gets a new challenge (P-CARD).
         const next = drawCardChallenge(cc.policy);

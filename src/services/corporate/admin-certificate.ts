@@ -3,13 +3,18 @@
  * PIN + admin confirmation PIN + a PKCS#10 request made in the browser (the key never leaves
  * it) → a certificate with CN = contract ID + institution code (profile shinkin-admin).
  *
- * - Only after activation (R-FLOW-2): CONTRACT_NOT_ACTIVATED directs the admin to 開通確認.
+ * - The PINs first (pre-login.ts): both are always verified (two argon2id verifications, dummy
+ *   ones for an unknown contract ID, which answers MSG-J06 like a wrong PIN); a wrong one counts
+ *   toward the admin's counter (one failure per attempt) in every state. Only an admin whose
+ *   PINs were right is told the contract's state.
+ * - Only after activation (R-FLOW-2): CONTRACT_NOT_ACTIVATED directs the admin to 開通確認. Before
+ *   activation the "ご契約先暗証番号" is the 4-digit registration PIN [003 L1017–1019]: that is the
+ *   PIN which, typed here, earns the direction; there is no confirmation PIN yet.
  * - Within policy.adminCertAcquisitionWindowDays of cert_window_start (R-CERT-3), else MSG-P01.
  * - PC change (SPEC §8.9 GAP proposal): while the admin still holds a valid certificate, a new
  *   one can be acquired outside the window. The old one stays valid until the admin first logs
  *   in with the new one, which supersedes it (admin-login.ts): a failed installation on the new
  *   PC never leaves the admin without a working certificate.
- * - A wrong PIN counts toward the admin's counter (one failure per attempt).
  */
 import { and, eq } from "drizzle-orm";
 import { validateContractId } from "../../domain/corporate/credentials.js";
@@ -24,14 +29,17 @@ import { certificates } from "../../store/schema/index.js";
 import { issueCertificateFromCsr, issuedCertificateView } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import { OWNER_KIND_ADMIN } from "./certificate-login.js";
-import { verifySecret, verifySecretOrDummy } from "./passwords.js";
+import { verifySecretOrDummy } from "./passwords.js";
+import { unknownPrincipalError, type RequestSource } from "./pre-login.js";
 import {
   adminActor,
+  checkAdminPin,
   contractAccess,
   findContract,
   institutionByCode,
   recordAdminFailure,
   refuse,
+  refusalOf,
   refuseFailure,
   succeed,
   unwrap,
@@ -67,7 +75,7 @@ async function liveAdminCertificates(q: Parameters<typeof findContract>[0], cc: 
 export async function acquireAdminCertificate(
   ctx: ServiceContext,
   runtime: PkiRuntime,
-  input: { institutionCode: unknown; contractId: unknown; loginPin: unknown; confirmPin: unknown; csr: unknown },
+  input: { institutionCode: unknown; contractId: unknown; loginPin: unknown; confirmPin: unknown; csr: unknown; source?: RequestSource },
 ): Promise<AcquiredCertificate> {
   const institution = await institutionByCode(ctx.db, input.institutionCode);
   const contractId = validateContractId(input.contractId, institution.policy);
@@ -77,16 +85,23 @@ export async function acquireAdminCertificate(
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<ContractContext>> => {
     const cc = await findContract(tx, institution, contractId);
     if (!cc) {
+      // The same two verifications as a known contract's, then MSG-J06.
       await verifySecretOrDummy(null, input.loginPin);
-      return refuse(corporateError("ADMIN_AUTH_FAILED", "unauthenticated"));
+      await verifySecretOrDummy(null, input.confirmPin);
+      return refuse(await unknownPrincipalError(tx, ctx, { kind: "ADMIN", institutionCode: institution.code, contractId }, institution, input.source));
     }
-    assertLoginAllowed(contractAccess(cc.contract));
-    const loginOk = await verifySecretOrDummy(cc.contract.adminLoginPinHash, input.loginPin);
-    const confirmOk = cc.contract.adminConfirmPinHash ? await verifySecret(cc.contract.adminConfirmPinHash, input.confirmPin) : false;
-    if (!loginOk) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN"));
-    if (!confirmOk) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "CONFIRM_PIN"));
+    const activated = cc.contract.state === "ACTIVE";
+    const loginOk = await checkAdminPin(tx, ctx, cc, input.loginPin);
+    // Before activation there is no confirmation PIN: a dummy verification keeps the work equal.
+    const confirmOk = await verifySecretOrDummy(activated ? cc.contract.adminConfirmPinHash : null, input.confirmPin);
+    if (!loginOk) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN", input.source));
+    if (activated && !confirmOk) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "CONFIRM_PIN", input.source));
+    // The PINs were right: now, and only now, the contract's state.
     const now = ctx.clock.now();
-    if ((await liveAdminCertificates(tx, cc, now)) === 0) assertAdminCertAcquisitionOpen(cc.contract.certWindowStart, now, cc.policy);
+    const blocked =
+      refusalOf(() => assertLoginAllowed(contractAccess(cc.contract))) ??
+      ((await liveAdminCertificates(tx, cc, now)) === 0 ? refusalOf(() => assertAdminCertAcquisitionOpen(cc.contract.certWindowStart, now, cc.policy)) : null);
+    if (blocked) return refuse(blocked);
     return succeed(cc);
   });
   const cc = unwrap(outcome);

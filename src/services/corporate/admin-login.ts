@@ -3,9 +3,12 @@
  * (MSG-J06; MSG-J07 on the limit) → card one-time password → FULL session, and the admin's
  * status page (ご契約先ステータス).
  *
- * The contract is checked with loginAllowed before any PIN, so a locked contract stops at the
- * certificate step without counting. The counter goes back to 0 only when the whole login
- * succeeds (after the card): a PIN-only success must not reset the card-guess count.
+ * The certificate step checks the certificate only; the contract's state (locked, incident, not
+ * activated) is told at the PIN step, and only after a right PIN (pre-login.ts): a wrong PIN
+ * answers MSG-J06 whatever the state, and counts unless the contract is locked already. Before
+ * activation (new, or reset by HQ) the PIN is the registration PIN, and a right one is told
+ * CONTRACT_NOT_ACTIVATED. The counter goes back to 0 only when the whole login succeeds (after
+ * the card): a PIN-only success must not reset the card-guess count.
  * The first FULL login with a newly acquired certificate supersedes the admin's older ones.
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
@@ -28,9 +31,10 @@ import type { PkiRuntime } from "../pki-runtime.js";
 import { loadActiveCard } from "./cards.js";
 import { OWNER_KIND_ADMIN, sessionCertificateView, supersedeOlderCertificates, verifyCertificateSignature, type SessionCertificateView } from "./certificate-login.js";
 import { consumeChallenge, createChallenge, type IssuedChallenge } from "./challenges.js";
-import { verifySecretOrDummy } from "./passwords.js";
+import { sourceDetail, type RequestSource } from "./pre-login.js";
 import {
   adminActor,
+  checkAdminPin,
   contractAccess,
   institutionByCode,
   loadContractByRef,
@@ -59,10 +63,13 @@ export interface CertificateStepResult {
   cn: string;
 }
 
-/** Step 1: the signed challenge. Opens an ADMIN session at stage PIN. */
+/**
+ * Step 1: the signed challenge. Opens an ADMIN session at stage PIN, whatever the contract's
+ * state (told after the PIN).
+ */
 export async function loginAdminWithCertificate(
   ctx: ServiceContext,
-  input: { challengeId: unknown; certificate: unknown; signature: unknown },
+  input: { challengeId: unknown; certificate: unknown; signature: unknown; source?: RequestSource },
 ): Promise<CertificateStepResult> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<CertificateStepResult>> => {
     const challenge = await consumeChallenge(tx, ctx, input.challengeId, "admin-login");
@@ -77,22 +84,11 @@ export async function loginAdminWithCertificate(
         action: "admin.login_refused",
         institutionId: challenge.institutionId,
         subject: null,
-        detail: { step: "certificate", code: e.code },
+        detail: { step: "certificate", code: e.code, ...sourceDetail(input.source) },
       });
       return refuse(e);
     }
     const cc = await loadContractByRef(tx, verified.ownerRef);
-    const access = loginAllowed(contractAccess(cc.contract));
-    if (!access.ok) {
-      await appendAudit(tx, ctx.keyring, ctx.clock, {
-        actor: adminActor(cc),
-        action: "admin.login_refused",
-        institutionId: cc.institution.id,
-        subject: cc.contract.contractId,
-        detail: { step: "certificate", code: access.code, certificateId: verified.certificate.id },
-      });
-      return refuse(corporateError(access.code, access.kind));
-    }
     const session = await createSession(tx, ctx, {
       kind: "ADMIN",
       institutionId: cc.institution.id,
@@ -126,17 +122,27 @@ function loginPinInput(pin: unknown, field: string): string {
   return pin;
 }
 
-/** Step 2: the admin login PIN. Returns the card challenge. */
-export async function loginAdminPin(ctx: ServiceContext, session: Session, input: { pin: unknown }): Promise<CardChallenge> {
+/**
+ * Step 2: the admin login PIN (the registration PIN before activation). Returns the card
+ * challenge; a right PIN on a blocked contract is told why (and the session ends).
+ */
+export async function loginAdminPin(ctx: ServiceContext, session: Session, input: { pin: unknown; source?: RequestSource }): Promise<CardChallenge> {
   const pin = loginPinInput(input.pin, "pin");
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<CardChallenge>> => {
     const cc = await loadContractByRef(tx, session.contractRef!);
+    if (!(await checkAdminPin(tx, ctx, cc, pin))) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN", input.source));
     const access = loginAllowed(contractAccess(cc.contract));
     if (!access.ok) {
       await endSession(tx, ctx, session);
+      await appendAudit(tx, ctx.keyring, ctx.clock, {
+        actor: adminActor(cc),
+        action: "admin.login_refused",
+        institutionId: cc.institution.id,
+        subject: cc.contract.contractId,
+        detail: { step: "pin", code: access.code, certificateId: session.certificateId, ...sourceDetail(input.source) },
+      });
       return refuse(corporateError(access.code, access.kind));
     }
-    if (!(await verifySecretOrDummy(cc.contract.adminLoginPinHash, pin))) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN"));
     const positions = drawCardChallenge(cc.policy);
     await advanceStage(tx, ctx, session, ADMIN_STAGES.CARD, { state: { positions } });
     return succeed({ positions, label: challengeLabel(positions) });
@@ -154,7 +160,7 @@ export interface LoginCompleted {
 }
 
 /** Step 3: the card one-time password. Completes the login (new session token). */
-export async function loginAdminCard(ctx: ServiceContext, runtime: PkiRuntime | undefined, session: Session, input: { answer: unknown }): Promise<LoginCompleted> {
+export async function loginAdminCard(ctx: ServiceContext, runtime: PkiRuntime | undefined, session: Session, input: { answer: unknown; source?: RequestSource }): Promise<LoginCompleted> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<Omit<LoginCompleted, "superseded">>> => {
     const cc = await loadContractByRef(tx, session.contractRef!);
     const access = loginAllowed(contractAccess(cc.contract));
@@ -167,7 +173,7 @@ export async function loginAdminCard(ctx: ServiceContext, runtime: PkiRuntime | 
     const card = await loadActiveCard(tx, ctx.keyring, cc.contract.id);
     if (!card) throw corporateError("CARD_REVOKED", "forbidden");
     if (!verifyCardAnswer(card.grid, positions, answer)) {
-      const decision = await recordAdminFailure(tx, ctx, cc, "CARD_OTP");
+      const decision = await recordAdminFailure(tx, ctx, cc, "CARD_OTP", input.source);
       if (!decision.locked) await setSessionState(tx, session, { positions: drawCardChallenge(cc.policy) });
       return refuseFailure(decision);
     }

@@ -3,6 +3,10 @@
  * and register incidents, auditors read and see the audit trail. They log in with a user name
  * and password (argon2id); too many wrong passwords in a row lock the account (policy
  * pinFailureLimit), counted with the same one-row atomic update as the customers' counters.
+ * The login tells nothing before the password was right (pre-login.ts): an unknown user name,
+ * a wrong password and a locked account with a wrong password all answer BANK_AUTH_FAILED after
+ * one argon2id verification (the limit-th consecutive one BANK_STAFF_LOCKED, real or shadow);
+ * only the right password on a locked account is told BANK_STAFF_LOCKED.
  */
 import { randomInt, randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
@@ -13,7 +17,8 @@ import type { Queryable } from "../../store/database.js";
 import { bankStaff } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import { serviceError } from "./messages.js";
-import { hashSecret, verifySecret, verifySecretOrDummy } from "./passwords.js";
+import { hashSecret, verifySecretOrDummy } from "./passwords.js";
+import { recordUnknownFailure, shadowFailure, sourceDetail, type RequestSource } from "./pre-login.js";
 import { refuse, succeed, unwrap, type Outcome } from "./principals.js";
 import { createSession, endSession, endSessionsOf, type IssuedSession, type Session } from "./sessions.js";
 
@@ -149,8 +154,8 @@ export async function resetBankStaffByOperator(
   }
 }
 
-/** Staff login → a BANK session (stage FULL). */
-export async function loginBankStaff(ctx: ServiceContext, input: { institutionCode: unknown; username: unknown; password: unknown }): Promise<BankLogin> {
+/** Staff login → a BANK session (stage FULL). `source`: the request's address and user agent, for the audit rows of a failure. */
+export async function loginBankStaff(ctx: ServiceContext, input: { institutionCode: unknown; username: unknown; password: unknown; source?: RequestSource }): Promise<BankLogin> {
   const code = typeof input.institutionCode === "string" && /^[0-9]{3,4}$/.test(input.institutionCode) ? input.institutionCode : null;
   const institution = code ? await findInstitutionByCode(ctx.db, code) : undefined;
   if (!institution) throw serviceError("INSTITUTION_UNKNOWN", "invalid", { fields: ["institutionCode"] });
@@ -159,20 +164,33 @@ export async function loginBankStaff(ctx: ServiceContext, input: { institutionCo
     const [staff] = USERNAME.test(username)
       ? await tx.select().from(bankStaff).where(and(eq(bankStaff.institutionId, institution.id), eq(bankStaff.username, username)))
       : [];
+    const limit = institution.policy.pinFailureLimit;
+    // Unknown and locked accounts cannot count: a shadow counter gives their wrong passwords the
+    // same answers as a live account's (every limit-th: BANK_STAFF_LOCKED).
+    const principal = { kind: "STAFF", institutionCode: institution.code, username } as const;
+    const answer = (lockMessage: boolean): Outcome<never> =>
+      refuse(lockMessage ? serviceError("BANK_STAFF_LOCKED", "forbidden") : serviceError("BANK_AUTH_FAILED", "unauthenticated"));
     if (!staff) {
       await verifySecretOrDummy(null, input.password);
-      return refuse(serviceError("BANK_AUTH_FAILED", "unauthenticated"));
+      return answer(await recordUnknownFailure(tx, ctx, principal, institution.id, limit, input.source));
     }
-    if (staff.locked) return refuse(serviceError("BANK_STAFF_LOCKED", "forbidden"));
     const actor: BankActor = { staffRef: staff.id, username: staff.username, role: staff.role, institutionId: institution.id };
-    if (!(await verifySecret(staff.passwordHash, input.password))) {
-      const limit = institution.policy.pinFailureLimit;
+    if (!(await verifySecretOrDummy(staff.passwordHash, input.password))) {
       const [row] = await tx
         .update(bankStaff)
         .set({ failures: sql`${bankStaff.failures} + 1` })
         .where(and(eq(bankStaff.id, staff.id), eq(bankStaff.locked, false)))
         .returning({ failures: bankStaff.failures });
-      if (!row) return refuse(serviceError("BANK_STAFF_LOCKED", "forbidden"));
+      if (!row) {
+        await appendAudit(tx, ctx.keyring, ctx.clock, {
+          actor: bankActorName(actor),
+          action: "bank_staff.auth_failed_locked",
+          institutionId: institution.id,
+          subject: staff.username,
+          detail: { ...sourceDetail(input.source) },
+        });
+        return answer(await shadowFailure(tx, ctx, principal, limit));
+      }
       const locked = row.failures >= limit;
       if (locked) await tx.update(bankStaff).set({ locked: true }).where(eq(bankStaff.id, staff.id));
       await appendAudit(tx, ctx.keyring, ctx.clock, {
@@ -180,10 +198,12 @@ export async function loginBankStaff(ctx: ServiceContext, input: { institutionCo
         action: locked ? "bank_staff.locked" : "bank_staff.auth_failed",
         institutionId: institution.id,
         subject: staff.username,
-        detail: { failures: row.failures, limit },
+        detail: { failures: row.failures, limit, ...sourceDetail(input.source) },
       });
       return refuse(locked ? serviceError("BANK_STAFF_LOCKED", "forbidden") : serviceError("BANK_AUTH_FAILED", "unauthenticated"));
     }
+    // The password was right: now, and only now, the lock.
+    if (staff.locked) return refuse(serviceError("BANK_STAFF_LOCKED", "forbidden"));
     const reset = await tx
       .update(bankStaff)
       .set({ failures: 0 })

@@ -21,7 +21,7 @@ import { assertBankRole, bankActorName, type BankActor } from "./bank-staff.js";
 import { issueCustomerCard, listCards } from "./cards.js";
 import { OWNER_KIND_ADMIN, OWNER_KIND_USER } from "./certificate-login.js";
 import { serviceError } from "./messages.js";
-import { hashSecret } from "./passwords.js";
+import { hashRegistrationPin } from "./passwords.js";
 import { findContract, type ContractContext, type ContractRow } from "./principals.js";
 
 /** Services a contract can include (ご契約サービス, [003 L32–36, L951–954]); user permissions are a subset. */
@@ -157,7 +157,7 @@ export async function registerContract(ctx: ServiceContext, actor: BankActor, in
   const lockMode = input.lockMode === undefined ? institution.policy.defaultLockMode : LockMode.safeParse(input.lockMode).success ? (input.lockMode as LockMode) : bad("lockMode");
   const locale = input.locale === undefined || input.locale === null ? null : ["ja", "zh-TW", "en"].includes(input.locale as string) ? (input.locale as Locale) : bad("locale");
   const limit = input.contractLimit === undefined || input.contractLimit === null ? null : parseYen(input.contractLimit, "contractLimit", { allowZero: true });
-  const registrationPinHash = await hashSecret(pin);
+  const registrationPinHash = await hashRegistrationPin(ctx.keyring, pin);
   return ctx.db.transaction(async (tx) => {
     const id = randomUUID();
     const [row] = await tx
@@ -297,7 +297,7 @@ export async function getContractDetail(ctx: ServiceContext, actor: BankActor, c
 export async function changeRegistrationPin(ctx: ServiceContext, actor: BankActor, contractId: unknown, input: { registrationPin: unknown }): Promise<ContractView> {
   assertBankRole(actor, "HQ_OPERATOR");
   const pin = validateRegistrationPin(input.registrationPin);
-  const hash = await hashSecret(pin);
+  const hash = await hashRegistrationPin(ctx.keyring, pin);
   return ctx.db.transaction(async (tx) => {
     const cc = await contractForStaff(tx, actor, contractId, { forUpdate: true });
     const [row] = await tx.update(contracts).set({ registrationPinHash: hash, updatedAt: ctx.clock.now() }).where(eq(contracts.id, cc.contract.id)).returning();

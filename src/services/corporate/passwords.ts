@@ -5,8 +5,15 @@
  * A login form that answers faster for an unknown contract ID than for a known one tells an
  * attacker which IDs exist, so callers that find no principal still spend one verification on
  * a fixed dummy hash (verifySecretOrDummy).
+ *
+ * The 4-digit registration PIN has only 10,000 values: a leaked database would give it away
+ * in 10,000 argon2id hashes. It is therefore peppered: argon2id(HMAC-SHA256(pepper, PIN)), the
+ * pepper being the keyring's "pin-pepper" key (derived from INKAN_SECRET, never in the
+ * database). Such hashes are stored as `pepper1$argon2id$v=19$…`; older plain `$argon2id$…`
+ * ones still verify and are rewritten peppered at their next successful verification.
  */
 import { hash, verify } from "@node-rs/argon2";
+import type { Keyring } from "../../keyring.js";
 
 const OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const; // 2 = Argon2id
 
@@ -45,4 +52,46 @@ export async function verifySecretOrDummy(storedHash: string | null | undefined,
   if (storedHash) return verifySecret(storedHash, secret);
   await verifySecret(await dummyHash(), typeof secret === "string" && secret.length > 0 ? secret : "x");
   return false;
+}
+
+// ---- the peppered registration PIN ----
+
+/** Marks a peppered hash: `pepper1` + the argon2id PHC string (which starts with `$`). */
+export const PEPPER_PREFIX = "pepper1";
+
+/** HMAC-SHA256(pepper key, PIN) as base64url text (the argon2 binding verifies UTF-8 passwords only). */
+function peppered(keyring: Pick<Keyring, "hmac">, pin: string): string {
+  return keyring.hmac("pin-pepper", pin).toString("base64url");
+}
+
+/** The stored form of a registration PIN: `pepper1$argon2id$…` of HMAC(pin-pepper key, PIN). */
+export async function hashRegistrationPin(keyring: Pick<Keyring, "hmac">, pin: string): Promise<string> {
+  if (typeof pin !== "string" || pin.length === 0) throw new RangeError("cannot hash an empty secret");
+  return PEPPER_PREFIX + (await hash(peppered(keyring, pin), OPTIONS));
+}
+
+export interface RegistrationPinVerdict {
+  ok: boolean;
+  /** The hash is of the old, unpeppered format: store hashRegistrationPin(pin) now (only when ok). */
+  upgrade: boolean;
+}
+
+/**
+ * Verifies a registration PIN against either format; the same work (one argon2id verify) in
+ * every case, a dummy one when there is no hash. A malformed hash or input is simply false.
+ */
+export async function verifyRegistrationPin(keyring: Pick<Keyring, "hmac">, storedHash: string | null | undefined, pin: unknown): Promise<RegistrationPinVerdict> {
+  if (!storedHash || typeof pin !== "string" || pin.length === 0 || pin.length > 256) {
+    await verifySecretOrDummy(null, pin);
+    return { ok: false, upgrade: false };
+  }
+  if (storedHash.startsWith(PEPPER_PREFIX + "$")) {
+    try {
+      return { ok: await verify(storedHash.slice(PEPPER_PREFIX.length), peppered(keyring, pin)), upgrade: false };
+    } catch {
+      return { ok: false, upgrade: false };
+    }
+  }
+  const ok = await verifySecret(storedHash, pin);
+  return { ok, upgrade: ok };
 }

@@ -13,12 +13,12 @@
  * transaction callback and throw `failureError(decision)` after it.
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { InkanError, Locale } from "../../domain/errors.js";
-import { adminLockCode, failureError, lockEffect } from "../../domain/corporate/lockout.js";
+import { InkanError, type Locale } from "../../domain/errors.js";
+import { failureError, lockEffect } from "../../domain/corporate/lockout.js";
 import type { ContractAccess, FailedFactor, FailureDecision, UserAccess } from "../../domain/corporate/lockout.js";
 import type { NoticeContext, NoticeKind } from "../../domain/notices.js";
 import { noticeRecipients } from "../../domain/notices.js";
-import type { InstitutionPolicy, LockMode } from "../../domain/policy.js";
+import type { InstitutionPolicy } from "../../domain/policy.js";
 import { enqueueNotice } from "../../notify/outbox.js";
 import type { ServiceContext } from "../../platform.js";
 import type { Queryable, Tx } from "../../store/database.js";
@@ -26,6 +26,8 @@ import { contracts, corporateUsers } from "../../store/schema/index.js";
 import { appendAudit, type AuditEntry } from "../audit.js";
 import { findInstitutionByCode, getInstitution, type Institution } from "../institutions.js";
 import { serviceError } from "./messages.js";
+import { hashRegistrationPin, verifyRegistrationPin, verifySecretOrDummy } from "./passwords.js";
+import { shadowFailure, sourceDetail, uncountedDecision, type RequestSource } from "./pre-login.js";
 import { endSessionsOf } from "./sessions.js";
 
 export type ContractRow = typeof contracts.$inferSelect;
@@ -143,17 +145,18 @@ export async function queueContractNotice(
   return ids.length;
 }
 
-function alreadyLocked(limit: number, lockMode: LockMode, code: FailureDecision["code"], who: "ADMIN" | "USER"): FailureDecision {
-  return { ...lockEffect(who, limit + 1, { policy: { pinFailureLimit: limit }, lockMode }), code };
-}
-
 /**
  * Counts one failure of the admin (wrong registration PIN, login PIN, confirmation PIN or card
  * answer) and, when it reaches the limit, locks the contract: locked_by_bank, lock_cause ADMIN,
  * every session of the contract ended, audit row, 管理者暗証番号ロック notice. Returns the
  * decision; the caller commits, then throws failureError(decision).
+ *
+ * An already locked contract counts nothing and answers like any wrong PIN (pre-login.ts: the
+ * shadow counter's limit-th gets MSG-J07, as an unknown contract's would). Every failure is
+ * audited with the request's `source` (address, user agent) when the caller has one; the lock
+ * row names the source of the failure that caused it.
  */
-export async function recordAdminFailure(tx: Tx, ctx: Ctx, cc: ContractContext, factor: FailedFactor): Promise<FailureDecision> {
+export async function recordAdminFailure(tx: Tx, ctx: Ctx, cc: ContractContext, factor: FailedFactor, source?: RequestSource): Promise<FailureDecision> {
   const now = ctx.clock.now();
   const limit = cc.policy.pinFailureLimit;
   const lockMode = cc.contract.lockMode;
@@ -163,9 +166,16 @@ export async function recordAdminFailure(tx: Tx, ctx: Ctx, cc: ContractContext, 
     .where(and(eq(contracts.id, cc.contract.id), eq(contracts.lockedByBank, false)))
     .returning({ adminFailures: contracts.adminFailures });
   if (!row) {
-    // Locked meanwhile (by a concurrent attempt or a user's LINKED lock): nothing is counted.
-    const [now2] = await tx.select().from(contracts).where(eq(contracts.id, cc.contract.id));
-    return alreadyLocked(limit, lockMode, adminLockCode(contractAccess(now2 ?? cc.contract)), "ADMIN");
+    // Locked already (or meanwhile, by a concurrent attempt or a user's LINKED lock): nothing is counted.
+    const lockMessage = await shadowFailure(tx, ctx, { kind: "ADMIN", institutionCode: cc.institution.code, contractId: cc.contract.contractId }, limit);
+    await appendAudit(tx, ctx.keyring, ctx.clock, {
+      actor: adminActor(cc),
+      action: "admin.auth_failed_locked",
+      institutionId: cc.institution.id,
+      subject: cc.contract.contractId,
+      detail: { factor, ...sourceDetail(source) },
+    });
+    return uncountedDecision("ADMIN", factor, lockMessage, limit);
   }
   const decision = lockEffect("ADMIN", row.adminFailures, { policy: cc.policy, lockMode, factor });
   const audits: AuditEntry[] = [
@@ -174,7 +184,7 @@ export async function recordAdminFailure(tx: Tx, ctx: Ctx, cc: ContractContext, 
       action: "admin.auth_failed",
       institutionId: cc.institution.id,
       subject: cc.contract.contractId,
-      detail: { factor, failures: row.adminFailures, limit },
+      detail: { factor, failures: row.adminFailures, limit, ...sourceDetail(source) },
     },
   ];
   if (decision.locked) {
@@ -187,11 +197,34 @@ export async function recordAdminFailure(tx: Tx, ctx: Ctx, cc: ContractContext, 
       action: "contract.locked",
       institutionId: cc.institution.id,
       subject: cc.contract.contractId,
-      detail: { cause: "ADMIN", factor, failures: row.adminFailures, limit, sessionsEnded: ended },
+      detail: { cause: "ADMIN", factor, failures: row.adminFailures, limit, sessionsEnded: ended, ...sourceDetail(source) },
     });
   }
   await appendAudit(tx, ctx.keyring, ctx.clock, audits);
   return decision;
+}
+
+/**
+ * The registration PIN ① of a contract, verified (peppered or the old plain format; one argon2id
+ * verify either way). A right PIN stored in the old format is rewritten peppered in the
+ * caller's transaction.
+ */
+export async function checkRegistrationPin(tx: Tx, ctx: Pick<ServiceContext, "keyring" | "clock">, cc: ContractContext, pin: unknown): Promise<boolean> {
+  const verdict = await verifyRegistrationPin(ctx.keyring, cc.contract.registrationPinHash, pin);
+  if (verdict.ok && verdict.upgrade && typeof pin === "string") {
+    await tx.update(contracts).set({ registrationPinHash: await hashRegistrationPin(ctx.keyring, pin) }).where(eq(contracts.id, cc.contract.id));
+  }
+  return verdict.ok;
+}
+
+/**
+ * The admin's "ご契約先暗証番号" on a login or acquisition form: the login PIN ③ once activated;
+ * before activation (new, or reset by HQ) the 4-digit registration PIN ① [003 L1017–1019].
+ * One argon2id verification whatever the state.
+ */
+export async function checkAdminPin(tx: Tx, ctx: Pick<ServiceContext, "keyring" | "clock">, cc: ContractContext, pin: unknown): Promise<boolean> {
+  if (cc.contract.state === "ACTIVE") return verifySecretOrDummy(cc.contract.adminLoginPinHash, pin);
+  return checkRegistrationPin(tx, ctx, cc, pin);
 }
 
 /**
@@ -213,7 +246,8 @@ export async function resetAdminFailures(tx: Tx, ctx: Pick<Ctx, "clock">, contra
  * in either mode, and in LINKED mode the whole contract is locked by the bank (lock_cause USER)
  * and every session of the contract ends; in NON_LINKED mode only that user's sessions end.
  * Audit row and 利用者暗証番号ロック notice to the user's address (if any). Same commit-then-
- * throw contract as recordAdminFailure.
+ * throw contract as recordAdminFailure; a suspended user counts nothing and answers like any
+ * wrong PIN (shadow counter), audited with the source like every failure.
  */
 export async function recordUserFailure(
   tx: Tx,
@@ -221,6 +255,7 @@ export async function recordUserFailure(
   cc: ContractContext,
   user: Pick<CorporateUserRow, "id" | "userId" | "email">,
   factor: FailedFactor,
+  source?: RequestSource,
 ): Promise<FailureDecision> {
   const now = ctx.clock.now();
   const limit = cc.policy.pinFailureLimit;
@@ -230,11 +265,27 @@ export async function recordUserFailure(
     .set({ failures: sql`${corporateUsers.failures} + 1`, updatedAt: now })
     .where(and(eq(corporateUsers.id, user.id), eq(corporateUsers.suspended, false), isNull(corporateUsers.deletedAt)))
     .returning({ failures: corporateUsers.failures });
-  if (!row) return alreadyLocked(limit, lockMode, "USER_LOCKED", "USER");
-  const decision = lockEffect("USER", row.failures, { policy: cc.policy, lockMode, factor });
   const actor = userActor(cc, user.userId);
+  if (!row) {
+    const lockMessage = await shadowFailure(tx, ctx, { kind: "USER", institutionCode: cc.institution.code, contractId: cc.contract.contractId, userId: user.userId }, limit);
+    await appendAudit(tx, ctx.keyring, ctx.clock, {
+      actor,
+      action: "user.auth_failed_locked",
+      institutionId: cc.institution.id,
+      subject: `${cc.contract.contractId}/${user.userId}`,
+      detail: { factor, ...sourceDetail(source) },
+    });
+    return uncountedDecision("USER", factor, lockMessage, limit);
+  }
+  const decision = lockEffect("USER", row.failures, { policy: cc.policy, lockMode, factor });
   const audits: AuditEntry[] = [
-    { actor, action: "user.auth_failed", institutionId: cc.institution.id, subject: `${cc.contract.contractId}/${user.userId}`, detail: { factor, failures: row.failures, limit } },
+    {
+      actor,
+      action: "user.auth_failed",
+      institutionId: cc.institution.id,
+      subject: `${cc.contract.contractId}/${user.userId}`,
+      detail: { factor, failures: row.failures, limit, ...sourceDetail(source) },
+    },
   ];
   if (decision.locked) {
     await tx.update(corporateUsers).set({ suspended: true, updatedAt: now }).where(eq(corporateUsers.id, user.id));
@@ -256,7 +307,7 @@ export async function recordUserFailure(
       action: "user.locked",
       institutionId: cc.institution.id,
       subject: `${cc.contract.contractId}/${user.userId}`,
-      detail: { factor, failures: row.failures, limit, lockMode, contractLocked, sessionsEnded: ended },
+      detail: { factor, failures: row.failures, limit, lockMode, contractLocked, sessionsEnded: ended, ...sourceDetail(source) },
     });
   }
   await appendAudit(tx, ctx.keyring, ctx.clock, audits);
@@ -289,4 +340,18 @@ export const refuseFailure = (d: FailureDecision): Outcome<never> => ({ ok: fals
 export function unwrap<T>(o: Outcome<T>): T {
   if (!o.ok) throw o.error;
   return o.value;
+}
+
+/**
+ * The InkanError a guard throws, or null: a use case then returns the refusal (so its
+ * transaction commits what it must, e.g. a rehashed PIN) instead of throwing.
+ */
+export function refusalOf(guard: () => unknown): InkanError | null {
+  try {
+    guard();
+    return null;
+  } catch (e) {
+    if (e instanceof InkanError) return e;
+    throw e;
+  }
 }

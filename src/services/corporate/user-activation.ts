@@ -6,8 +6,10 @@
  *   d. the new confirmation PIN, e. an e-mail address (required only when none is known),
  * and the user status page follows (the session becomes FULL). New PINs follow R-PIN-2 and may
  * not equal either temporary PIN (R-PIN-5); equal login/confirmation PINs pass with advice
- * (AC-28). A wrong temporary PIN counts toward the user's counter. Interrupted activation
- * follows R-ACT-4 (MSG-J03 for 15 minutes), one activation row per user. 利用者開通確認 is mailed.
+ * (AC-28). A wrong temporary PIN counts toward the user's counter, and is checked before the
+ * state (suspended, stopped, already activated, activation expired) is told (pre-login.ts).
+ * Interrupted activation follows R-ACT-4 (MSG-J03 for 15 minutes), one activation row per user.
+ * 利用者開通確認 is mailed.
  */
 import { randomUUID } from "node:crypto";
 import { and, desc, eq } from "drizzle-orm";
@@ -29,11 +31,14 @@ import type { Tx } from "../../store/database.js";
 import { activationSessions, corporateUsers } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import { hashSecret, verifySecretOrDummy } from "./passwords.js";
+import type { RequestSource } from "./pre-login.js";
 import {
   contractAccess,
   loadContractByRef,
   queueContractNotice,
   recordUserFailure,
+  refuse,
+  refusalOf,
   refuseFailure,
   succeed,
   unwrap,
@@ -133,6 +138,8 @@ export interface UserActivationInput {
   tempConfirmPin: unknown;
   newConfirmPin: unknown;
   email?: unknown;
+  /** The request's address and user agent, for the audit rows of a failure. */
+  source?: RequestSource;
 }
 
 export interface UserActivationDone {
@@ -156,11 +163,19 @@ export async function completeUserActivation(ctx: ServiceContext, session: Sessi
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<UserActivationDone>> => {
     const cc = await loadContractByRef(tx, session.contractRef!);
     const user = await loadUserByRef(tx, session.userRef!, { forUpdate: true });
-    assertUserActivationAllowed(contractAccess(cc.contract), userAccess(user));
+    if (user.activated) {
+      // Finished meanwhile in another window of this session's holder, who proved the temporary
+      // PIN at the login step: no temporary PIN is left to check (they are cleared), nothing counts.
+      await verifySecretOrDummy(null, tempLogin);
+      return refuse(corporateError("ALREADY_ACTIVATED", "conflict"));
+    }
+    if (!(await verifySecretOrDummy(user.tempLoginPinHash, tempLogin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "PIN", input.source));
+    if (!(await verifySecretOrDummy(user.tempConfirmPinHash, tempConfirm))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "CONFIRM_PIN", input.source));
+    // The temporary PINs were right: now the state, then this activation's own row.
+    const blocked = refusalOf(() => assertUserActivationAllowed(contractAccess(cc.contract), userAccess(user)));
+    if (blocked) return refuse(blocked);
     const row = await continuable(tx, ctx, session, cc, user);
     const now = ctx.clock.now();
-    if (!(await verifySecretOrDummy(user.tempLoginPinHash, tempLogin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "PIN"));
-    if (!(await verifySecretOrDummy(user.tempConfirmPinHash, tempConfirm))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "CONFIRM_PIN"));
     const v = validateUserActivation({
       tempLoginPin: tempLogin,
       tempConfirmPin: tempConfirm,
@@ -193,7 +208,8 @@ export async function completeUserActivation(ctx: ServiceContext, session: Sessi
       action: "user.activated",
       institutionId: cc.institution.id,
       subject: userSubject(cc, user.userId),
-      detail: { activationId: row.id, emailSet: v.email !== null, advice: v.advice.map((a) => a.code) },
+      // certificateId: this certificate has now been used to log in (certificate-login.ts).
+      detail: { activationId: row.id, emailSet: v.email !== null, advice: v.advice.map((a) => a.code), certificateId: session.certificateId },
     });
     return succeed({
       token: next.token!,

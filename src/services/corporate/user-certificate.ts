@@ -10,6 +10,10 @@
  * (R-UCERT-1), within the user's acquisition window, and holding no live certificate: a second
  * PC needs the admin's reissue first (R-REISSUE-1), so knowing the PINs is not enough to make a
  * certificate behind the user's back. CN = contract ID + user ID + institution code.
+ * The credentials come first (pre-login.ts): an unknown contract or user answers MSG-J08 after
+ * the same argon2id work as a wrong PIN; the user's and contract's state (suspended, stopped,
+ * incident, not issuable, window, a live certificate) is told only once the credentials were
+ * right, and a wrong one counts in every state but a suspension.
  *
  * Reissue: the user's certificates are revoked at once (reason superseded), the window reopens
  * from today and 電子証明書発行 is set; the user then acquires on the new PC with current PINs.
@@ -31,6 +35,7 @@ import type { PkiRuntime } from "../pki-runtime.js";
 import type { AcquiredCertificate } from "./admin-certificate.js";
 import { OWNER_KIND_USER } from "./certificate-login.js";
 import { verifySecretOrDummy } from "./passwords.js";
+import { unknownPrincipalError, type RequestSource } from "./pre-login.js";
 import {
   contractAccess,
   findContract,
@@ -72,6 +77,8 @@ export interface UserCertificateInput {
   /** Variant T: the token's code. */
   otp?: unknown;
   csr: unknown;
+  /** The request's address and user agent, for the audit rows of a failure. */
+  source?: RequestSource;
 }
 
 function pinInput(v: unknown): string {
@@ -114,21 +121,22 @@ export async function acquireUserCertificate(ctx: ServiceContext, runtime: PkiRu
     if (!cc || !user) {
       // Same work as a real check, so an unknown contract or user answers like a wrong PIN (MSG-J08).
       await verifySecretOrDummy(null, loginPin);
-      return refuse(corporateError("USER_AUTH_FAILED", "unauthenticated"));
+      return refuse(await unknownPrincipalError(tx, ctx, { kind: "USER", institutionCode: institution.code, contractId, userId }, institution, input.source));
     }
-    const access = loginAllowed(contractAccess(cc.contract), userAccess(user));
-    if (!access.ok) return refuse(corporateError(access.code, access.kind));
     const loginHash = user.activated ? user.loginPinHash : user.tempLoginPinHash;
-    if (!(await verifySecretOrDummy(loginHash, loginPin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "PIN"));
+    if (!(await verifySecretOrDummy(loginHash, loginPin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "PIN", input.source));
     if (factors.includes("CONFIRM_PIN")) {
       const confirmHash = user.activated ? user.confirmPinHash : user.tempConfirmPinHash;
-      if (!(await verifySecretOrDummy(confirmHash, confirmPin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "CONFIRM_PIN"));
+      if (!(await verifySecretOrDummy(confirmHash, confirmPin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "CONFIRM_PIN", input.source));
     }
     if (otp !== null) {
       const verdict = await verifyUserOtp(tx, ctx, cc.policy, user.id, otp);
       if (verdict === "no-token") return refuse(userError("USER_HAS_NO_TOKEN", "forbidden"));
-      if (verdict === "mismatch") return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "TOKEN_OTP"));
+      if (verdict === "mismatch") return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "TOKEN_OTP", input.source));
     }
+    // The credentials were right: now, and only now, the state.
+    const access = loginAllowed(contractAccess(cc.contract), userAccess(user));
+    if (!access.ok) return refuse(corporateError(access.code, access.kind));
     await resetUserFailures(tx, ctx, user.id);
     const now = ctx.clock.now();
     const blocked = ((): InkanError | null => {

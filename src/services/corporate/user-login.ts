@@ -5,9 +5,10 @@
  * → a FULL user session and the user status page (利用者ステータス).
  *
  * A user not yet activated logs in with the temporary login PIN and lands in activation
- * (F-USR-ACT, user-activation.ts) instead. The contract and the user are checked with
- * loginAllowed before any PIN, so a stopped user's counter does not grow. The first FULL login
- * with a newer certificate (a renewal) supersedes the user's older ones.
+ * (F-USR-ACT, user-activation.ts) instead. The certificate step checks the certificate only;
+ * the user's and the contract's state is told at the PIN step after a right PIN (pre-login.ts);
+ * a wrong PIN answers MSG-J08 in every state and counts unless the user is suspended already.
+ * The first FULL login with a newer certificate (a renewal) supersedes the user's older ones.
  */
 import { and, eq } from "drizzle-orm";
 import { hasFullWidth } from "../../domain/corporate/credentials.js";
@@ -21,6 +22,7 @@ import type { PkiRuntime } from "../pki-runtime.js";
 import { OWNER_KIND_USER, sessionCertificateView, supersedeOlderCertificates, verifyCertificateSignature, type SessionCertificateView } from "./certificate-login.js";
 import { consumeChallenge, createChallenge, type IssuedChallenge } from "./challenges.js";
 import { verifySecretOrDummy } from "./passwords.js";
+import { sourceDetail, type RequestSource } from "./pre-login.js";
 import {
   contractAccess,
   institutionByCode,
@@ -59,13 +61,13 @@ export interface UserCertificateStep {
   activationRequired: boolean;
 }
 
-/** Step 1: the signed challenge. Opens a USER session at stage PIN. */
-export async function loginUserWithCertificate(ctx: ServiceContext, input: { challengeId: unknown; certificate: unknown; signature: unknown }): Promise<UserCertificateStep> {
+/** Step 1: the signed challenge. Opens a USER session at stage PIN, whatever the user's state (told after the PIN). */
+export async function loginUserWithCertificate(ctx: ServiceContext, input: { challengeId: unknown; certificate: unknown; signature: unknown; source?: RequestSource }): Promise<UserCertificateStep> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<UserCertificateStep>> => {
     const challenge = await consumeChallenge(tx, ctx, input.challengeId, "user-login");
     // The challenge is spent whatever happens now: refusals are returned so it commits.
     const refused = async (e: InkanError, subject: string | null, institutionId: string | null): Promise<Outcome<never>> => {
-      await appendAudit(tx, ctx.keyring, ctx.clock, { actor: "anonymous", action: "user.login_refused", institutionId, subject, detail: { step: "certificate", code: e.code } });
+      await appendAudit(tx, ctx.keyring, ctx.clock, { actor: "anonymous", action: "user.login_refused", institutionId, subject, detail: { step: "certificate", code: e.code, ...sourceDetail(input.source) } });
       return refuse(e);
     };
     let verified;
@@ -79,8 +81,6 @@ export async function loginUserWithCertificate(ctx: ServiceContext, input: { cha
     // A deleted user's certificates are revoked with the deletion; this is the belt to those braces.
     if (!user || user.deletedAt !== null) return refused(corporateError("USER_AUTH_FAILED", "unauthenticated"), null, verified.institutionId);
     const cc = await loadContractByRef(tx, user.contractRef);
-    const access = loginAllowed(contractAccess(cc.contract), userAccess(user));
-    if (!access.ok) return refused(corporateError(access.code, access.kind), userSubject(cc, user.userId), cc.institution.id);
     const session = await createSession(tx, ctx, {
       kind: "USER",
       institutionId: cc.institution.id,
@@ -104,7 +104,8 @@ export async function loginUserWithCertificate(ctx: ServiceContext, input: { cha
       companyName: cc.contract.companyName,
       userId: user.userId,
       cn: verified.certificate.cn,
-      activationRequired: access.activationRequired,
+      // Not a secret: which PIN to type (the temporary one) is the user's own business.
+      activationRequired: !user.activated,
     });
   });
   return unwrap(outcome);
@@ -125,18 +126,26 @@ export type UserPinStepResult =
  * Step 2: the login PIN (the temporary one before activation). Completes the login, or opens
  * the activation screen. Either way the session gets a new token.
  */
-export async function loginUserPin(ctx: ServiceContext, runtime: PkiRuntime | undefined, session: Session, input: { pin: unknown }): Promise<UserPinStepResult> {
+export async function loginUserPin(ctx: ServiceContext, runtime: PkiRuntime | undefined, session: Session, input: { pin: unknown; source?: RequestSource }): Promise<UserPinStepResult> {
   const pin = loginPinInput(input.pin, "pin");
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<UserPinStepResult>> => {
     const cc = await loadContractByRef(tx, session.contractRef!);
     const user = await loadUserByRef(tx, session.userRef!, { forUpdate: true });
+    const hash = user.activated ? user.loginPinHash : user.tempLoginPinHash;
+    if (!(await verifySecretOrDummy(hash, pin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "PIN", input.source));
+    // The PIN was right: now, and only now, the state.
     const access = loginAllowed(contractAccess(cc.contract), userAccess(user));
     if (!access.ok) {
       await endSession(tx, ctx, session);
+      await appendAudit(tx, ctx.keyring, ctx.clock, {
+        actor: userActor(cc, user.userId),
+        action: "user.login_refused",
+        institutionId: cc.institution.id,
+        subject: userSubject(cc, user.userId),
+        detail: { step: "pin", code: access.code, certificateId: session.certificateId, ...sourceDetail(input.source) },
+      });
       return refuse(corporateError(access.code, access.kind));
     }
-    const hash = user.activated ? user.loginPinHash : user.tempLoginPinHash;
-    if (!(await verifySecretOrDummy(hash, pin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "PIN"));
     if (!(await resetUserFailures(tx, ctx, user.id))) return refuse(corporateError("USER_LOCKED", "forbidden"));
     if (!user.activated) {
       const started = await startUserActivationInTx(tx, ctx, cc, user);
