@@ -54,8 +54,12 @@ export interface IssueFromCsrInput {
   ownerRef: string;
   /** PKCS#10, PEM or DER; its proof of possession is checked. */
   csr: string | Uint8Array;
-  /** Reissue: this certificate is revoked as superseded in the same transaction. */
-  supersedes?: string;
+  /**
+   * Reissue: this certificate — or these, or those a function of the issuing transaction names
+   * (it runs after the guard, e.g. the owner's certificates never used to log in) — is revoked
+   * as superseded by the new one in the same transaction, and published once committed.
+   */
+  supersedes?: string | readonly string[] | ((tx: Tx) => Promise<readonly string[]>);
   actor?: string;
   /**
    * Runs inside the issuing transaction before anything is written; throwing refuses the
@@ -90,13 +94,15 @@ export async function issueCertificateFromCsr(ctx: ServiceContext, runtime: PkiR
     // A certificate never outlives the CA that vouches for it.
     const notAfter = validity.notAfter > caNotAfter ? caNotAfter : validity.notAfter;
 
-    let old: Row | undefined;
-    if (input.supersedes !== undefined) {
-      old = await lockCertificate(tx, input.supersedes);
+    const supersedeIds = typeof input.supersedes === "function" ? await input.supersedes(tx) : input.supersedes === undefined ? [] : typeof input.supersedes === "string" ? [input.supersedes] : input.supersedes;
+    const olds: Row[] = [];
+    for (const oldId of supersedeIds) {
+      const old = await lockCertificate(tx, oldId);
       if (old.status === "REVOKED") throw badTransition(old.status, "REVOKED");
       if (old.institutionId !== institution.id || old.ownerKind !== input.ownerKind || old.ownerRef !== input.ownerRef) {
         throw new InkanError("CERT_SUPERSEDE_MISMATCH", "invalid", { params: { id: old.id }, fields: ["supersedes"] });
       }
+      olds.push(old);
     }
 
     const id = randomUUID();
@@ -148,16 +154,16 @@ export async function issueCertificateFromCsr(ctx: ServiceContext, runtime: PkiR
         ownerKind: input.ownerKind,
         ownerRef: input.ownerRef,
         notAfter: notAfter.toISOString(),
-        supersedes: input.supersedes ?? null,
+        supersedes: typeof input.supersedes === "string" ? input.supersedes : olds.length ? olds.map((o) => o.id) : null,
       },
     });
-    let superseded: Row | undefined;
-    if (old) superseded = await markSuperseded(ctx, tx, old, inserted, actor);
+    const superseded: Row[] = [];
+    for (const old of olds) superseded.push(await markSuperseded(ctx, tx, old, inserted, actor));
     return { record: inserted, superseded };
   });
 
   runtime.recordStatus(record);
-  if (superseded) await runtime.afterStatusChange(superseded);
+  for (const row of superseded) await runtime.afterStatusChange(row);
   const certPem = pemOf(record.certDer);
   return { ...toRecord(record), certPem, pemChain: certPem + runtime.chainOf(record.issuerId).map((d) => pemOf(d)).join("") };
 }

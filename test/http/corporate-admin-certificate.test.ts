@@ -2,16 +2,20 @@
  * F-ADM-CERT, admin certificate acquisition (AC-08 … AC-10), the PC change of SPEC §8.9 (GAP
  * proposal) and bad requests. The CSR is made in the test browser with WebCrypto.
  */
+import "reflect-metadata";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
+import * as x509 from "@peculiar/x509";
 import { eq } from "drizzle-orm";
+import { CRL_REASONS } from "../../src/pki/revocation.js";
 import { corporateMessages } from "../../src/domain/corporate/messages.js";
-import { certificates } from "../../src/store/schema/index.js";
+import { certificates, sessions } from "../../src/store/schema/index.js";
 import { ADMIN_API, Pc, acquireAdminCertificate, activateAdmin, adminCertificateStep, loginAdmin } from "../support/browser-client.js";
 import {
   INSTITUTION_CODE,
   SYACHO,
+  auditOf,
   contractRow,
   localDate,
   makeCorporateWorld,
@@ -155,6 +159,71 @@ forEachDatabase("corporate admin certificate acquisition (F-ADM-CERT)", (kind) =
     assert.equal(revoked.length, 1);
     assert.equal(revoked[0]?.revocationReason, 4, "superseded");
     assert.equal(revoked[0]?.supersededBy, rows.find((r) => r.status === "VALID")?.id);
+  });
+
+  /** The certificate row, its OCSP answer in this process and whether the issuer's latest CRL lists it. */
+  async function published(id: string): Promise<{ row: typeof certificates.$inferSelect; ocsp: unknown; inCrl: boolean }> {
+    const [row] = await w.p.db.select().from(certificates).where(eq(certificates.id, id));
+    assert.ok(row);
+    const ocsp = w.runtime.ocsp.statusOf(row.issuerId, Buffer.from(row.serialHex, "hex"));
+    const crl = await w.runtime.latestCrl(row.issuerId);
+    const serial = row.serialHex.replace(/^(00)+(?=[0-9A-F]{2})/, "").toLowerCase();
+    const inCrl = crl ? new x509.X509Crl(new Uint8Array(crl.der)).entries.some((e) => e.serialNumber.toLowerCase().replace(/^(00)+(?=[0-9a-f]{2})/, "") === serial) : false;
+    return { row, ocsp, inCrl };
+  }
+
+  test("one unused certificate at most: acquiring again before any login supersedes the unused one at once (DB, OCSP, CRL)", async () => {
+    const id = nextContractId();
+    const c = await registerContract(w, { contractId: id });
+    const admin = w.browser();
+    await activateAdmin(admin, { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO, grid: c.grid });
+    const pcA = new Pc("PC-A");
+    const first = await acquireAdminCertificate(admin, pcA, { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO });
+    const firstId = first.answer.body.certificateId as string;
+    assert.deepEqual((await published(firstId)).ocsp, { kind: "good" });
+    // Abandoned on PC-A (never used to log in): a second acquisition on PC-B.
+    const pcB = new Pc("PC-B");
+    const second = await acquireAdminCertificate(admin, pcB, { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO });
+    const secondId = second.answer.body.certificateId as string;
+    const old = await published(firstId);
+    assert.equal(old.row.status, "REVOKED");
+    assert.equal(old.row.revocationReason, CRL_REASONS.superseded);
+    assert.equal(old.row.supersededBy, secondId);
+    assert.deepEqual(old.ocsp, { kind: "revoked", revokedAt: old.row.revokedAt, reason: CRL_REASONS.superseded });
+    assert.equal(old.inCrl, true, "the issuer's CRL was published with it");
+    assert.equal((await published(secondId)).row.status, "VALID");
+    assert.equal((await auditOf(w, "certificate.superseded", firstId)).length, 1);
+    // The abandoned one cannot log in; the new one can.
+    assert.equal((await adminCertificateStep(w.browser(), pcA)).body.code, "CERT_REVOKED");
+    assert.equal((await loginAdmin(w.browser(), pcB, { pin: SYACHO.loginPin, grid: c.grid, cert: second.installed })).status, 200);
+  });
+
+  test("a used certificate stays valid beside a new one until the first login with the new one (then superseded)", async () => {
+    const id = nextContractId();
+    const c = await registerContract(w, { contractId: id });
+    const admin = w.browser();
+    await activateAdmin(admin, { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO, grid: c.grid });
+    const pcA = new Pc("PC-A");
+    const first = await acquireAdminCertificate(admin, pcA, { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO });
+    const firstId = first.answer.body.certificateId as string;
+    assert.equal((await loginAdmin(w.browser(), pcA, { pin: SYACHO.loginPin, grid: c.grid })).status, 200, "PC-A's certificate is now used");
+    // Sessions are pruned after a while: the audit trail still knows the certificate was used.
+    await w.p.db.delete(sessions).where(eq(sessions.certificateId, firstId));
+    const pcB = new Pc("PC-B");
+    const second = await acquireAdminCertificate(admin, pcB, { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO });
+    assert.equal((await published(firstId)).row.status, "VALID", "a used certificate is not superseded by a mere acquisition");
+    assert.deepEqual((await published(firstId)).ocsp, { kind: "good" });
+    // A third acquisition before PC-B logs in: PC-B's unused one goes, PC-A's used one stays.
+    const pcC = new Pc("PC-C");
+    const third = await acquireAdminCertificate(admin, pcC, { institutionCode: INSTITUTION_CODE, contractId: id, ...SYACHO });
+    assert.equal((await published(second.answer.body.certificateId as string)).row.status, "REVOKED");
+    assert.equal((await published(firstId)).row.status, "VALID");
+    assert.equal((await loginAdmin(w.browser(), pcA, { pin: SYACHO.loginPin, grid: c.grid })).status, 200, "until the new one is used, PC-A still logs in");
+    assert.equal((await loginAdmin(w.browser(), pcC, { pin: SYACHO.loginPin, grid: c.grid, cert: third.installed })).status, 200);
+    const after = await published(firstId);
+    assert.equal(after.row.status, "REVOKED");
+    assert.equal(after.row.supersededBy, third.answer.body.certificateId);
+    assert.deepEqual(after.ocsp, { kind: "revoked", revokedAt: after.row.revokedAt, reason: CRL_REASONS.superseded });
   });
 
   test("an RSA-2048 key from the browser works for acquisition and login (PKCS#1 v1.5)", async () => {

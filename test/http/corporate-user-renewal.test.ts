@@ -97,12 +97,15 @@ forEachDatabase("corporate certificates: renewal and reminders", (kind) => {
     assert.equal(byOld.body.code, "RENEWAL_INSTALL_INVALID");
     const spent = await c.post(`${USER_API}/renewal/installed`, await u1.pc.signChallenge(first.body.install, { cert: new1 }));
     assert.equal(spent.body.code, "CHALLENGE_INVALID");
-    // A second attempt; its installation supersedes the old certificate and the abandoned first one.
+    // A second attempt: its issuance supersedes the abandoned first one at once (never used: one
+    // unused certificate at most); its installation supersedes the old certificate.
     const second = await c.post<Issued>(`${USER_API}/renewal`, { csr: await u1.pc.makeCsr(), confirmPin: TARO.confirmPin });
+    assert.equal(await statusOf(w, new1.der), "REVOKED");
+    assert.equal(await statusOf(w, u1.cert.der), "VALID", "the certificate in use waits for the installation");
     const new2: InstalledCertificate = await u1.pc.install(second.body.certificate);
     const done = await c.post<Installed>(`${USER_API}/renewal/installed`, await u1.pc.signChallenge(second.body.install, { cert: new2 }));
     assert.equal(done.status, 200, JSON.stringify(done.body));
-    assert.equal(done.body.superseded.length, 2);
+    assert.equal(done.body.superseded.length, 1);
     assert.deepEqual(done.body.messages.map((m) => m.id), ["RENEWAL-DONE"]);
     assert.equal(await statusOf(w, u1.cert.der), "REVOKED");
     assert.equal(await statusOf(w, new1.der), "REVOKED");
@@ -132,7 +135,7 @@ forEachDatabase("corporate certificates: renewal and reminders", (kind) => {
     const fresh = await u1.adminPc.install(issued.body.certificate);
     const done = await admin.post<Installed>(`${ADMIN_API}/renewal/installed`, await u1.adminPc.signChallenge(issued.body.install, { cert: fresh }));
     assert.equal(done.status, 200, JSON.stringify(done.body));
-    assert.equal(done.body.superseded.length, 2, "the old certificate and the first, never installed, renewal");
+    assert.equal(done.body.superseded.length, 1, "the old certificate (the first, never installed, renewal went at the second's issuance)");
     assert.equal(await statusOf(w, oldCert.der), "REVOKED");
     assert.equal((await adminCertificateStep(w.browser(), u1.adminPc, { cert: oldCert })).body.code, "CERT_REVOKED");
     await loginAdmin(w.browser(), u1.adminPc, { pin: SYACHO.loginPin, grid: u1.contract.grid, cert: fresh });

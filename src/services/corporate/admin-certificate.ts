@@ -15,6 +15,10 @@
  *   one can be acquired outside the window. The old one stays valid until the admin first logs
  *   in with the new one, which supersedes it (admin-login.ts): a failed installation on the new
  *   PC never leaves the admin without a working certificate.
+ * - One unused certificate at most: the new certificate supersedes, in its own issuing
+ *   transaction, every older VALID admin certificate that has never been used to log in (an
+ *   abandoned acquisition is not left valid beside the new one); used ones wait for the first
+ *   login with the new one, as above.
  */
 import { and, eq } from "drizzle-orm";
 import { validateContractId } from "../../domain/corporate/credentials.js";
@@ -28,7 +32,7 @@ import type { ServiceContext } from "../../platform.js";
 import { certificates } from "../../store/schema/index.js";
 import { issueCertificateFromCsr, issuedCertificateView } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
-import { OWNER_KIND_ADMIN } from "./certificate-login.js";
+import { neverUsedOlderCertificates, OWNER_KIND_ADMIN } from "./certificate-login.js";
 import { verifySecretOrDummy } from "./passwords.js";
 import { unknownPrincipalError, type RequestSource } from "./pre-login.js";
 import {
@@ -119,6 +123,9 @@ export async function acquireAdminCertificate(
       if (!fresh) throw corporateError("ADMIN_AUTH_FAILED", "unauthenticated");
       assertLoginAllowed(contractAccess(fresh.contract));
     },
+    // Under the contract's row lock (the guard's): an earlier acquisition never used to log in
+    // is revoked (superseded) with this issuance, in its transaction.
+    supersedes: (tx) => neverUsedOlderCertificates(tx, { institutionId: cc.institution.id, ownerKind: OWNER_KIND_ADMIN, ownerRef: cc.contract.id, subject: cc.contract.contractId }, ctx.clock.now()),
   });
   return {
     ...issuedCertificateView(issued),

@@ -11,7 +11,7 @@
  * and map it to its principal through the row's owner_kind / owner_ref.
  */
 import { X509Certificate, createPublicKey, verify, type KeyObject } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { renewalStatus, renewalWindow } from "../../domain/corporate/windows.js";
 import { InkanError } from "../../domain/errors.js";
 import type { InstitutionPolicy } from "../../domain/policy.js";
@@ -21,7 +21,7 @@ import type { ServiceContext } from "../../platform.js";
 import { supersedeCertificate } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import type { Queryable } from "../../store/database.js";
-import { certificateAuthorities, certificates } from "../../store/schema/index.js";
+import { auditEvents, certificateAuthorities, certificates, sessions } from "../../store/schema/index.js";
 import type { ConsumedChallenge } from "./challenges.js";
 import { serviceError } from "./messages.js";
 
@@ -150,6 +150,54 @@ export async function olderLiveCertificates(
   const older = (r: CertificateRow): boolean =>
     r.createdAt.getTime() < than.createdAt.getTime() || (r.createdAt.getTime() === than.createdAt.getTime() && r.changeSeq < than.changeSeq);
   return rows.filter((r) => r.id !== than.id && r.status !== "REVOKED" && older(r));
+}
+
+/** Whose certificates: the owner, and the audit subject of its logins (contract ID, or contract ID/user ID). */
+export interface CertificateOwner {
+  institutionId: string;
+  ownerKind: string;
+  ownerRef: string;
+  subject: string;
+}
+
+/** Audit rows that record a complete login with `detail.certificateId`. */
+const LOGIN_ACTIONS = ["admin.login", "user.login", "user.activated"];
+
+/**
+ * The owner's VALID, unexpired certificates that have never been used to log in, i.e. none of:
+ * a FULL session opened with it (sessions are pruned after a while), a login recorded with it
+ * in the audit trail (admin.login, user.login, user.activated — the trail is kept), an
+ * installation by a renewal (certificate.renewal_installed, whose session then runs on it).
+ * Issuing a new certificate supersedes these (at most one unused certificate per principal).
+ */
+export async function neverUsedOlderCertificates(q: Queryable, owner: CertificateOwner, now: Date): Promise<string[]> {
+  const live = (
+    await q
+      .select({ id: certificates.id, status: certificates.status, notAfter: certificates.notAfter })
+      .from(certificates)
+      .where(and(eq(certificates.institutionId, owner.institutionId), eq(certificates.ownerKind, owner.ownerKind), eq(certificates.ownerRef, owner.ownerRef)))
+  )
+    .filter((r) => r.status === "VALID" && r.notAfter.getTime() >= now.getTime())
+    .map((r) => r.id);
+  if (live.length === 0) return [];
+  const inSessions = await q
+    .select({ id: sessions.certificateId })
+    .from(sessions)
+    .where(and(inArray(sessions.certificateId, live), eq(sessions.stage, "FULL")));
+  const inAudit = await q
+    .select({ subject: auditEvents.subject, certificateId: sql<string | null>`${auditEvents.detail}->>'certificateId'` })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.institutionId, owner.institutionId),
+        or(
+          and(eq(auditEvents.subject, owner.subject), inArray(auditEvents.action, LOGIN_ACTIONS), inArray(sql`${auditEvents.detail}->>'certificateId'`, live)),
+          and(inArray(auditEvents.subject, live), eq(auditEvents.action, "certificate.renewal_installed")),
+        ),
+      ),
+    );
+  const used = new Set<string>([...inSessions.map((r) => r.id ?? ""), ...inAudit.map((r) => r.certificateId ?? r.subject ?? "")]);
+  return live.filter((id) => !used.has(id));
 }
 
 /**

@@ -9,7 +9,9 @@
  *     switches to the new certificate and the older ones are revoked as superseded. Until then
  *     the old certificate keeps working, so a failed installation loses nothing.
  * Outside the window: RENEWAL_NOT_OPEN (with the opening date) or CERT_EXPIRED_RENEWAL_CLOSED
- * (an expired certificate needs the paper form).
+ * (an expired certificate needs the paper form). One unused certificate at most: a renewal
+ * started again before the previous one was installed supersedes that one (never used) with the
+ * issuance; the current certificate, which the session is using, stays until step 2.
  */
 import { eq } from "drizzle-orm";
 import { loginAllowed } from "../../domain/corporate/lockout.js";
@@ -24,7 +26,15 @@ import { appendAudit } from "../audit.js";
 import { issueCertificateFromCsr, issuedCertificateView, supersedeCertificate } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import type { AcquiredCertificate } from "./admin-certificate.js";
-import { assertCertificateUsable, olderLiveCertificates, OWNER_KIND_ADMIN, OWNER_KIND_USER, verifyCertificateSignature, type CertificateRow } from "./certificate-login.js";
+import {
+  assertCertificateUsable,
+  neverUsedOlderCertificates,
+  olderLiveCertificates,
+  OWNER_KIND_ADMIN,
+  OWNER_KIND_USER,
+  verifyCertificateSignature,
+  type CertificateRow,
+} from "./certificate-login.js";
 import { consumeChallenge, createChallenge } from "./challenges.js";
 import { verifySecretOrDummy } from "./passwords.js";
 import {
@@ -46,7 +56,7 @@ import {
 } from "./principals.js";
 import type { Session } from "./sessions.js";
 import { userError } from "./user-messages.js";
-import { loadUserByRef, type UserRow } from "./users.js";
+import { loadUserByRef, userSubject, type UserRow } from "./users.js";
 
 export interface RenewalIssued extends AcquiredCertificate {
   /** Sign loginChallengeMessage(origin, "renewal", nonce) with the NEW key once it is installed. */
@@ -103,6 +113,12 @@ export async function startRenewal(ctx: ServiceContext, runtime: PkiRuntime, ses
     ownerRef: current.ownerRef,
     csr: input.csr,
     actor,
+    supersedes: (tx) =>
+      neverUsedOlderCertificates(
+        tx,
+        { institutionId: cc.institution.id, ownerKind: current.ownerKind, ownerRef: current.ownerRef, subject: user ? userSubject(cc, user.userId) : cc.contract.contractId },
+        ctx.clock.now(),
+      ),
   });
   const ch = await createChallenge(ctx, { purpose: "renewal", origin: input.origin, institutionId: cc.institution.id });
   return {
