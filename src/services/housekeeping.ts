@@ -5,7 +5,7 @@
  * claim row, a row locked with SKIP LOCKED), so several processes doing it at once is harmless.
  */
 import type { ServiceContext } from "../platform.js";
-import { pruneRateLimits } from "../http/rate-limit.js";
+import { pruneCounters } from "./rate-limits.js";
 import { pruneChallenges } from "./corporate/challenges.js";
 import { sendRenewalReminders } from "./corporate/reminders.js";
 import { executeDueTransfers } from "./corporate/transfers.js";
@@ -16,7 +16,7 @@ export type HousekeepingStep = (ctx: ServiceContext) => Promise<number>;
 export const DEFAULT_STEPS: Record<string, HousekeepingStep> = {
   challenges: (ctx) => pruneChallenges(ctx, ctx.db),
   sessions: (ctx) => pruneSessions(ctx.db, ctx),
-  rateLimits: (ctx) => pruneRateLimits(ctx),
+  rateLimits: (ctx) => pruneCounters(ctx.db, ctx.clock),
   /** 30 and 10 days before expiry, each once (a unique row per certificate and day count). */
   renewalReminders: async (ctx) => (await sendRenewalReminders(ctx)).mailed,
   /** RESERVED → SENT on the execution date (institution time), each once across processes. */
