@@ -99,6 +99,16 @@ export const HTTP_MESSAGES = {
     "zh-TW": "目前無法提供服務，請稍後再試。",
     en: "The service is temporarily unavailable. Please try again later.",
   },
+  MIGRATIONS_PENDING: {
+    ja: "データベースの更新が完了していないため、サービスを開始できません。管理者にお問い合わせください。",
+    "zh-TW": "資料庫尚未完成更新，無法提供服務。請洽系統管理員。",
+    en: "The database has not been upgraded yet, so the service cannot start. Please contact the administrator.",
+  },
+  ADMIN_INPUT_TOO_LARGE: {
+    ja: "管理用の要求が大きすぎます。",
+    "zh-TW": "管理請求過大。",
+    en: "The administration request is too large.",
+  },
   INSTITUTION_NOT_FOUND: {
     ja: "金融機関（{id}）が見つかりません。",
     "zh-TW": "找不到金融機構（{id}）。",

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { sql } from "drizzle-orm";
+import { asc, sql } from "drizzle-orm";
 import { ZodError } from "zod";
 import { InstitutionPolicy, makePolicy, POLICY_PRESETS } from "../../src/domain/policy.js";
 import { createInstitution, getInstitution } from "../../src/services/institutions.js";
 import { verifyAudit } from "../../src/services/audit.js";
+import { auditEvents } from "../../src/store/schema/index.js";
 import { forEachDatabase } from "../support/db.js";
 import { makeTestPlatform, type TestPlatform } from "../support/platform.js";
 
@@ -68,7 +69,10 @@ forEachDatabase("institutions", (kind) => {
     assert.equal(i.policy.pinFailureLimit, 5);
     await assert.rejects(createInstitution(p, { id: "shinkin-1635", code: "9999", kind: "JP_SHINKIN", name: "x", nameEn: "x" }), { code: "INSTITUTION_EXISTS" });
     await assert.rejects(getInstitution(p.db, "nope"), { code: "INSTITUTION_NOT_FOUND" });
-    assert.deepEqual(await verifyAudit(p.db, p.keyring), { ok: true, rows: 1, headSeq: 1 });
+    // A new trail opens with its sealing row, then the creation.
+    assert.deepEqual(await verifyAudit(p.db, p.keyring), { ok: true, rows: 2, headSeq: 2 });
+    const actions = (await p.db.select({ action: auditEvents.action }).from(auditEvents).orderBy(asc(auditEvents.seq))).map((r) => r.action);
+    assert.deepEqual(actions, ["audit.head_sealed", "institution.created"]);
   });
 
   test("a policy edited into an invalid state in the database fails loudly instead of loosening a rule", async () => {
