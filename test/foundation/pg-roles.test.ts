@@ -7,7 +7,6 @@
  * The test creates two roles and one database of its own and drops exactly those.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +20,8 @@ import { startPlatform, type Platform } from "../../src/platform.js";
 import { appendAudit, verifyAudit } from "../../src/services/audit.js";
 import { takeCheckpoint } from "../../src/services/audit-checkpoint.js";
 import { openPostgres, pendingMigrations } from "../../src/store/database.js";
+import { pgTestDatabasePrefix } from "../support/db-template.js";
+import { runBounded } from "../support/wait.js";
 
 const base = process.env.DATABASE_URL;
 
@@ -47,11 +48,12 @@ describe("[postgres] the runtime role and the owner role", { skip: base ? false 
   const id = randomBytes(5).toString("hex");
   const owner = `inkan_t_owner_${id}`;
   const app = `inkan_t_app_${id}`;
-  const database = `inkan_t_roles_${id}`;
+  // Named after this run, so the end-of-run clean-up drops it even if after() never runs.
+  const database = `${pgTestDatabasePrefix()}roles_${id}`;
   const secret = randomBytes(32).toString("hex");
   const dataDir = mkdtempSync(join(tmpdir(), "inkan-roles-"));
   const inkan = (url: string, ...args: string[]) =>
-    spawnSync(process.execPath, ["bin/inkan.js", ...args], { env: { ...process.env, DATABASE_URL: url, INKAN_SECRET: secret, INKAN_DATA_DIR: dataDir, INKAN_LOG_LEVEL: "silent" }, encoding: "utf8" });
+    runBounded(process.execPath, ["bin/inkan.js", ...args], { env: { ...process.env, DATABASE_URL: url, INKAN_SECRET: secret, INKAN_DATA_DIR: dataDir, INKAN_LOG_LEVEL: "silent" } });
   const config = (url: string) => loadConfig({ DATABASE_URL: url, INKAN_SECRET: secret, INKAN_DATA_DIR: dataDir, INKAN_LOG_LEVEL: "silent" });
   let admin: pg.Client;
 

@@ -6,7 +6,7 @@
  * NODE_ENV=production forces production whatever else is set.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +20,7 @@ import { startPlatform } from "../../src/platform.js";
 import { caPassphraseOf } from "../../src/server.js";
 import { Keyring } from "../../src/keyring.js";
 import { forEachDatabase, openTestDatabase } from "../support/db.js";
+import { bounded, exitOf, runBounded } from "../support/wait.js";
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -50,7 +51,7 @@ function envOf(vars: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, INKAN_LOG_LEVEL: "warn", INKAN_METRICS_ADDR: "off" };
   return { ...base, ...vars };
 }
-const inkan = (args: string[], vars: Record<string, string>) => spawnSync(process.execPath, ["bin/inkan.js", ...args], { env: envOf(vars), encoding: "utf8", timeout: 60_000 });
+const inkan = (args: string[], vars: Record<string, string>) => runBounded(process.execPath, ["bin/inkan.js", ...args], { env: envOf(vars) });
 /** The same, without blocking: several refusals are checked side by side. */
 function inkanAsync(args: string[], vars: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ["bin/inkan.js", ...args], { env: envOf(vars), stdio: ["ignore", "pipe", "pipe"] });
@@ -58,7 +59,7 @@ function inkanAsync(args: string[], vars: Record<string, string>): Promise<{ sta
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr })));
+  return bounded(`inkan ${args.join(" ")} to finish`, new Promise((resolve) => child.on("close", (status) => resolve({ status, stdout, stderr }))));
 }
 
 describe("configuration of the mode", () => {
@@ -198,7 +199,7 @@ describe("production refuses to start half-configured", () => {
 function serve(vars: Record<string, string>): Promise<{ child: ChildProcess; out: () => string; serving: { url: string; metrics: string; mode: string } }> {
   const child = spawn(process.execPath, ["bin/inkan.js", "serve"], { env: envOf({ ...vars, INKAN_LOG_LEVEL: "info" }), stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
-  return new Promise((resolve, reject) => {
+  return bounded("inkan serve to log \"Inkan is serving\"", new Promise((resolve, reject) => {
     const onData = (d: Buffer): void => {
       out += d.toString();
       const line = out.split("\n").find((l) => l.includes('"Inkan is serving"'));
@@ -207,9 +208,9 @@ function serve(vars: Record<string, string>): Promise<{ child: ChildProcess; out
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
     child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  });
+  }));
 }
-const exited = (c: ChildProcess): Promise<number | null> => new Promise((r) => (c.exitCode !== null ? r(c.exitCode) : c.once("exit", (code) => r(code))));
+const exited = (c: ChildProcess): Promise<number | null> => exitOf(c);
 
 forEachDatabase("production start", (kind) => {
   test("a full configuration starts: no demo data, no secret printed, no /dev pages, metrics only on their own listener", async (t) => {
