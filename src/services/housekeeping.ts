@@ -8,7 +8,7 @@ import type { ServiceContext } from "../platform.js";
 import { pruneCounters } from "./rate-limits.js";
 import { pruneChallenges } from "./corporate/challenges.js";
 import { sendRenewalReminders } from "./corporate/reminders.js";
-import { executeDueTransfers } from "./corporate/transfers.js";
+import { executeDueTransfers } from "./corporate/transfer-reservations.js";
 import { pruneSessions } from "./corporate/sessions.js";
 
 export type HousekeepingStep = (ctx: ServiceContext) => Promise<number>;

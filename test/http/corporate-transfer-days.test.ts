@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { and, eq, lte } from "drizzle-orm";
 import { isReceptionNumber } from "../../src/domain/corporate/reception.js";
 import { verifyAudit } from "../../src/services/audit.js";
-import { executeDueTransfers } from "../../src/services/corporate/transfers.js";
+import { executeDueTransfers } from "../../src/services/corporate/transfer-reservations.js";
 import { runHousekeeping } from "../../src/services/housekeeping.js";
 import { auditEvents, transfers } from "../../src/store/schema/index.js";
 import { ADMIN_API, type PortalClient } from "../support/browser-client.js";

@@ -7,7 +7,8 @@
  */
 import type { FastifyInstance, preHandlerHookHandler } from "fastify";
 import { searchBanks, searchBranches } from "../../services/corporate/payees.js";
-import { cancelScheduledTransfer, confirmTransfer, createTransfer, listTransfers } from "../../services/corporate/transfers.js";
+import { cancelScheduledTransfer, listTransfers } from "../../services/corporate/transfer-reservations.js";
+import { confirmTransfer, createTransfer } from "../../services/corporate/transfers.js";
 import { sessionOf } from "../session.js";
 import { body, DATE_TIME, errorResponses, ok, OTP, PIN, screenMessagesSchema, str, texts } from "./corporate-common.js";
 

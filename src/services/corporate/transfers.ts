@@ -25,14 +25,14 @@
  * (pg_advisory_xact_lock), so two concurrent confirmations, in any processes, cannot both slip
  * under a limit. A reservation is not re-checked when executed: it was within the limits of
  * its day when confirmed, and every later transfer of that day is checked with it counted.
- * Amounts are whole yen.
+ * Amounts are whole yen. Shared row views: transfer-records.ts; cancelling and executing
+ * reservations and the list: transfer-reservations.ts.
  */
 import { X509Certificate, randomBytes, randomInt } from "node:crypto";
-import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
-import { FEE_BEARERS, feeDestination, transferAmounts, transferFee, type FeeBearer, type FeeTier } from "../../domain/corporate/fees.js";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { FEE_BEARERS, feeDestination, transferFee, type FeeBearer, type FeeTier } from "../../domain/corporate/fees.js";
 import { assertWithinTransferLimit, formatYen, parseYen, transferSigningPayload, type AccountType, type TransferToSign } from "../../domain/corporate/limits.js";
 import { RECEPTION_NUMBER_BODY_DIGITS, receptionNumberOf } from "../../domain/corporate/reception.js";
-import { loginAllowed } from "../../domain/corporate/lockout.js";
 import { corporateError } from "../../domain/corporate/messages.js";
 import { toLocalDate } from "../../domain/corporate/windows.js";
 import { InkanError } from "../../domain/errors.js";
@@ -41,32 +41,29 @@ import { fromBase64Url } from "../../domain/signing.js";
 import { addLocalDays } from "../../domain/time.js";
 import type { ServiceContext } from "../../platform.js";
 import type { Queryable, Tx } from "../../store/database.js";
-import { certificates, contractAccounts, corporateUsers, transferFees, transfers } from "../../store/schema/index.js";
+import { certificates, contractAccounts, transferFees, transfers } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import { assertCertificateUsable, verifyBrowserSignature } from "./certificate-login.js";
 import { verifySecretOrDummy } from "./passwords.js";
 import { lookupPayee } from "./payees.js";
 import {
-  contractAccess,
-  loadContractByRef,
-  queueContractNotice,
   recordUserFailure,
   refuse,
   refuseFailure,
   resetUserFailures,
   succeed,
   unwrap,
-  userAccess,
   userActor,
   type ContractContext,
   type Outcome,
 } from "./principals.js";
 import type { Session } from "./sessions.js";
+import { businessDay, lockTransfer, moneyOf, payeeView, resultOf, transferUser, type PayeeView, type StoredPayload, type TransferMoney, type TransferResult, type TransferRow } from "./transfer-records.js";
 import { userError } from "./user-messages.js";
 import { otpInput, userToken, verifyUserOtp } from "./user-tokens.js";
-import { contractedServices, limitsOfRow, loadUserByRef, permissionsOfRow, userSubject, type UserRow } from "./users.js";
+import { limitsOfRow, userSubject, type UserRow } from "./users.js";
 
-export type TransferRow = typeof transfers.$inferSelect;
+export type { PayeeView, TransferMoney, TransferResult, TransferRow } from "./transfer-records.js";
 export type TransferFactor = Exclude<Factor, "LOGIN_PIN">;
 
 /** How long the confirmation screen stays valid. */
@@ -83,11 +80,6 @@ export function transferFactorsFor(policy: Pick<InstitutionPolicy, "transferAuth
   return f.length ? f : ["CONFIRM_PIN"];
 }
 
-interface Party {
-  branchCode: string;
-  accountType: AccountType;
-  accountNumber: string;
-}
 
 export interface CreateTransferInput {
   debitAccount: { branchCode: unknown; accountType: unknown; accountNumber: unknown };
@@ -96,28 +88,6 @@ export interface CreateTransferInput {
   /** 当方負担 (PAYER, the default) or 先方負担 (PAYEE). */
   feeBearer?: unknown;
   executionDate?: unknown;
-}
-
-/** The payee as the screens show it: codes with the Zengin names. */
-export interface PayeeView {
-  bankCode: string;
-  bankName: string;
-  branchCode: string;
-  branchName: string;
-  accountType: string;
-  accountNumber: string;
-  name: string;
-}
-
-/** The money of a transfer: what the limits see (amount), the fee and who bears it, what moves. */
-export interface TransferMoney {
-  amount: number;
-  fee: number;
-  feeBearer: FeeBearer;
-  /** Leaves the debit account: amount + fee (当方負担) or amount (先方負担). */
-  debitAmount: number;
-  /** Reaches the payee: amount (当方負担) or amount − fee (先方負担). */
-  creditAmount: number;
 }
 
 /** What the confirmation screen (資金移動確認) shows and the key signs. */
@@ -133,61 +103,7 @@ export interface TransferConfirmation extends TransferMoney {
   requiredFactors: TransferFactor[];
 }
 
-interface StoredPayload {
-  transferId: string;
-  receptionNumber: string;
-  contractId: string;
-  userId: string;
-  debitAccount: Party;
-  payee: Party & { bankCode: string; bankName: string; branchName: string; name: string };
-  amount: number;
-  fee: number;
-  feeBearer: FeeBearer;
-  requestedAt: string;
-  executionDate: string | null;
-}
-
 const toSign = (p: StoredPayload): TransferToSign => ({ ...p, requestedAt: new Date(p.requestedAt) });
-
-const isoDate = (d: { year: number; month: number; day: number }): string =>
-  `${String(d.year).padStart(4, "0")}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
-
-/** The business day of an instant: its calendar date in the institution's time zone. */
-export const businessDay = (at: Date, policy: Pick<InstitutionPolicy, "timeZone">): string => isoDate(toLocalDate(at, policy.timeZone));
-
-function executionDateOf(v: unknown, now: Date, policy: Pick<InstitutionPolicy, "timeZone">): string | null {
-  if (v === undefined || v === null || v === "") return null;
-  const bad = (): never => {
-    throw userError("EXECUTION_DATE_INVALID", "invalid", { fields: ["executionDate"], params: { days: MAX_SCHEDULE_DAYS } });
-  };
-  if (typeof v !== "string") return bad();
-  let d;
-  try {
-    d = toLocalDate(v, policy.timeZone);
-  } catch {
-    return bad();
-  }
-  const today = toLocalDate(now, policy.timeZone);
-  const key = (x: { year: number; month: number; day: number }): number => x.year * 10000 + x.month * 100 + x.day;
-  if (key(d) <= key(today) || key(d) > key(addLocalDays(today, MAX_SCHEDULE_DAYS))) bad();
-  return v;
-}
-
-function feeBearerOf(v: unknown): FeeBearer {
-  if (v === undefined || v === null) return "PAYER";
-  if (typeof v === "string" && (FEE_BEARERS as readonly string[]).includes(v)) return v as FeeBearer;
-  throw corporateError("TRANSFER_FIELD_INVALID", "invalid", { fields: ["feeBearer"] });
-}
-
-/** The user, allowed in, and permitted the TRANSFER service of a contract that has it. */
-async function transferUser(tx: Tx, session: Session): Promise<{ cc: ContractContext; user: UserRow }> {
-  const cc = await loadContractByRef(tx, session.contractRef!);
-  const user = await loadUserByRef(tx, session.userRef!);
-  const access = loginAllowed(contractAccess(cc.contract), userAccess(user));
-  if (!access.ok) throw corporateError(access.code, access.kind);
-  if (!contractedServices(cc).includes("TRANSFER") || !permissionsOfRow(user).includes("TRANSFER")) throw userError("SERVICE_NOT_PERMITTED", "forbidden");
-  return { cc, user };
-}
 
 /** Status values that count against the daily limits. */
 const COUNTING: TransferRow["status"][] = ["SENT", "RESERVED"];
@@ -235,22 +151,29 @@ async function newReceptionNumber(tx: Tx): Promise<string> {
   throw new Error("no free reception number after 8 draws");
 }
 
-const moneyOf = (p: Pick<StoredPayload, "amount" | "fee" | "feeBearer">): TransferMoney => ({
-  amount: p.amount,
-  fee: p.fee ?? 0,
-  feeBearer: p.feeBearer ?? "PAYER",
-  ...transferAmounts(p.amount, p.fee ?? 0, p.feeBearer ?? "PAYER"),
-});
+function executionDateOf(v: unknown, now: Date, policy: Pick<InstitutionPolicy, "timeZone">): string | null {
+  if (v === undefined || v === null || v === "") return null;
+  const bad = (): never => {
+    throw userError("EXECUTION_DATE_INVALID", "invalid", { fields: ["executionDate"], params: { days: MAX_SCHEDULE_DAYS } });
+  };
+  if (typeof v !== "string") return bad();
+  let d;
+  try {
+    d = toLocalDate(v, policy.timeZone);
+  } catch {
+    return bad();
+  }
+  const today = toLocalDate(now, policy.timeZone);
+  const key = (x: { year: number; month: number; day: number }): number => x.year * 10000 + x.month * 100 + x.day;
+  if (key(d) <= key(today) || key(d) > key(addLocalDays(today, MAX_SCHEDULE_DAYS))) bad();
+  return v;
+}
 
-const payeeView = (p: StoredPayload["payee"]): PayeeView => ({
-  bankCode: p.bankCode,
-  bankName: p.bankName ?? "",
-  branchCode: p.branchCode,
-  branchName: p.branchName ?? "",
-  accountType: p.accountType,
-  accountNumber: p.accountNumber,
-  name: p.name,
-});
+function feeBearerOf(v: unknown): FeeBearer {
+  if (v === undefined || v === null) return "PAYER";
+  if (typeof v === "string" && (FEE_BEARERS as readonly string[]).includes(v)) return v as FeeBearer;
+  throw corporateError("TRANSFER_FIELD_INVALID", "invalid", { fields: ["feeBearer"] });
+}
 
 /** Step 1: the transfer details → the confirmation screen (payload to sign, fee, factors). */
 export async function createTransfer(ctx: ServiceContext, session: Session, input: CreateTransferInput): Promise<TransferConfirmation> {
@@ -346,38 +269,6 @@ export interface ConfirmTransferInput {
   otp?: unknown;
 }
 
-export interface TransferResult extends TransferMoney {
-  transferId: string;
-  receptionNumber: string;
-  status: TransferRow["status"];
-  executionDate: string | null;
-  confirmedAt: string | null;
-  executedAt: string | null;
-  messageIds: string[];
-}
-
-const resultOf = (t: TransferRow, messageIds: string[] = []): TransferResult => ({
-  transferId: t.id,
-  receptionNumber: t.receptionNumber,
-  status: t.status,
-  ...moneyOf(t.payload as StoredPayload),
-  executionDate: t.scheduledFor,
-  confirmedAt: t.confirmedAt?.toISOString() ?? null,
-  executedAt: t.executedAt?.toISOString() ?? null,
-  messageIds,
-});
-
-async function lockTransfer(tx: Tx, cc: ContractContext, user: UserRow, transferId: unknown): Promise<TransferRow> {
-  if (typeof transferId !== "string" || !/^[A-Za-z0-9_-]{16,128}$/.test(transferId)) throw userError("TRANSFER_NOT_FOUND", "not_found");
-  const [row] = await tx
-    .select()
-    .from(transfers)
-    .where(and(eq(transfers.id, transferId), eq(transfers.contractRef, cc.contract.id), eq(transfers.userRef, user.id)))
-    .for("update");
-  if (!row) throw userError("TRANSFER_NOT_FOUND", "not_found");
-  return row;
-}
-
 /** Step 2: signature + factors → 送信完了 (immediate: SENT) or 予約受付 (later date: RESERVED). */
 export async function confirmTransfer(ctx: ServiceContext, session: Session, transferId: unknown, input: ConfirmTransferInput): Promise<TransferResult> {
   let signature: Uint8Array;
@@ -469,103 +360,4 @@ export async function confirmTransfer(ctx: ServiceContext, session: Session, tra
     return succeed(resultOf(done, [reserved ? "TRANSFER-RESERVED" : "TRANSFER-SENT"]));
   });
   return unwrap(outcome);
-}
-
-/**
- * Cancels a reservation (RESERVED, execution date still ahead) — 資金移動先予約取消 — with the
- * confirmation PIN; the user is mailed. A wrong PIN counts. On its execution date a reservation
- * is due and can no longer be cancelled.
- */
-export async function cancelScheduledTransfer(ctx: ServiceContext, session: Session, transferId: unknown, input: { confirmPin: unknown }): Promise<TransferResult> {
-  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<TransferResult>> => {
-    const { cc, user } = await transferUser(tx, session);
-    const t = await lockTransfer(tx, cc, user, transferId);
-    const today = businessDay(ctx.clock.now(), cc.policy);
-    if (t.status !== "RESERVED" || t.scheduledFor === null || t.scheduledFor <= today) throw userError("TRANSFER_NOT_CANCELLABLE", "conflict");
-    if (!(await verifySecretOrDummy(user.confirmPinHash, input.confirmPin))) return refuseFailure(await recordUserFailure(tx, ctx, cc, user, "CONFIRM_PIN"));
-    await resetUserFailures(tx, ctx, user.id);
-    const [row] = await tx
-      .update(transfers)
-      .set({ status: "CANCELLED" })
-      .where(and(eq(transfers.id, t.id), eq(transfers.status, "RESERVED")))
-      .returning();
-    if (!row) throw userError("TRANSFER_NOT_CANCELLABLE", "conflict");
-    await queueContractNotice(tx, ctx, cc, "SCHEDULED_TRANSFER_CANCELLED", { userEmail: user.email, userId: user.userId });
-    await appendAudit(tx, ctx.keyring, ctx.clock, {
-      actor: userActor(cc, user.userId),
-      action: "transfer.cancelled",
-      institutionId: cc.institution.id,
-      subject: userSubject(cc, user.userId),
-      detail: { transferId: t.id, receptionNumber: t.receptionNumber, amount: t.amount, executionDate: t.scheduledFor },
-    });
-    return succeed(resultOf(row, ["TRANSFER-CANCELLED"]));
-  });
-  return unwrap(outcome);
-}
-
-/** Reservations looked at per housekeeping run; the rest wait for the next run. */
-export const EXECUTE_BATCH = 200;
-
-/**
- * The housekeeping step that executes reservations (予約) whose execution date has come in
- * their institution's time zone: RESERVED → SENT with executed_at, one audit row each
- * ("transfer.executed", actor system). Each row is claimed with FOR UPDATE SKIP LOCKED and
- * re-checked inside its own transaction, so several processes running the loop execute each
- * reservation exactly once. The customer signed at confirmation: the certificate, the user and
- * the limits are not checked again. The seeds have no mail for an execution (R-MAIL-2 lists
- * only the cancellation), so none is sent.
- */
-export async function executeDueTransfers(ctx: ServiceContext, now: Date = ctx.clock.now()): Promise<{ executed: number }> {
-  // The latest calendar date anywhere on earth (UTC+14): nothing later can be due.
-  const latest = new Date(now.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
-  const candidates = await ctx.db
-    .select({ id: transfers.id, contractRef: transfers.contractRef, scheduledFor: transfers.scheduledFor })
-    .from(transfers)
-    .where(and(eq(transfers.status, "RESERVED"), lte(transfers.scheduledFor, latest)))
-    .orderBy(asc(transfers.scheduledFor), asc(transfers.createdAt))
-    .limit(EXECUTE_BATCH);
-  const contexts = new Map<string, ContractContext | null>();
-  let executed = 0;
-  for (const c of candidates) {
-    if (!contexts.has(c.contractRef)) contexts.set(c.contractRef, await loadContractByRef(ctx.db, c.contractRef).catch(() => null));
-    const cc = contexts.get(c.contractRef);
-    if (!cc || c.scheduledFor === null || c.scheduledFor > businessDay(now, cc.policy)) continue;
-    const done = await ctx.db.transaction(async (tx) => {
-      const [t] = await tx
-        .select()
-        .from(transfers)
-        .where(and(eq(transfers.id, c.id), eq(transfers.status, "RESERVED")))
-        .for("update", { skipLocked: true });
-      if (!t) return false; // executed or cancelled meanwhile, or another process has it
-      await tx.update(transfers).set({ status: "SENT", executedAt: now }).where(eq(transfers.id, t.id));
-      const [u] = await tx.select({ userId: corporateUsers.userId }).from(corporateUsers).where(eq(corporateUsers.id, t.userRef));
-      const p = t.payload as StoredPayload;
-      await appendAudit(tx, ctx.keyring, ctx.clock, {
-        actor: "system",
-        action: "transfer.executed",
-        institutionId: cc.institution.id,
-        subject: userSubject(cc, u?.userId ?? p.userId),
-        detail: { transferId: t.id, receptionNumber: t.receptionNumber, amount: t.amount, fee: p.fee, feeBearer: p.feeBearer, executionDate: t.scheduledFor },
-      });
-      return true;
-    });
-    if (done) executed++;
-  }
-  return { executed };
-}
-
-export interface TransferListItem extends TransferResult {
-  payee: PayeeView;
-  createdAt: string;
-}
-
-/** The user's transfers, newest first (at most 100). */
-export async function listTransfers(ctx: ServiceContext, session: Session): Promise<TransferListItem[]> {
-  const rows = await ctx.db
-    .select()
-    .from(transfers)
-    .where(and(eq(transfers.contractRef, session.contractRef!), eq(transfers.userRef, session.userRef!)))
-    .orderBy(desc(transfers.createdAt))
-    .limit(100);
-  return rows.map((t) => ({ ...resultOf(t), payee: payeeView((t.payload as StoredPayload).payee), createdAt: t.createdAt.toISOString() }));
 }
