@@ -271,10 +271,14 @@ describe("customer portal journeys in Chromium", () => {
     await assertScreenOk(page, "MSG-J09");
     await shot(page, "error-user-locked-msg-j09");
 
-    // LINKED: the administrator is stopped too, and told to call the bank.
+    // LINKED: the administrator is stopped too, and told to call the bank — once the right PIN
+    // is entered (before the PIN, a locked contract looks like any other).
     await adminPc.goto(`${portal(s)}/admin/login`);
     await screen(adminPc.page, "電子証明書の選択");
     await adminPc.page.getByRole("button", { name: "OK" }).click();
+    await screen(adminPc.page, "暗証番号の入力");
+    await input(adminPc.page, "pin").fill(ADMIN.loginPin);
+    await adminPc.page.getByRole("button", { name: "ログオン" }).click();
     await screen(adminPc.page, "エラー");
     await adminPc.page.getByText("お問合せ窓口までご連絡ください。", { exact: false }).waitFor();
     await shot(adminPc.page, "error-contract-locked");
@@ -290,10 +294,10 @@ describe("customer portal journeys in Chromium", () => {
     await activateAdmin(s, adminPc);
     await loginAdmin(s, adminPc);
 
-    // The user is still stopped until the administrator's 利用中止解除 (refused before any PIN).
-    await newPc.goto(`${portal(s)}/user/login`);
-    await screen(page, "電子証明書の選択");
-    await page.getByRole("button", { name: "OK" }).click();
+    // The user is still stopped until the administrator's 利用中止解除 (told so after the right PIN).
+    await userToPin(s, newPc);
+    await input(page, "pin").fill(TARO.loginPin);
+    await page.getByRole("button", { name: "ログオン" }).click();
     await screen(page, "エラー");
     await shot(page, "error-user-suspended");
 
