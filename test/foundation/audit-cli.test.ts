@@ -23,6 +23,7 @@ import { auditHead } from "../../src/store/schema/index.js";
 import { forEachDatabase, openTestDatabase, type DbKind, type TestDatabase } from "../support/db.js";
 import { pgliteTemplateDir } from "../support/db-template.js";
 import { makeTestPlatform } from "../support/platform.js";
+import { bounded, exitOf } from "../support/wait.js";
 
 interface Ran {
   status: number | null;
@@ -32,7 +33,7 @@ interface Ran {
 
 /** Runs `inkan …` without blocking this process (a server child keeps writing meanwhile). */
 function inkan(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
+  return bounded(`inkan ${args.join(" ")} to finish`, new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["bin/inkan.js", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -40,7 +41,7 @@ function inkan(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Ran> {
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  }));
 }
 
 const baseEnv = (dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
@@ -163,22 +164,20 @@ test("a scheduled checkpoint is appended to the file and logged as a structured 
 async function startServe(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; out: () => string; url: string }> {
   const child = spawn(process.execPath, ["bin/inkan.js", "serve", "--demo"], { env: { ...env, INKAN_LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
-  return new Promise((resolve, reject) => {
+  return bounded("inkan serve --demo to print its URL and the demo", new Promise((resolve, reject) => {
     const seen = (d: Buffer): void => {
       out += d.toString();
-      if (out.includes("Print this again")) {
-        const url = /"url":"(http:[^"]+)"/.exec(out)?.[1];
-        if (url) resolve({ child, out: () => out, url });
-        else reject(new Error(`no URL in: ${out}`));
-      }
+      // The log line (pino, asynchronous) and the banner (stdout) may come in either order.
+      const url = /"url":"(http:[^"]+)"/.exec(out)?.[1];
+      if (url && out.includes("Print this again")) resolve({ child, out: () => out, url });
     };
     child.stdout!.on("data", seen);
     child.stderr!.on("data", seen);
     child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  });
+  }));
 }
 
-const stopped = (c: ChildProcess): Promise<number | null> => new Promise((r) => (c.exitCode !== null ? r(c.exitCode) : c.once("exit", (code) => r(code))));
+const stopped = (c: ChildProcess): Promise<number | null> => exitOf(c);
 
 forEachDatabase("inkan audit … and staff reset while the server runs", (kind: DbKind) => {
   const dataDir = kind === "pglite" ? pgliteDataDir() : mkdtempSync(join(tmpdir(), "inkan-audit-cli-"));
