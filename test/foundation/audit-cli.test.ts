@@ -164,7 +164,7 @@ test("a scheduled checkpoint is appended to the file and logged as a structured 
 async function startServe(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; out: () => string; url: string }> {
   const child = spawn(process.execPath, ["bin/inkan.js", "serve", "--demo"], { env: { ...env, INKAN_LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
-  return bounded("inkan serve --demo to print its URL and the demo", new Promise((resolve, reject) => {
+  return bounded("inkan serve --demo to print its URL and the demo", new Promise<{ child: ChildProcess; out: () => string; url: string }>((resolve, reject) => {
     const seen = (d: Buffer): void => {
       out += d.toString();
       // The log line (pino, asynchronous) and the banner (stdout) may come in either order.
@@ -174,7 +174,11 @@ async function startServe(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess
     child.stdout!.on("data", seen);
     child.stderr!.on("data", seen);
     child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  }));
+  })).catch((e: unknown) => {
+    // A server that never became ready must not outlive the test (it would keep the file running).
+    child.kill("SIGKILL");
+    throw e;
+  });
 }
 
 const stopped = (c: ChildProcess): Promise<number | null> => exitOf(c);

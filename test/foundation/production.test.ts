@@ -199,7 +199,7 @@ describe("production refuses to start half-configured", () => {
 function serve(vars: Record<string, string>): Promise<{ child: ChildProcess; out: () => string; serving: { url: string; metrics: string; mode: string } }> {
   const child = spawn(process.execPath, ["bin/inkan.js", "serve"], { env: envOf({ ...vars, INKAN_LOG_LEVEL: "info" }), stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
-  return bounded("inkan serve to log \"Inkan is serving\"", new Promise((resolve, reject) => {
+  return bounded("inkan serve to log \"Inkan is serving\"", new Promise<{ child: ChildProcess; out: () => string; serving: { url: string; metrics: string; mode: string } }>((resolve, reject) => {
     const onData = (d: Buffer): void => {
       out += d.toString();
       const line = out.split("\n").find((l) => l.includes('"Inkan is serving"'));
@@ -208,7 +208,11 @@ function serve(vars: Record<string, string>): Promise<{ child: ChildProcess; out
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
     child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  }));
+  })).catch((e: unknown) => {
+    // A server that never became ready must not outlive the test (it would keep the file running).
+    child.kill("SIGKILL");
+    throw e;
+  });
 }
 const exited = (c: ChildProcess): Promise<number | null> => exitOf(c);
 
