@@ -46,8 +46,8 @@ const META_KEY = "demo";
 const FILE = "demo.sealed";
 const SEAL_CONTEXT = "inkan-demo-info";
 
-export const DEMO_SHINKIN = { id: "shinkin-1286", code: "1286", name: "インカン信用金庫（デモ）", nameEn: "Inkan Shinkin Bank (demo)", contact: "0120-123-234" };
-export const DEMO_TAIWAN = { id: "tw-006", code: "006", name: "印鑑商業銀行（示範）", nameEn: "Inkan Commercial Bank Taiwan (demo)", contact: "0800-033-175" };
+export const DEMO_SHINKIN = { id: "shinkin-1286", code: "1286", name: "インカン信用金庫（デモ）", nameEn: "Inkan Shinkin Bank (demo)", names: { "zh-TW": "印鑑信用金庫（示範）" }, contact: "0120-123-234" };
+export const DEMO_TAIWAN = { id: "tw-006", code: "006", name: "印鑑商業銀行（示範）", nameEn: "Inkan Commercial Bank Taiwan (demo)", names: { ja: "インカン商業銀行（デモ）" }, contact: "0800-033-175" };
 
 export function demoPassword(length = 12): string {
   const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";

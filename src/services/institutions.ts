@@ -10,6 +10,8 @@ import type { Queryable } from "../store/database.js";
 import { institutions } from "../store/schema/index.js";
 import { appendAudit } from "./audit.js";
 
+export type InstitutionNames = Partial<Record<"ja" | "zh-TW" | "en", string>>;
+
 export type InstitutionKind = "JP_SHINKIN" | "TW_BANK" | "TW_SECURITIES";
 
 export interface Institution {
@@ -18,6 +20,8 @@ export interface Institution {
   kind: InstitutionKind;
   name: string;
   nameEn: string;
+  /** Names per locale; `nameIn` falls back to name / nameEn. */
+  names: InstitutionNames;
   preset: string;
   policy: InstitutionPolicy;
   contact: string;
@@ -30,6 +34,7 @@ export interface NewInstitution {
   kind: InstitutionKind;
   name: string;
   nameEn: string;
+  names?: InstitutionNames;
   contact?: string;
   preset?: PolicyPreset;
   policy?: Partial<PolicyInput>;
@@ -38,7 +43,7 @@ export interface NewInstitution {
 function toInstitution(r: typeof institutions.$inferSelect): Institution {
   const parsed = InstitutionPolicy.safeParse(r.policy);
   if (!parsed.success) throw new InkanError("INSTITUTION_POLICY_INVALID", "unavailable", { detail: `institution ${r.id}: ${parsed.error.message}` });
-  return { id: r.id, code: r.code, kind: r.kind, name: r.name, nameEn: r.nameEn, preset: r.preset, policy: parsed.data, contact: r.contact, issuingCaId: r.issuingCaId };
+  return { id: r.id, code: r.code, kind: r.kind, name: r.name, nameEn: r.nameEn, names: r.names ?? {}, preset: r.preset, policy: parsed.data, contact: r.contact, issuingCaId: r.issuingCaId };
 }
 
 export async function createInstitution(ctx: ServiceContext, input: NewInstitution, actor = "cli"): Promise<Institution> {
@@ -47,13 +52,18 @@ export async function createInstitution(ctx: ServiceContext, input: NewInstituti
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(institutions)
-      .values({ id: input.id, code: input.code, kind: input.kind, name: input.name, nameEn: input.nameEn, preset, policy, contact: input.contact ?? "", createdAt: ctx.clock.now() })
+      .values({ id: input.id, code: input.code, kind: input.kind, name: input.name, nameEn: input.nameEn, names: input.names ?? {}, preset, policy, contact: input.contact ?? "", createdAt: ctx.clock.now() })
       .onConflictDoNothing()
       .returning();
     if (!row) throw new InkanError("INSTITUTION_EXISTS", "conflict", { params: { id: input.id } });
     await appendAudit(tx, ctx.keyring, ctx.clock, { actor, action: "institution.created", institutionId: input.id, subject: input.id, detail: { code: input.code, kind: input.kind, preset } });
     return toInstitution(row);
   });
+}
+
+/** The name a customer reading `locale` sees: the per-locale name, else English for en, else the local name. */
+export function nameIn(inst: Pick<Institution, "name" | "nameEn" | "names">, locale: "ja" | "zh-TW" | "en"): string {
+  return inst.names[locale] ?? (locale === "en" ? inst.nameEn : inst.name);
 }
 
 export async function getInstitution(db: Queryable, id: string): Promise<Institution> {

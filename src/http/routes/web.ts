@@ -95,11 +95,17 @@ function send(request: FastifyRequest, reply: FastifyReply, f: WebFile): Fastify
 
 const institutionSchema = {
   type: "object",
-  required: ["code", "name", "nameEn", "kind", "defaultLocale", "timeZone", "contact", "contractIdLength", "renewalWindowMonths", "userCertAcquisitionFactors", "tokenOtpDigits"],
+  required: ["code", "name", "nameEn", "names", "kind", "defaultLocale", "timeZone", "contact", "contractIdLength", "renewalWindowMonths", "userCertAcquisitionFactors", "tokenOtpDigits"],
   properties: {
     code: { type: "string", examples: ["1286"] },
     name: { type: "string" },
     nameEn: { type: "string" },
+    names: {
+      type: "object",
+      description: "The institution's name as each locale writes it; clients fall back to name (local) or nameEn",
+      properties: { ja: { type: "string" }, "zh-TW": { type: "string" }, en: { type: "string" } },
+      additionalProperties: false,
+    },
     kind: { type: "string", enum: ["JP_SHINKIN", "TW_BANK", "TW_SECURITIES"] },
     defaultLocale: { type: "string", enum: ["ja", "zh-TW", "en"] },
     timeZone: { type: "string" },
@@ -129,6 +135,7 @@ export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, opts) 
         code: i.code,
         name: i.name,
         nameEn: i.nameEn,
+        names: i.names,
         kind: i.kind,
         defaultLocale: i.policy.defaultLocale,
         timeZone: i.policy.timeZone,

@@ -11,6 +11,8 @@ export const institutions = pgTable("institutions", {
   kind: text("kind", { enum: ["JP_SHINKIN", "TW_BANK", "TW_SECURITIES"] }).notNull(),
   name: text("name").notNull(),
   nameEn: text("name_en").notNull(),
+  /** The institution's name as each locale writes it ({"zh-TW": "…", "ja": "…"}); name / nameEn when absent. */
+  names: jsonb("names").$type<Partial<Record<"ja" | "zh-TW" | "en", string>>>().notNull().default({}),
   preset: text("preset").notNull(),
   /** Validated InstitutionPolicy as JSON; re-validated on every load. */
   policy: jsonb("policy").notNull(),

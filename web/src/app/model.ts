@@ -6,6 +6,8 @@ export interface Institution {
   code: string;
   name: string;
   nameEn: string;
+  /** Per-locale names (zh-TW screens show the Chinese name); fall back to name / nameEn. */
+  names: Partial<Record<Locale, string>>;
   kind: "JP_SHINKIN" | "TW_BANK" | "TW_SECURITIES";
   defaultLocale: Locale;
   timeZone: string;

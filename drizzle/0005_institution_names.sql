@@ -1,0 +1,1 @@
+ALTER TABLE "institutions" ADD COLUMN "names" jsonb DEFAULT '{}'::jsonb NOT NULL;
