@@ -17,13 +17,15 @@ import { issueCsrfToken } from "../csrf.js";
 import type { Queryable } from "../../store/database.js";
 import { sessions } from "../../store/schema/index.js";
 
-export type SessionKind = "ADMIN" | "USER" | "BANK";
+export type SessionKind = "ADMIN" | "USER" | "BANK" | "TW";
 
 /** Cookie name and path of each kind: separate cookies, each sent only to its own API. */
 export const SESSION_COOKIES: Readonly<Record<SessionKind, { name: string; path: string }>> = {
   ADMIN: { name: "inkan_admin", path: "/api/corporate/admin" },
   USER: { name: "inkan_user", path: "/api/corporate/user" },
   BANK: { name: "inkan_bank", path: "/api/bank" },
+  /** Customers of the Taiwanese certificate platform (憑證管理平台). */
+  TW: { name: "inkan_tw", path: "/api/tw" },
 };
 
 /** Keys of `state` the session module keeps for itself. */

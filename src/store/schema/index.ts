@@ -1,3 +1,4 @@
 export * from "./core.js";
 export * from "./pki.js";
 export * from "./corporate.js";
+export * from "./tw.js";
