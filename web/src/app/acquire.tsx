@@ -9,6 +9,7 @@ import { useState } from "preact/hooks";
 import { acquireCertificate, type AcquisitionStep } from "./certs.js";
 import { formatDateTime, seed, t } from "./i18n.js";
 import type { Institution, IssuedCertificate, ScreenMessage } from "./model.js";
+import { StepProgress } from "../ui/progress.js";
 import { Actions, ErrorView, Facts, Form, Notice, Screen, Submit, useAction } from "./ui.js";
 
 const STEPS: readonly Exclude<AcquisitionStep, "done">[] = ["key", "issue", "install"];
@@ -19,21 +20,7 @@ function stepText(s: Exclude<AcquisitionStep, "done">): string {
 
 export function Progress(props: { step: AcquisitionStep }): JSX.Element {
   const at = props.step === "done" ? STEPS.length : STEPS.indexOf(props.step);
-  return (
-    <div class="progress-box">
-      <progress max={STEPS.length} value={at} aria-label={seed("MSG-J14")} />
-      <ol class="progress-steps">
-        {STEPS.map((s, i) => (
-          <li key={s} class={i < at ? "done" : i === at ? "current" : "todo"} aria-current={i === at ? "step" : undefined}>
-            {stepText(s)}
-          </li>
-        ))}
-      </ol>
-      <p class="live" role="status">
-        {props.step === "done" ? seed("MSG-J17") : stepText(props.step)}
-      </p>
-    </div>
-  );
+  return <StepProgress steps={STEPS.map((s) => ({ key: s, text: stepText(s) }))} at={at} label={seed("MSG-J14")} live={props.step === "done" ? seed("MSG-J17") : stepText(props.step)} />;
 }
 
 export function Acquisition(props: {

@@ -1,0 +1,64 @@
+/**
+ * PIN entry: masked by default (R-PIN-9), paste allowed, a checkbox shows it in clear; and the
+ * card-password field, where the positions asked ("イ・カ") are in the label itself.
+ */
+import type { JSX } from "preact";
+import { useId, useState } from "preact/hooks";
+import type { ShownError } from "../app/errors.js";
+import { t } from "../app/i18n.js";
+import { describedBy, FieldHead, invalidIn, type FieldProps } from "./fields.js";
+
+/** A PIN: masked by default (R-PIN-9), paste allowed, a checkbox shows it in clear. */
+export function PinField(p: Omit<FieldProps, "type">): JSX.Element {
+  const [shown, setShown] = useState(false);
+  const id = useId();
+  const invalid = invalidIn(p.error, p.name);
+  return (
+    <div class={invalid ? "field field-invalid" : "field"}>
+      <FieldHead id={id} label={p.label} hint={p.hint} required={p.required !== false} />
+      <div class="pin-row">
+        <input
+          id={id}
+          class={`input input-${p.size ?? "medium"}`}
+          name={p.name}
+          type={(shown ? "text" : "password") as "text"}
+          value={p.value}
+          onInput={p.onInput}
+          inputMode={p.inputMode}
+          autoComplete={p.autoComplete ?? "off"}
+          autoCapitalize="off"
+          spellcheck={false}
+          maxLength={p.maxLength ?? 64}
+          aria-invalid={invalid ? "true" : undefined}
+          aria-describedby={describedBy(id, p.hint, invalid)}
+        />
+        <label class="show-pin">
+          <input type="checkbox" checked={shown} onChange={(e) => setShown(e.currentTarget.checked)} aria-controls={id} />
+          {t("showPin")}
+        </label>
+      </div>
+    </div>
+  );
+}
+
+/** The card-password field: the positions asked ("イ・カ") are in the label itself. */
+export function CardOtpField(p: { label: string; positions: number; value: string; onInput: FieldProps["onInput"]; error: ShownError | null; name?: string }): JSX.Element {
+  return (
+    <div class="card-ask">
+      <p class="card-positions" aria-hidden="true">
+        {p.label}
+      </p>
+      <PinField
+        name={p.name ?? "answer"}
+        label={t("cardOtpAsk", { label: p.label })}
+        hint={t("cardOtpHint", { label: p.label, digits: p.positions * 2 })}
+        value={p.value}
+        onInput={p.onInput}
+        error={p.error}
+        inputMode="numeric"
+        maxLength={p.positions * 2}
+        size="short"
+      />
+    </div>
+  );
+}
