@@ -7,13 +7,11 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { post, USER_API } from "../api.js";
-import { signChallenge } from "../certs.js";
 import { seed, t } from "../i18n.js";
-import type { Advice, Challenge, Institution, ScreenMessage, UserActivationView } from "../model.js";
-import { CertificatePicker } from "../picker.js";
+import type { Advice, Institution, ScreenMessage, UserActivationView } from "../model.js";
 import { navigate } from "../router.js";
-import { Actions, ErrorView, Field, Form, Notice, PinField, Screen, Submit, useAction, useFields } from "../ui.js";
-import { AdviceList } from "../admin/activation.js";
+import { CertificateStep, PinStep, refusedCertificateLink, signedLogin } from "../../ui/login.js";
+import { Actions, AdviceList, EmailField, ErrorView, Form, FormActions, LinkButton, Notice, PinField, Screen, useAction, useFields } from "../ui.js";
 import { rememberLoginCertificate } from "./session.js";
 
 type Stage =
@@ -26,85 +24,49 @@ export function UserLogin(props: { inst: Institution }): JSX.Element {
   const { inst } = props;
   const [stage, setStage] = useState<Stage>({ at: "pick" });
   const action = useAction();
-  const f = useFields({ pin: "", tempLoginPin: "", newLoginPin: "", tempConfirmPin: "", newConfirmPin: "", email: "" });
+  const f = useFields({ tempLoginPin: "", newLoginPin: "", tempConfirmPin: "", newConfirmPin: "", email: "" });
   const status = `/portal/${inst.code}/user/status`;
+  const certificateHref = `/portal/${inst.code}/user/certificate`;
 
-  if (action.error?.terminal)
-    return (
-      <ErrorView
-        error={action.error}
-        inst={inst}
-        links={
-          action.error.code === "CERT_REVOKED" || action.error.code === "CERT_UNKNOWN" ? (
-            <a class="btn btn-primary" href={`/portal/${inst.code}/user/certificate`}>
-              {t("actCertificate")}
-            </a>
-          ) : null
-        }
-      />
-    );
+  if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} links={refusedCertificateLink(action.error, certificateHref)} />;
 
   if (stage.at === "pick")
     return (
-      <Screen title={t("pickTitle")}>
-        <CertificatePicker
-          inst={inst}
-          role="user"
-          busy={action.busy}
-          error={action.error}
-          onPick={(c) =>
-            action.run(async () => {
-              const ch = await post<Challenge>(`${USER_API}/login/challenge`, { institutionCode: inst.code });
-              const r = await post<{ companyName: string; cn: string; userId: string; activationRequired: boolean }>(`${USER_API}/login/certificate`, await signChallenge(c.id, ch));
-              rememberLoginCertificate(c.id);
-              setStage({ at: "pin", company: r.companyName, cn: r.cn, userId: r.userId, activationRequired: r.activationRequired });
-            })
-          }
-          onNone={() => (
-            <Actions>
-              <a class="btn btn-primary" href={`/portal/${inst.code}/user/certificate`}>
-                {t("actCertificate")}
-              </a>
-              <a class="btn" href={`/portal/${inst.code}/user`}>
-                {t("back")}
-              </a>
-            </Actions>
-          )}
-        />
-      </Screen>
+      <CertificateStep
+        inst={inst}
+        role="user"
+        action={action}
+        certificateHref={certificateHref}
+        backHref={`/portal/${inst.code}/user`}
+        onPick={async (c) => {
+          const r = await signedLogin<{ companyName: string; cn: string; userId: string; activationRequired: boolean }>(USER_API, inst.code, c.id);
+          rememberLoginCertificate(c.id);
+          setStage({ at: "pin", company: r.companyName, cn: r.cn, userId: r.userId, activationRequired: r.activationRequired });
+        }}
+      />
     );
 
   if (stage.at === "pin")
     return (
-      <Screen title={t("pinTitle")} lead={t("loginAs", { company: stage.company, cn: stage.cn })}>
-        {stage.activationRequired ? (
-          <Notice>
-            <p>{t("userFirstLogonNotice")}</p>
-          </Notice>
-        ) : null}
-        <Form
-          busy={action.busy}
-          error={action.error}
-          onSubmit={() =>
-            action.run(async () => {
-              try {
-                const r = await post<{ stage: "FULL" | "ACTIVATION"; activation?: UserActivationView }>(`${USER_API}/login/pin`, { pin: f.values.pin });
-                if (r.stage === "ACTIVATION" && r.activation) {
-                  f.set("tempLoginPin", f.values.pin);
-                  setStage({ at: "activation", view: r.activation });
-                } else navigate(status);
-              } finally {
-                f.set("pin", "");
-              }
-            })
-          }
-        >
-          <PinField {...f.bind("pin")} label={stage.activationRequired ? t("userLoginPinTemp") : t("userLoginPin")} maxLength={12} error={action.error} autoComplete="current-password" />
-          <Actions>
-            <Submit busy={action.busy}>{t("actLogon")}</Submit>
-          </Actions>
-        </Form>
-      </Screen>
+      <PinStep
+        lead={t("loginAs", { company: stage.company, cn: stage.cn })}
+        label={stage.activationRequired ? t("userLoginPinTemp") : t("userLoginPin")}
+        notice={
+          stage.activationRequired ? (
+            <Notice>
+              <p>{t("userFirstLogonNotice")}</p>
+            </Notice>
+          ) : null
+        }
+        action={action}
+        onPin={async (pin) => {
+          const r = await post<{ stage: "FULL" | "ACTIVATION"; activation?: UserActivationView }>(`${USER_API}/login/pin`, { pin });
+          if (r.stage === "ACTIVATION" && r.activation) {
+            f.set("tempLoginPin", pin);
+            setStage({ at: "activation", view: r.activation });
+          } else navigate(status);
+        }}
+      />
     );
 
   if (stage.at === "activation") {
@@ -135,21 +97,15 @@ export function UserLogin(props: { inst: Institution }): JSX.Element {
           <PinField {...f.bind("newLoginPin")} label={`b. ${t("newUserLoginPin")}`} hint={t("pinRuleHint")} maxLength={12} error={action.error} autoComplete="new-password" />
           <PinField {...f.bind("tempConfirmPin")} label={`c. ${t("userConfirmPinTemp")}`} maxLength={12} error={action.error} />
           <PinField {...f.bind("newConfirmPin")} label={`d. ${t("newUserConfirmPin")}`} hint={t("pinRuleHint")} maxLength={12} error={action.error} autoComplete="new-password" />
-          <Field
+          <EmailField
             {...f.bind("email")}
             label={`e. ${t("userEmail")}`}
             hint={v.currentEmail ? t("currentEmailHint", { email: v.currentEmail }) : t("emailNeededHint")}
-            type="email"
-            inputMode="email"
             autoComplete="email"
-            size="long"
-            maxLength={254}
             required={v.emailRequired}
             error={action.error}
           />
-          <Actions>
-            <Submit busy={action.busy}>{t("ok")}</Submit>
-          </Actions>
+          <FormActions busy={action.busy} submit={t("ok")} />
         </Form>
       </Screen>
     );
@@ -160,9 +116,9 @@ export function UserLogin(props: { inst: Institution }): JSX.Element {
     <Screen title={title}>
       <AdviceList advice={stage.advice} />
       <Actions>
-        <a class="btn btn-primary" href={status}>
+        <LinkButton primary href={status}>
           {t("userStatusTitle")}
-        </a>
+        </LinkButton>
       </Actions>
     </Screen>
   );
