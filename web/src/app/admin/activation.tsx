@@ -8,28 +8,16 @@ import { useState } from "preact/hooks";
 import { ADMIN_API, get, post } from "../api.js";
 import { seed, t } from "../i18n.js";
 import type { Advice, CardChallenge, Institution, ScreenMessage } from "../model.js";
-import { Actions, CardOtpField, ErrorView, Field, Form, Notice, PinField, Screen, Submit, useAction, useFields } from "../ui.js";
+import { CardStep } from "../../ui/login.js";
+import { Actions, AdviceList, EmailField, ErrorView, Field, Form, FormActions, LinkButton, Notice, PinField, Screen, useAction, useFields } from "../ui.js";
 
 type Step = { at: "start" } | { at: "credentials"; company: string } | { at: "card"; company: string; card: CardChallenge; advice: Advice[] } | { at: "done"; messages: ScreenMessage[]; advice: Advice[] };
-
-export function AdviceList(props: { advice: readonly Advice[] }): JSX.Element | null {
-  if (props.advice.length === 0) return null;
-  return (
-    <Notice kind="warn" title={t("advice")}>
-      <ul>
-        {props.advice.map((a) => (
-          <li key={a.code + a.fields.join()}>{a.message}</li>
-        ))}
-      </ul>
-    </Notice>
-  );
-}
 
 export function AdminActivation(props: { inst: Institution }): JSX.Element {
   const { inst } = props;
   const [step, setStep] = useState<Step>({ at: "start" });
   const action = useAction();
-  const f = useFields({ contractId: "", registrationPin: "", registrationPinAgain: "", loginPin: "", confirmPin: "", email: "", answer: "" });
+  const f = useFields({ contractId: "", registrationPin: "", registrationPinAgain: "", loginPin: "", confirmPin: "", email: "" });
   const total = 3;
 
   if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} />;
@@ -55,12 +43,7 @@ export function AdminActivation(props: { inst: Institution }): JSX.Element {
         >
           <Field {...f.bind("contractId")} label={t("contractId")} hint={t("contractIdHint", { length: inst.contractIdLength })} inputMode="numeric" size="medium" maxLength={inst.contractIdLength} required error={action.error} />
           <PinField {...f.bind("registrationPin")} label={t("registrationPin")} inputMode="numeric" size="short" maxLength={4} error={action.error} />
-          <Actions>
-            <Submit busy={action.busy}>{t("next")}</Submit>
-            <a class="btn" href={`/portal/${inst.code}/admin`}>
-              {t("back")}
-            </a>
-          </Actions>
+          <FormActions busy={action.busy} submit={t("next")} back={`/portal/${inst.code}/admin`} />
         </Form>
       </Screen>
     );
@@ -90,43 +73,29 @@ export function AdminActivation(props: { inst: Institution }): JSX.Element {
           <PinField {...f.bind("registrationPinAgain")} name="registrationPin" label={`a. ${t("registrationPinAgain")}`} inputMode="numeric" size="short" maxLength={4} error={action.error} />
           <PinField {...f.bind("loginPin")} label={`b. ${t("newAdminLoginPin")}`} hint={t("pinRuleHint")} maxLength={12} error={action.error} autoComplete="new-password" />
           <PinField {...f.bind("confirmPin")} label={`c. ${t("newAdminConfirmPin")}`} hint={t("pinRuleHint")} maxLength={12} error={action.error} autoComplete="new-password" />
-          <Field {...f.bind("email")} label={`d. ${t("adminEmail")}`} type="email" inputMode="email" autoComplete="email" size="long" maxLength={254} required error={action.error} />
-          <Actions>
-            <Submit busy={action.busy}>{t("next")}</Submit>
-          </Actions>
+          <EmailField {...f.bind("email")} label={`d. ${t("adminEmail")}`} autoComplete="email" required error={action.error} />
+          <FormActions busy={action.busy} submit={t("next")} />
         </Form>
       </Screen>
     );
 
   if (step.at === "card")
     return (
-      <Screen title={t("activationTitle")} lead={t("activationStep3")}>
+      <CardStep
+        title={t("activationTitle")}
+        lead={t("activationStep3")}
+        action={action}
+        card={step.card}
+        onAnswer={async (answer) => {
+          const r = await post<{ messages: ScreenMessage[]; advice: Advice[] }>(`${ADMIN_API}/activation/card`, { answer });
+          setStep({ at: "done", messages: r.messages, advice: [...step.advice, ...r.advice.filter((a) => !step.advice.some((b) => b.code === a.code))] });
+        }}
+        current={() => get<{ card?: CardChallenge }>(`${ADMIN_API}/activation`).then((s) => s.card)}
+        onCard={(card) => setStep({ ...step, card })}
+      >
         <p class="step">{t("stepOf", { n: 3, total })}</p>
         <AdviceList advice={step.advice} />
-        <Form
-          busy={action.busy}
-          error={action.error}
-          onSubmit={() =>
-            action.run(async () => {
-              try {
-                const r = await post<{ messages: ScreenMessage[]; advice: Advice[] }>(`${ADMIN_API}/activation/card`, { answer: f.values.answer });
-                setStep({ at: "done", messages: r.messages, advice: [...step.advice, ...r.advice.filter((a) => !step.advice.some((b) => b.code === a.code))] });
-              } catch (e) {
-                // Every attempt gets a new challenge (P-CARD): show the positions now asked.
-                f.set("answer", "");
-                const s = await get<{ card?: CardChallenge }>(`${ADMIN_API}/activation`).catch(() => undefined);
-                if (s?.card) setStep({ ...step, card: s.card });
-                throw e;
-              }
-            })
-          }
-        >
-          <CardOtpField {...f.bind("answer")} label={step.card.label} positions={step.card.positions.length} error={action.error} />
-          <Actions>
-            <Submit busy={action.busy}>{t("ok")}</Submit>
-          </Actions>
-        </Form>
-      </Screen>
+      </CardStep>
     );
 
   const title = step.messages.find((m) => m.id === "MSG-J01-TITLE")?.text ?? seed("MSG-J01-TITLE");
@@ -139,9 +108,9 @@ export function AdminActivation(props: { inst: Institution }): JSX.Element {
       </Notice>
       <AdviceList advice={step.advice} />
       <Actions>
-        <a class="btn btn-primary" href={`/portal/${inst.code}/admin/certificate`}>
+        <LinkButton primary href={`/portal/${inst.code}/admin/certificate`}>
           {t("activationDone")}
-        </a>
+        </LinkButton>
       </Actions>
     </Screen>
   );
