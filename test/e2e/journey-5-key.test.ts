@@ -1,6 +1,6 @@
 /**
  * Journey 5 (the browser issue): the certificate's private key stays in the browser. Acquired
- * through the portal, it is a non-extractable CryptoKey — the portal's 書き出し is refused and
+ * through the portal, it is a non-extractable CryptoKey — the portal offers no 書き出し for it and
  * WebCrypto itself will not export it — and it survives closing and reopening the browser:
  * the same profile logs on again with it.
  */
@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ensureWebBuilt } from "../../src/http/routes/web.js";
 import { REPO_ROOT } from "../support/chromium.js";
-import { assertScreenOk, formError, Profile, screen, shot } from "../support/e2e-browser.js";
+import { assertScreenOk, Profile, screen, shot } from "../support/e2e-browser.js";
 import { acquireAdminCertificate, activateAdmin, loginAdmin, portal } from "../support/e2e-journeys.js";
 import { startE2eServer, type E2eServer } from "../support/e2e-server.js";
 
@@ -47,14 +47,15 @@ describe("journey 5: the certificate's key cannot leave the browser and survives
     await activateAdmin(s, pc);
     const cn = await acquireAdminCertificate(s, pc);
 
-    // このブラウザの電子証明書 → 書き出し: the keystore refuses (KEY_NOT_EXPORTABLE).
+    // このブラウザの電子証明書: a device-bound key is not offered for 書き出し at all (only 削除).
     await pc.goto(`${portal(s)}/certificates`);
     await screen(pc.page, "このブラウザの電子証明書");
     await pc.page.getByText(cn).waitFor();
-    await pc.page.getByRole("button", { name: "書き出し" }).click();
-    assert.equal(await formError(pc.page), "この証明書は取得したパソコンでのみ利用でき、書き出すことはできません。");
+    await pc.page.getByText("このパソコン専用（書き出し不可）").waitFor();
+    await pc.page.getByRole("button", { name: "削除" }).waitFor();
+    assert.equal(await pc.page.getByRole("button", { name: "書き出し" }).count(), 0, "no export for a non-extractable key");
     await assertScreenOk(pc.page, "browser certificates");
-    await shot(pc.page, "browser-certificates-export-refused");
+    await shot(pc.page, "browser-certificates-device-bound");
 
     // Under the screen: the stored key is a CryptoKey WebCrypto will not export.
     const key = await pc.page.evaluate(async () => {

@@ -7,7 +7,7 @@
  *   2. a user on a second PC: 電子証明書取得 → first logon with 開通確認 → 利用者ステータス →
  *      振込 signed with the certificate's key (資金移動確認 → 送信完了);
  *   3. the same user on a third PC without a certificate cannot log on; the administrator
- *      reissues; the user acquires there; the old PC's certificate is refused;
+ *      reissues; the user acquires there; the old PC's picker shows its certificate superseded;
  *   4. seven wrong PINs lock the contract (LINKED); the bank releases it (API); the
  *      administrator redoes 開通確認 and lifts the user's suspension (利用中止解除).
  * Every main screen is saved under test-results/screenshots/ and checked for labelled fields,
@@ -244,14 +244,17 @@ describe("customer portal journeys in Chromium", () => {
     await acquireUserCertificate(s, newPc, { userId: TARO.userId, loginPin: TARO.loginPin }, token);
     await loginUser(s, newPc, TARO.loginPin);
 
-    // The old PC still holds the old certificate, but the server refuses it.
+    // The old PC still holds the old certificate; the picker asks the bank first and shows it
+    // replaced (the reissue revoked it as superseded), not selectable, with the way to a new one.
     await userPc.goto(`${portal(s)}/user/login`);
     await screen(userPc.page, "電子証明書の選択");
-    await userPc.page.getByRole("button", { name: "OK" }).click();
-    await screen(userPc.page, "エラー");
-    await userPc.page.getByText("この電子証明書は失効しています。").waitFor();
+    await userPc.page.getByText("このパソコンのブラウザにある電子証明書は、いずれもご利用いただけません。").waitFor();
+    await userPc.page.getByText("更新・再発行済み（失効）").waitFor();
+    assert.equal(await userPc.page.getByRole("radio").isDisabled(), true);
+    assert.equal(await userPc.page.getByRole("button", { name: "OK" }).count(), 0);
+    await userPc.page.getByRole("link", { name: "電子証明書取得" }).waitFor();
     await assertScreenOk(userPc.page, "revoked certificate");
-    await shot(userPc.page, "error-certificate-revoked");
+    await shot(userPc.page, "user-picker-certificate-superseded");
     await newPc.page.goto(`${s.url}${portal(s)}/user/logoff`);
     await screen(newPc.page, "ログオフしました");
     for (const p of [adminPc, userPc, newPc]) p.assertClean();

@@ -1,15 +1,17 @@
 /**
- * このブラウザの電子証明書: every certificate this browser holds for the bank, with its facts;
- * 書き出し (a .pfx backup — refused for device-bound keys, which never leave the browser,
- * R-CERT-4) and 削除 (after a confirmation: the computer can no longer log on with it).
+ * このブラウザの電子証明書: every certificate this browser holds for the bank, with its facts and
+ * the status the bank reports (revoked, superseded… as the picker shows them); 書き出し (a .pfx
+ * backup) offered only for keys that can leave the browser — device-bound keys are
+ * non-extractable (R-CERT-4) and get no button at all — and 削除 (after a confirmation: the
+ * computer can no longer log on with it).
  */
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { keystore, keystoreModule, type CertificateInfo } from "./certs.js";
-import { toShown, type ShownError } from "./errors.js";
-import { formatDate, formatDateTime, t } from "./i18n.js";
+import type { ShownError } from "./errors.js";
+import { t } from "./i18n.js";
 import type { Institution } from "./model.js";
-import { issuerName, statusLabel } from "./picker.js";
+import { CertificateFacts, CheckNote, useCheckedCertificates } from "../ui/certificate-picker.js";
 import { Actions, Form, Loading, Notice, PinField, Screen, Submit, useAction, useFields } from "./ui.js";
 
 type Mode = { at: "list" } | { at: "export"; c: CertificateInfo } | { at: "remove"; c: CertificateInfo };
@@ -60,18 +62,16 @@ function ExportForm(props: { c: CertificateInfo; timeZone: string; onDone: () =>
 
 export function BrowserCertificates(props: { inst: Institution }): JSX.Element {
   const { inst } = props;
-  const [list, setList] = useState<CertificateInfo[] | undefined>(undefined);
-  const [loadError, setLoadError] = useState<ShownError | null>(null);
+  const loaded = useCheckedCertificates(
+    () => keystore().then((ks) => ks.listCertificates({ institutionCode: inst.code, renewalWindowMonths: inst.renewalWindowMonths, timeZone: inst.timeZone })),
+    inst.code,
+    inst.code,
+  );
   const [mode, setMode] = useState<Mode>({ at: "list" });
   const [message, setMessage] = useState<string | undefined>(undefined);
   const action = useAction();
-
-  const load = (): void => {
-    keystore()
-      .then((ks) => ks.listCertificates({ institutionCode: inst.code, renewalWindowMonths: inst.renewalWindowMonths, timeZone: inst.timeZone }))
-      .then(setList, (e: unknown) => setLoadError(toShown(e)));
-  };
-  useEffect(load, [inst.code]);
+  const loadError: ShownError | null = loaded.error;
+  const list = loaded.list?.certificates;
 
   if (loadError)
     return (
@@ -101,7 +101,7 @@ export function BrowserCertificates(props: { inst: Institution }): JSX.Element {
               await (await keystore()).remove(mode.c.id);
               setMessage(t("removed", { cn: mode.c.cn }));
               setMode({ at: "list" });
-              load();
+              loaded.reload();
             })
           }
         >
@@ -129,48 +129,27 @@ export function BrowserCertificates(props: { inst: Institution }): JSX.Element {
       <div class={action.error ? "alert alert-error" : "alert-empty"} role="alert">
         {action.error ? <p>{action.error.message}</p> : null}
       </div>
-      {list.length === 0 ? <p>{t("pickNone")}</p> : null}
+      {list.length === 0 ? <p>{t("pickNone")}</p> : <CheckNote list={loaded.list!} timeZone={tz} />}
       <ul class="user-cards">
         {list.map((c) => (
           <li class="user-card" key={c.id}>
             <h2 class="mono">{c.cn}</h2>
-            <dl class="pick-facts">
-              <div>
-                <dt>{t("colIssuer")}</dt>
-                <dd>{issuerName(c.issuer)}</dd>
-              </div>
-              <div>
-                <dt>{t("colValidity")}</dt>
-                <dd>{t("validityRange", { from: formatDate(c.notBefore, tz), to: formatDateTime(c.notAfter, tz) })}</dd>
-              </div>
-              <div>
-                <dt>{t("colStatus")}</dt>
-                <dd class={`status status-${c.status}`}>{statusLabel(c)}</dd>
-              </div>
-              <div>
-                <dt>{t("colSerial")}</dt>
-                <dd class="mono">{c.serialHex}</dd>
-              </div>
-              <div>
-                <dt>{t("colKind")}</dt>
-                <dd>{c.kind === "device" ? t("kindDevice") : t("kindCarrier")}</dd>
-              </div>
-            </dl>
+            <CertificateFacts
+              c={c}
+              timeZone={tz}
+              extra={
+                <div>
+                  <dt>{t("colSerial")}</dt>
+                  <dd class="mono">{c.serialHex}</dd>
+                </div>
+              }
+            />
             <Actions>
-              <button
-                type="button"
-                class="btn btn-small"
-                onClick={() =>
-                  c.exportable
-                    ? setMode({ at: "export", c })
-                    : // A device-bound key: ask the keystore anyway, so the refusal is its own (KEY_NOT_EXPORTABLE).
-                      void action.run(async () => {
-                        await (await keystore()).exportPfx(c.id, { pin: "", password: "" });
-                      })
-                }
-              >
-                {t("exportAction")}
-              </button>
+              {c.exportable ? (
+                <button type="button" class="btn btn-small" onClick={() => setMode({ at: "export", c })}>
+                  {t("exportAction")}
+                </button>
+              ) : null}
               <button type="button" class="btn btn-small btn-danger" onClick={() => setMode({ at: "remove", c })}>
                 {t("removeAction")}
               </button>
