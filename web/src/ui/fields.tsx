@@ -46,6 +46,27 @@ export function FieldHead(p: { id: string; label: string; hint?: string; require
   );
 }
 
+/** What every text-like input of a field carries: its id, name and value, no autocapitalisation or spell check, and its hint and error tied to it. */
+export function inputAttrs(
+  p: FieldProps,
+  id: string,
+  invalid: boolean,
+): Pick<FieldProps, "name" | "value" | "onInput" | "inputMode"> & { id: string; class: string; autoComplete: string; autoCapitalize: "off"; spellcheck: false; "aria-invalid"?: "true"; "aria-describedby"?: string } {
+  return {
+    id,
+    class: `input input-${p.size ?? "medium"}`,
+    name: p.name,
+    value: p.value,
+    onInput: p.onInput,
+    inputMode: p.inputMode,
+    autoComplete: p.autoComplete ?? "off",
+    autoCapitalize: "off",
+    spellcheck: false,
+    "aria-invalid": invalid ? "true" : undefined,
+    "aria-describedby": describedBy(id, p.hint, invalid),
+  };
+}
+
 export function Field(p: FieldProps): JSX.Element {
   const id = useId();
   const invalid = invalidIn(p.error, p.name);
@@ -53,21 +74,11 @@ export function Field(p: FieldProps): JSX.Element {
     <div class={invalid ? "field field-invalid" : "field"}>
       <FieldHead id={id} label={p.label} hint={p.hint} required={p.required} />
       <input
-        id={id}
-        class={`input input-${p.size ?? "medium"}`}
-        name={p.name}
+        {...inputAttrs(p, id, invalid)}
         // The union of input types does not narrow in Preact's typings; each value is a valid type.
         type={(p.type ?? "text") as "text"}
-        value={p.value}
-        onInput={p.onInput}
-        inputMode={p.inputMode}
-        autoComplete={p.autoComplete ?? "off"}
-        autoCapitalize="off"
-        spellcheck={false}
         required={p.required}
         maxLength={p.maxLength}
-        aria-invalid={invalid ? "true" : undefined}
-        aria-describedby={describedBy(id, p.hint, invalid)}
       />
     </div>
   );

@@ -105,3 +105,26 @@ export function FormActions(props: { busy?: boolean; submit: string; back?: stri
     </Actions>
   );
 }
+
+/**
+ * A form whose submit runs one action: busy while it runs, its error announced above the fields,
+ * and the row of submit / back buttons after them (when `submit` is given).
+ */
+export function ActionForm(props: {
+  action: Action;
+  onSubmit: () => Promise<void>;
+  children: ComponentChildren;
+  submit?: string;
+  back?: string;
+  backLabel?: string;
+  danger?: boolean;
+  label?: string;
+}): JSX.Element {
+  const { action } = props;
+  return (
+    <Form busy={action.busy} error={action.error} label={props.label} onSubmit={() => action.run(props.onSubmit)}>
+      {props.children}
+      {props.submit ? <FormActions busy={action.busy} submit={props.submit} back={props.back} backLabel={props.backLabel} danger={props.danger} /> : null}
+    </Form>
+  );
+}

@@ -11,7 +11,7 @@ import type { ShownError } from "../app/errors.js";
 import { t } from "../app/i18n.js";
 import type { CardChallenge, Challenge, Institution } from "../app/model.js";
 import { CertificatePicker } from "../app/picker.js";
-import { Form, FormActions, useFields, type Action } from "./form.js";
+import { ActionForm, useFields, type Action } from "./form.js";
 import { CardOtpField, PinField } from "./pin.js";
 import { Actions, LinkButton, Screen } from "./screen.js";
 
@@ -61,22 +61,19 @@ export function PinStep(props: { lead: string; label: string; action: Action; no
   return (
     <Screen title={t("pinTitle")} lead={props.lead}>
       {props.notice}
-      <Form
-        busy={action.busy}
-        error={action.error}
-        onSubmit={() =>
-          action.run(async () => {
-            try {
-              await props.onPin(f.values.pin);
-            } finally {
-              f.set("pin", "");
-            }
-          })
-        }
+      <ActionForm
+        action={action}
+        submit={t("actLogon")}
+        onSubmit={async () => {
+          try {
+            await props.onPin(f.values.pin);
+          } finally {
+            f.set("pin", "");
+          }
+        }}
       >
         <PinField {...f.bind("pin")} label={props.label} maxLength={12} error={action.error} autoComplete="current-password" />
-        <FormActions busy={action.busy} submit={t("actLogon")} />
-      </Form>
+      </ActionForm>
     </Screen>
   );
 }
@@ -100,25 +97,22 @@ export function CardStep(props: {
   return (
     <Screen title={props.title} lead={props.lead}>
       {props.children}
-      <Form
-        busy={action.busy}
-        error={action.error}
-        onSubmit={() =>
-          action.run(async () => {
-            try {
-              await props.onAnswer(f.values.answer);
-            } catch (e) {
-              f.set("answer", "");
-              const card = await props.current().catch(() => undefined);
-              if (card) props.onCard(card);
-              throw e;
-            }
-          })
-        }
+      <ActionForm
+        action={action}
+        submit={t("ok")}
+        onSubmit={async () => {
+          try {
+            await props.onAnswer(f.values.answer);
+          } catch (e) {
+            f.set("answer", "");
+            const card = await props.current().catch(() => undefined);
+            if (card) props.onCard(card);
+            throw e;
+          }
+        }}
       >
         <CardOtpField {...f.bind("answer")} label={props.card.label} positions={props.card.positions.length} error={action.error} />
-        <FormActions busy={action.busy} submit={t("ok")} />
-      </Form>
+      </ActionForm>
     </Screen>
   );
 }

@@ -10,7 +10,7 @@ import type { ShownError } from "../app/errors.js";
 import { t } from "../app/i18n.js";
 import { AdviceList, type AdviceItem } from "./advice.js";
 import { EmailField } from "./fields.js";
-import { Form, FormActions, useAction, useFields } from "./form.js";
+import { ActionForm, useAction, useFields } from "./form.js";
 import { PinField } from "./pin.js";
 import { DoneScreen, Screen } from "./screen.js";
 
@@ -37,22 +37,20 @@ export function PinChangeForm(props: ChangeProps & { /** Format hint of the new 
     );
   return (
     <Screen title={props.title}>
-      <Form
-        busy={action.busy}
-        error={action.error}
-        onSubmit={() =>
-          action.run(async () => {
-            const r = await post<{ advice: AdviceItem[] }>(props.url, f.values);
-            f.reset();
-            setDone(r.advice);
-          })
-        }
+      <ActionForm
+        action={action}
+        submit={t("change")}
+        back={props.backHref}
+        onSubmit={async () => {
+          const r = await post<{ advice: AdviceItem[] }>(props.url, f.values);
+          f.reset();
+          setDone(r.advice);
+        }}
       >
         <PinField {...f.bind("currentPin")} label={t("currentPin")} maxLength={12} error={action.error} autoComplete="current-password" />
         <PinField {...f.bind("newPin")} label={t("newPin")} hint={props.hint} maxLength={12} error={action.error} autoComplete="new-password" />
         <PinField {...f.bind("newPinAgain")} label={t("newPinAgain")} maxLength={12} error={action.error} autoComplete="new-password" />
-        <FormActions busy={action.busy} submit={t("change")} back={props.backHref} />
-      </Form>
+      </ActionForm>
     </Screen>
   );
 }
@@ -65,21 +63,19 @@ export function EmailChangeForm(props: ChangeProps & { pinLabel: string }): JSX.
   if (done) return <DoneScreen title={props.title} notice={<p>{t("emailChanged", { email: done })}</p>} links={[[props.backHref, t("toStatus")]]} />;
   return (
     <Screen title={props.title}>
-      <Form
-        busy={action.busy}
-        error={action.error}
-        onSubmit={() =>
-          action.run(async () => {
-            const r = await post<{ email: string }>(props.url, { email: f.values.email.trim(), confirmPin: f.values.confirmPin });
-            f.reset();
-            setDone(r.email);
-          })
-        }
+      <ActionForm
+        action={action}
+        submit={t("change")}
+        back={props.backHref}
+        onSubmit={async () => {
+          const r = await post<{ email: string }>(props.url, { email: f.values.email.trim(), confirmPin: f.values.confirmPin });
+          f.reset();
+          setDone(r.email);
+        }}
       >
         <EmailField {...f.bind("email")} label={t("newEmail")} autoComplete="email" required error={action.error} />
         <PinField {...f.bind("confirmPin")} label={props.pinLabel} maxLength={12} error={action.error} />
-        <FormActions busy={action.busy} submit={t("change")} back={props.backHref} />
-      </Form>
+      </ActionForm>
     </Screen>
   );
 }

@@ -6,7 +6,7 @@ import type { JSX } from "preact";
 import { useId, useState } from "preact/hooks";
 import type { ShownError } from "../app/errors.js";
 import { t } from "../app/i18n.js";
-import { describedBy, FieldHead, invalidIn, type FieldProps } from "./fields.js";
+import { FieldHead, inputAttrs, invalidIn, type FieldProps } from "./fields.js";
 
 /** A PIN: masked by default (R-PIN-9), paste allowed, a checkbox shows it in clear. */
 export function PinField(p: Omit<FieldProps, "type">): JSX.Element {
@@ -17,21 +17,7 @@ export function PinField(p: Omit<FieldProps, "type">): JSX.Element {
     <div class={invalid ? "field field-invalid" : "field"}>
       <FieldHead id={id} label={p.label} hint={p.hint} required={p.required !== false} />
       <div class="pin-row">
-        <input
-          id={id}
-          class={`input input-${p.size ?? "medium"}`}
-          name={p.name}
-          type={(shown ? "text" : "password") as "text"}
-          value={p.value}
-          onInput={p.onInput}
-          inputMode={p.inputMode}
-          autoComplete={p.autoComplete ?? "off"}
-          autoCapitalize="off"
-          spellcheck={false}
-          maxLength={p.maxLength ?? 64}
-          aria-invalid={invalid ? "true" : undefined}
-          aria-describedby={describedBy(id, p.hint, invalid)}
-        />
+        <input {...inputAttrs(p, id, invalid)} type={(shown ? "text" : "password") as "text"} maxLength={p.maxLength ?? 64} />
         <label class="show-pin">
           <input type="checkbox" checked={shown} onChange={(e) => setShown(e.currentTarget.checked)} aria-controls={id} />
           {t("showPin")}
