@@ -43,7 +43,7 @@ describe("journey 5: the certificate's key cannot leave the browser and survives
     await screen(pc.page, "法人インターネットバンキング");
   });
 
-  test("export is refused, the key is non-extractable, and it still signs after a restart", async () => {
+  test("no export is offered, the key is non-extractable, and it still signs after a restart", async () => {
     await activateAdmin(s, pc);
     const cn = await acquireAdminCertificate(s, pc);
 
