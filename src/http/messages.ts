@@ -14,6 +14,7 @@ import { REVOCATION_MESSAGES } from "../pki/revocation.js";
 import { certificateMessages } from "../services/certificates.js";
 import { corporateServiceMessages } from "../services/corporate/messages.js";
 import { corporateUserMessages } from "../services/corporate/user-messages.js";
+import { twMessages } from "../domain/tw/messages.js";
 
 export type MessageTable = Readonly<Record<string, LocalizedText>>;
 
@@ -179,4 +180,5 @@ export const MESSAGES: ReadonlyMap<string, LocalizedText> = mergeMessageTables({
   corporateUsers: corporateUserMessages,
   certificates: certificateMessages,
   notify: NOTIFY_MESSAGES,
+  tw: twMessages,
 });

@@ -47,8 +47,12 @@ export function issuedCertificateView(issued: IssuedCertificateRecord) {
 export interface IssueFromCsrInput {
   institutionId: string;
   profile: ProfileKind;
-  /** Built by the profile (subjectFor) from the account's values — never from the CSR. */
-  subject: readonly DnAttr[];
+  /**
+   * Built by the profile (subjectFor) from the account's values — never from the CSR. A
+   * function runs inside the issuing transaction (after the guard) with the issuance instant,
+   * for subjects that draw numbers from the database (the TW CN's sequence numbers).
+   */
+  subject: readonly DnAttr[] | ((tx: Tx, issuedAt: Date) => Promise<readonly DnAttr[]>);
   /** Whose certificate it is, e.g. "corporate-admin" / contract id, "corporate-user" / "<contract>/<user>". */
   ownerKind: string;
   ownerRef: string;
@@ -94,6 +98,7 @@ export async function issueCertificateFromCsr(ctx: ServiceContext, runtime: PkiR
     // A certificate never outlives the CA that vouches for it.
     const notAfter = validity.notAfter > caNotAfter ? caNotAfter : validity.notAfter;
 
+    const subject = typeof input.subject === "function" ? await input.subject(tx, validity.notBefore) : input.subject;
     const supersedeIds = typeof input.supersedes === "function" ? await input.supersedes(tx) : input.supersedes === undefined ? [] : typeof input.supersedes === "string" ? [input.supersedes] : input.supersedes;
     const olds: Row[] = [];
     for (const oldId of supersedeIds) {
@@ -110,7 +115,7 @@ export async function issueCertificateFromCsr(ctx: ServiceContext, runtime: PkiR
     for (let attempt = 1; attempt <= MAX_SERIAL_ATTEMPTS && !inserted; attempt++) {
       const issued = issueCertificate(issuing, {
         profile: input.profile,
-        subject: input.subject,
+        subject,
         spkiDer: csr.spkiDer,
         notBefore: validity.notBefore,
         notAfter,
