@@ -11,10 +11,15 @@ import adminRoutes from "./corporate-admin.js";
 import adminUserRoutes from "./corporate-admin-users.js";
 import userRoutes from "./corporate-user.js";
 import portalCertificateRoutes from "./portal-certificates.js";
+import twBankRoutes from "./tw/bank.js";
+import twRoutes from "./tw/platform.js";
 
 export const ADMIN_API = SESSION_COOKIES.ADMIN.path;
 export const USER_API = SESSION_COOKIES.USER.path;
 export const BANK_API = SESSION_COOKIES.BANK.path;
+/** The TW certificate platform (憑證管理平台) and the bank's side of it (inside the BANK cookie's path). */
+export const TW_API = SESSION_COOKIES.TW.path;
+export const TW_BANK_API = `${BANK_API}/tw`;
 /** Public, pre-login portal calls (no session cookie travels here). */
 export const PORTAL_API = "/api/portal";
 
@@ -25,5 +30,7 @@ export function corporateRoutePlugins(_platform: Platform, runtime: PkiRuntime):
     { plugin: userRoutes, options: { runtime }, prefix: USER_API },
     { plugin: bankRoutes, options: { runtime }, prefix: BANK_API },
     { plugin: portalCertificateRoutes, options: {}, prefix: PORTAL_API },
+    { plugin: twRoutes, options: { runtime }, prefix: TW_API },
+    { plugin: twBankRoutes, options: { runtime }, prefix: TW_BANK_API },
   ];
 }
