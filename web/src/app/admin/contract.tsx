@@ -9,7 +9,7 @@ import { ADMIN_API, get, post } from "../api.js";
 import { formatAmount, t } from "../i18n.js";
 import type { Institution } from "../model.js";
 import { accountTypeName } from "../user/transfer.js";
-import { Actions, ErrorView, Field, Form, Loading, Notice, PinField, Screen, Select, Submit, useAction, useFields } from "../ui.js";
+import { ActionForm, DoneScreen, ErrorView, Field, Loading, PinField, Screen, Select, useAction, useFields } from "../ui.js";
 import { useLoaded } from "./status.js";
 
 interface Account {
@@ -52,46 +52,44 @@ function AccountsForm(props: { inst: Institution; initial: Account[] }): JSX.Ele
   if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} />;
   if (saved)
     return (
-      <Screen title={t("menuAccounts")}>
-        <Notice kind="success" live>
-          <p>{t("accountsSaved", { n: saved.length })}</p>
-          <ul>
-            {saved.map((a) => (
-              <li key={`${a.branchCode}${a.accountNumber}`}>
-                {a.branchCode} {accountTypeName(a.accountType)} {a.accountNumber}
-                {a.transferLimit !== null ? `（${t("limitLine", { amount: formatAmount(a.transferLimit) })}）` : ""}
-              </li>
-            ))}
-          </ul>
-        </Notice>
-        <Actions>
-          <a class="btn btn-primary" href={back}>
-            {t("toStatus")}
-          </a>
-        </Actions>
-      </Screen>
+      <DoneScreen
+        title={t("menuAccounts")}
+        notice={
+          <>
+            <p>{t("accountsSaved", { n: saved.length })}</p>
+            <ul>
+              {saved.map((a) => (
+                <li key={`${a.branchCode}${a.accountNumber}`}>
+                  {a.branchCode} {accountTypeName(a.accountType)} {a.accountNumber}
+                  {a.transferLimit !== null ? `（${t("limitLine", { amount: formatAmount(a.transferLimit) })}）` : ""}
+                </li>
+              ))}
+            </ul>
+          </>
+        }
+        links={[[back, t("toStatus")]]}
+      />
     );
 
   return (
     <Screen title={t("menuAccounts")} lead={t("accountsLead")}>
-      <Form
-        busy={action.busy}
-        error={action.error}
-        onSubmit={() =>
-          action.run(async () => {
-            try {
-              const r = await post<{ accounts: Account[] }>(`${ADMIN_API}/settings/accounts`, {
-                accounts: rows
-                  .filter((r) => r.branchCode.trim() || r.accountNumber.trim())
-                  .map((r) => ({ branchCode: r.branchCode.trim(), accountType: r.accountType, accountNumber: r.accountNumber.trim(), transferLimit: amountOrNull(r.transferLimit) })),
-                confirmPin: pin.values.confirmPin,
-              });
-              setSaved(r.accounts);
-            } finally {
-              pin.reset();
-            }
-          })
-        }
+      <ActionForm
+        action={action}
+        submit={t("save")}
+        back={back}
+        onSubmit={async () => {
+          try {
+            const r = await post<{ accounts: Account[] }>(`${ADMIN_API}/settings/accounts`, {
+              accounts: rows
+                .filter((r) => r.branchCode.trim() || r.accountNumber.trim())
+                .map((r) => ({ branchCode: r.branchCode.trim(), accountType: r.accountType, accountNumber: r.accountNumber.trim(), transferLimit: amountOrNull(r.transferLimit) })),
+              confirmPin: pin.values.confirmPin,
+            });
+            setSaved(r.accounts);
+          } finally {
+            pin.reset();
+          }
+        }}
       >
         {rows.map((r, i) => (
           <fieldset class="checks" key={i}>
@@ -111,13 +109,7 @@ function AccountsForm(props: { inst: Institution; initial: Account[] }): JSX.Ele
           </button>
         </p>
         <PinField {...pin.bind("confirmPin")} label={t("adminConfirmPin")} maxLength={12} error={action.error} />
-        <Actions>
-          <Submit busy={action.busy}>{t("save")}</Submit>
-          <a class="btn" href={back}>
-            {t("back")}
-          </a>
-        </Actions>
-      </Form>
+      </ActionForm>
     </Screen>
   );
 }
@@ -138,42 +130,30 @@ function ContractLimitForm(props: { inst: Institution; current: number | null })
   if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} />;
   if (saved)
     return (
-      <Screen title={t("menuContractLimit")}>
-        <Notice kind="success" live>
-          <p>{saved.value === null ? t("contractLimitNone") : t("contractLimitSaved", { amount: formatAmount(saved.value) })}</p>
-        </Notice>
-        <Actions>
-          <a class="btn btn-primary" href={back}>
-            {t("toStatus")}
-          </a>
-        </Actions>
-      </Screen>
+      <DoneScreen
+        title={t("menuContractLimit")}
+        notice={<p>{saved.value === null ? t("contractLimitNone") : t("contractLimitSaved", { amount: formatAmount(saved.value) })}</p>}
+        links={[[back, t("toStatus")]]}
+      />
     );
   return (
     <Screen title={t("menuContractLimit")}>
-      <Form
-        busy={action.busy}
-        error={action.error}
-        onSubmit={() =>
-          action.run(async () => {
-            try {
-              const r = await post<{ contractLimit: number | null }>(`${ADMIN_API}/settings/contract-limit`, { contractLimit: amountOrNull(f.values.contractLimit), confirmPin: f.values.confirmPin });
-              setSaved({ value: r.contractLimit });
-            } finally {
-              f.set("confirmPin", "");
-            }
-          })
-        }
+      <ActionForm
+        action={action}
+        submit={t("save")}
+        back={back}
+        onSubmit={async () => {
+          try {
+            const r = await post<{ contractLimit: number | null }>(`${ADMIN_API}/settings/contract-limit`, { contractLimit: amountOrNull(f.values.contractLimit), confirmPin: f.values.confirmPin });
+            setSaved({ value: r.contractLimit });
+          } finally {
+            f.set("confirmPin", "");
+          }
+        }}
       >
         <Field {...f.bind("contractLimit")} label={t("menuContractLimit")} hint={t("limitHint")} inputMode="numeric" maxLength={16} error={action.error} />
         <PinField {...f.bind("confirmPin")} label={t("adminConfirmPin")} maxLength={12} error={action.error} />
-        <Actions>
-          <Submit busy={action.busy}>{t("save")}</Submit>
-          <a class="btn" href={back}>
-            {t("back")}
-          </a>
-        </Actions>
-      </Form>
+      </ActionForm>
     </Screen>
   );
 }
