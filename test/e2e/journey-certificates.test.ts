@@ -128,6 +128,17 @@ describe("certificates in the browser: the bank's status, export, renewal", () =
     await page.getByText(/電子証明書の状態は .* に当金庫で確認しました。/).waitFor();
     await assertScreenOk(page, "picker with a revoked certificate");
     await shot(page, "admin-picker-revoked-last");
+    // The same in the other two languages.
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByText("This certificate has been revoked. Please acquire a new one.").waitFor();
+    assert.equal(await page.locator('[data-status="revoked"]').innerText(), "Revoked");
+    await shot(page, "admin-picker-revoked-last-en");
+    await page.getByRole("button", { name: "繁體中文" }).click();
+    await page.getByText("此憑證已廢止，請重新申請憑證。").waitFor();
+    assert.equal(await page.locator('[data-status="revoked"]').innerText(), "已廢止");
+    await shot(page, "admin-picker-revoked-last-zh-TW");
+    await page.getByRole("button", { name: "日本語" }).click();
+    await page.getByText("この電子証明書は失効しています。電子証明書を取得し直してください。").waitFor();
     assert.deepEqual(await statusOf([first.serialHex, second.serialHex]), ["REVOKED", "VALID"]);
 
     // Revoked while the picker is open: OK asks again and refuses before the key signs anything.
@@ -213,6 +224,7 @@ describe("certificates in the browser: the bank's status, export, renewal", () =
     await shot(page, "admin-renewal");
     await page.getByRole("button", { name: "電子証明書更新" }).click();
     await page.getByRole("link", { name: "ステータス画面へ戻る" }).waitFor();
+    await page.getByText("これまでの電子証明書は失効（更新済み）となり、このブラウザから削除しました。", { exact: false }).waitFor();
     await assertScreenOk(page, "admin renewal done");
     await shot(page, "admin-renewal-done");
 

@@ -41,6 +41,16 @@ export const PICKER_TEXTS = {
     "您選擇的憑證在本行的狀態為「{status}」，無法使用，請選擇其他憑證。",
     "The bank reports the selected certificate as \u201c{status}\u201d; it cannot be used. Please choose another.",
   ),
+  renewedOldRemoved: x(
+    "これまでの電子証明書は失効（更新済み）となり、このブラウザから削除しました。次回からは新しい電子証明書でログオンしてください。",
+    "原憑證已因展期而廢止，並已從本瀏覽器刪除。下次請使用新憑證登入。",
+    "The previous certificate is now revoked (superseded) and has been removed from this browser. Log on with the new one from now on.",
+  ),
+  renewedOldRevoked: x(
+    "これまでの電子証明書は失効（更新済み）となりました。次回からは新しい電子証明書でログオンしてください。",
+    "原憑證已因展期而廢止。下次請使用新憑證登入。",
+    "The previous certificate is now revoked (superseded). Log on with the new one from now on.",
+  ),
 } as const;
 
 export type PickerTextKey = keyof typeof PICKER_TEXTS;

@@ -15,12 +15,15 @@ import type { Challenge, Institution, IssuedCertificate, ScreenMessage, UserStat
 import { Actions, ErrorView, Facts, Form, Loading, Notice, PinField, Screen, Submit, useAction, useFields } from "../ui.js";
 import { useLoaded } from "../admin/status.js";
 import { loginCertificateEntry, rememberLoginCertificate } from "./session.js";
+import { pt } from "../../ui/certificate-picker-texts.js";
 
 interface Installed {
   cn: string;
   serialHex: string;
   notAfter: string;
   messages: ScreenMessage[];
+  /** The old certificate's key was found in this browser and removed. */
+  oldRemoved?: boolean;
 }
 
 interface Renewable {
@@ -57,6 +60,7 @@ function Renewal(props: { inst: Institution; api: string; back: string; pinLabel
           {(done.messages.length ? done.messages.map((m) => m.text) : [seed("MSG-J11")]).map((x) => (
             <p key={x}>{x}</p>
           ))}
+          <p>{pt(done.oldRemoved ? "renewedOldRemoved" : "renewedOldRevoked")}</p>
         </Notice>
         <Facts
           rows={[
@@ -101,9 +105,9 @@ function Renewal(props: { inst: Institution; api: string; back: string; pinLabel
             const signature = await ks.signChallenge(pending.entryId, { origin: issued.install.origin, purpose: issued.install.purpose, nonce: issued.install.nonce });
             const r = await post<Installed>(`${api}/renewal/installed`, { challengeId: issued.install.challengeId, certificate: toBase64Url(cert.certDer), signature });
             if (api === USER_API) rememberLoginCertificate(pending.entryId);
-            if (oldEntry && oldEntry !== pending.entryId) await ks.remove(oldEntry).catch(() => undefined);
+            const oldRemoved = !!oldEntry && oldEntry !== pending.entryId && (await ks.remove(oldEntry).then(() => true, () => false));
             setStep("done");
-            setDone(r);
+            setDone({ ...r, oldRemoved });
           })
         }
       >
