@@ -66,6 +66,11 @@ const twRoutes: FastifyPluginAsync<TwRouteOptions> = async (app, opts) => {
   const setLocale = (inst: Institution, request: FastifyRequest): void => {
     request.institutionLocale = inst.policy.defaultLocale;
   };
+  // Pre-login answers speak the bank's language too (Traditional Chinese for a TW bank).
+  const bankLocale = async (request: FastifyRequest): Promise<void> => {
+    const code = (request.body as { institutionCode?: unknown } | undefined)?.institutionCode;
+    await twInstitutionByCode(platform.db, code).then((inst) => setLocale(inst, request), () => undefined);
+  };
 
   app.get<{ Params: { code: string } }>(
     "/banks/:code",
@@ -112,6 +117,7 @@ const twRoutes: FastifyPluginAsync<TwRouteOptions> = async (app, opts) => {
       config: preLoginConfig(platform, opts),
       preHandler: [
         requireSameOrigin,
+        bankLocale,
         ...identifierLimit(platform, opts, "tw-user", (r) => {
           const b = r.body as { institutionCode?: unknown; identifier?: unknown; userCode?: unknown };
           return [b.institutionCode, b.identifier, b.userCode];
@@ -142,7 +148,7 @@ const twRoutes: FastifyPluginAsync<TwRouteOptions> = async (app, opts) => {
     "/handoff",
     {
       config: preLoginConfig(platform, opts),
-      preHandler: requireSameOrigin,
+      preHandler: [requireSameOrigin, bankLocale],
       schema: {
         tags: TW_TAGS,
         summary:
