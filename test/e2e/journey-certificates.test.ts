@@ -128,6 +128,10 @@ describe("certificates in the browser: the bank's status, export, renewal", () =
     await page.getByText(/電子証明書の状態は .* に当金庫で確認しました。/).waitFor();
     await assertScreenOk(page, "picker with a revoked certificate");
     await shot(page, "admin-picker-revoked-last");
+    await page.setViewportSize({ width: 320, height: 640 });
+    await assertScreenOk(page, "picker at 320 px");
+    await shot(page, "admin-picker-revoked-last-320px");
+    await page.setViewportSize({ width: 1280, height: 720 });
     // The same in the other two languages.
     await page.getByRole("button", { name: "English" }).click();
     await page.getByText("This certificate has been revoked. Please acquire a new one.").waitFor();
