@@ -144,7 +144,7 @@ forEachDatabase("corporate admin login (F-ADM-LOGIN) and sessions", (kind) => {
     for (const u of users) {
       const access = await userAccessNow(w, contract.contractId, u.id);
       assert.equal(access.ok, false);
-      assert.equal(!access.ok && access.code, "SERVICE_STOPPED_CONTACT_ADMIN");
+      assert.equal(!access.ok && access.code, "CONTRACT_STOPPED_CONTACT_ADMIN");
     }
     const mails = (await mailsOf(w, "ADMIN_PIN_LOCK", SYACHO.email)).filter((m) => m.body.includes(contract.contractId.slice(-4)));
     assert.equal(mails.length, 1);

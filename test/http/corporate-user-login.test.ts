@@ -51,13 +51,13 @@ forEachDatabase("corporate users: login, lockout, settings", (kind) => {
     const status = await c.get<Status>(`${USER_API}/status`);
     assert.equal(status.status, 200);
     // The contract has balance and statement inquiry too, but taro is permitted transfers only.
-    assert.deepEqual(status.body.services, [{ code: "TRANSFER", name: "振込・振替" }]);
+    assert.deepEqual(status.body.services, [{ code: "TRANSFER", name: "振込・振替", provided: true }]);
     assert.equal(status.body.pinChangeRecommended, false);
     assert.equal(status.body.certificate.cn, `${u.contract.contractId}${TARO.userId}1286`);
     assert.equal(status.body.certificate.renewalOpen, false);
     const en = w.browser({ lang: "en" });
     await loginUser(en, u.pc, TARO.loginPin);
-    assert.deepEqual((await en.get<Status>(`${USER_API}/status`)).body.services, [{ code: "TRANSFER", name: "Transfers" }]);
+    assert.deepEqual((await en.get<Status>(`${USER_API}/status`)).body.services, [{ code: "TRANSFER", name: "Transfers", provided: true }]);
   });
 
   test("AC-31 a wrong user PIN shows MSG-J08", async () => {
@@ -91,9 +91,15 @@ forEachDatabase("corporate users: login, lockout, settings", (kind) => {
     assert.equal((await u.admin.get(`${ADMIN_API}/users`)).status, 401);
     assert.equal((await hanako.user.get(`${USER_API}/status`)).status, 401);
     assert.equal((await userCertificateStep(w.browser(), u.pc)).status, 200);
-    assert.equal((await loginUser(w.browser(), hanako.pc, TARO.loginPin)).body.code, "SERVICE_STOPPED_CONTACT_ADMIN");
+    // After the right PIN the truth: the whole contract is stopped and only the bank can lift it.
+    const other = await loginUser(w.browser(), hanako.pc, TARO.loginPin);
+    assert.equal(other.body.code, "CONTRACT_STOPPED_CONTACT_ADMIN");
+    assert.match(String(other.body.message), /お取引店へのご連絡が必要です/);
     assert.equal((await loginUser(w.browser(), u.pc, "wrong01")).body.code, "USER_AUTH_FAILED");
-    assert.equal((await loginUser(w.browser(), u.pc, TARO.loginPin)).body.code, "USER_LOCKED");
+    const locked = await loginUser(w.browser(), u.pc, TARO.loginPin);
+    assert.equal(locked.body.code, "USER_LOCKED_CONTRACT_STOPPED");
+    assert.ok(String(locked.body.message).startsWith(String(seventh.body.message)), "MSG-J09 verbatim, then what it means in LINKED mode");
+    assert.match(String(locked.body.message), /すべてのサービス（管理者を含む）が停止されています。解除には、管理者の方からお取引店へのご連絡が必要です。$/);
     const adminTry = w.browser();
     assert.equal((await adminCertificateStep(adminTry, u.adminPc)).status, 200);
     assert.equal((await adminTry.post(`${ADMIN_API}/login/pin`, { pin: SYACHO.loginPin })).body.code, "CONTRACT_LOCKED_BY_USER");

@@ -172,7 +172,7 @@ forEachDatabase("admin failure counter under concurrency", (kind) => {
     assert.equal(c.lockCause, "USER");
     assert.equal((await mailsOf(w, "USER_PIN_LOCK", "taro@example.co.jp")).length, 1);
     const access = await userAccessNow(w, contract.contractId, hanako.id);
-    assert.equal(!access.ok && access.code, "SERVICE_STOPPED_CONTACT_ADMIN");
+    assert.equal(!access.ok && access.code, "CONTRACT_STOPPED_CONTACT_ADMIN");
     assert.equal((await admin.get(`${ADMIN_API}/status`)).status, 401, "the admin's session ended");
     const adminAccess = loginAllowed(contractAccess(await contractRow(w, contract.contractId)));
     assert.equal(!adminAccess.ok && adminAccess.code, "CONTRACT_LOCKED_BY_USER", "the admin is told a user's PIN caused it");

@@ -101,6 +101,8 @@ describe("who may activate", () => {
     throwsCode(() => assertUserActivationAllowed(active, { activated: true, suspended: false }), "ALREADY_ACTIVATED");
     throwsCode(() => assertUserActivationAllowed(active, { activated: false, suspended: true }), "USER_LOCKED");
     throwsCode(() => assertUserActivationAllowed(registered, { activated: false, suspended: false }), "SERVICE_STOPPED_CONTACT_ADMIN");
+    throwsCode(() => assertUserActivationAllowed({ ...active, lockedByBank: true }, { activated: false, suspended: false }), "CONTRACT_STOPPED_CONTACT_ADMIN");
+    throwsCode(() => assertUserActivationAllowed({ ...active, lockedByBank: true, lockCause: "USER" }, { activated: false, suspended: true }), "USER_LOCKED_CONTRACT_STOPPED");
   });
 });
 

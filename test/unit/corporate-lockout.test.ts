@@ -114,8 +114,8 @@ describe("AC-13 admin lockout after 7 failures", () => {
     assert.equal(seventh.code, "ADMIN_LOCKED");
     assert.equal(s.contract.lockedByBank, true);
     assert.deepEqual(s.login(), { ok: false, code: "ADMIN_LOCKED", kind: "forbidden" });
-    assert.deepEqual(s.login("taro"), { ok: false, code: "SERVICE_STOPPED_CONTACT_ADMIN", kind: "forbidden" });
-    assert.deepEqual(s.login("hanako"), { ok: false, code: "SERVICE_STOPPED_CONTACT_ADMIN", kind: "forbidden" });
+    assert.deepEqual(s.login("taro"), { ok: false, code: "CONTRACT_STOPPED_CONTACT_ADMIN", kind: "forbidden" });
+    assert.deepEqual(s.login("hanako"), { ok: false, code: "CONTRACT_STOPPED_CONTACT_ADMIN", kind: "forbidden" });
     assert.deepEqual(s.notices, ["ADMIN_PIN_LOCK"]);
     assert.equal(adminLockCode(s.contract), "ADMIN_LOCKED");
   });
@@ -157,8 +157,9 @@ describe("AC-32 user lockout, LINKED mode", () => {
     assert.equal(seventh.lockContract, true);
     assert.equal(seventh.suspendUser, true);
     assert.deepEqual(s.notices, ["USER_PIN_LOCK"]);
-    assert.deepEqual(s.login("taro"), { ok: false, code: "USER_LOCKED", kind: "forbidden" });
-    assert.deepEqual(s.login("hanako"), { ok: false, code: "SERVICE_STOPPED_CONTACT_ADMIN", kind: "forbidden" });
+    // After the right PIN, the truth of LINKED mode: the contract is stopped until the bank releases it.
+    assert.deepEqual(s.login("taro"), { ok: false, code: "USER_LOCKED_CONTRACT_STOPPED", kind: "forbidden" });
+    assert.deepEqual(s.login("hanako"), { ok: false, code: "CONTRACT_STOPPED_CONTACT_ADMIN", kind: "forbidden" });
     assert.deepEqual(s.login(), { ok: false, code: "CONTRACT_LOCKED_BY_USER", kind: "forbidden" }, "the admin learns a user caused it");
 
     const released = bankRelease(s.contract);

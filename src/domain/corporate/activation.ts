@@ -80,8 +80,9 @@ export function assertAdminActivationAllowed(contract: ContractAccess): void {
 /** User activation needs an ACTIVE, unlocked contract and a not-yet-activated, unsuspended user. */
 export function assertUserActivationAllowed(contract: ContractAccess, user: UserAccess): void {
   if (contract.incidentRegistered) throw corporateError("INCIDENT_REGISTERED", "forbidden");
-  if (user.suspended) throw corporateError("USER_LOCKED", "forbidden");
-  if (contract.lockedByBank || contract.state !== "ACTIVE") throw corporateError("SERVICE_STOPPED_CONTACT_ADMIN", "forbidden");
+  if (user.suspended) throw corporateError(contract.lockedByBank ? "USER_LOCKED_CONTRACT_STOPPED" : "USER_LOCKED", "forbidden");
+  if (contract.lockedByBank) throw corporateError("CONTRACT_STOPPED_CONTACT_ADMIN", "forbidden");
+  if (contract.state !== "ACTIVE") throw corporateError("SERVICE_STOPPED_CONTACT_ADMIN", "forbidden");
   if (user.activated) throw corporateError("ALREADY_ACTIVATED", "conflict");
 }
 

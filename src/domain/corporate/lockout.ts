@@ -166,8 +166,10 @@ export type AccessDecision =
  * - admin: lockedByBank → MSG-J07, or CONTRACT_LOCKED_BY_USER after a LINKED user lock
  *   (either way the admin must call the bank);
  *   not activated (new, or reset by an HQ release) → CONTRACT_NOT_ACTIVATED;
- * - user: own suspension → MSG-J09; contract locked or awaiting admin re-activation →
- *   SERVICE_STOPPED_CONTACT_ADMIN; otherwise allowed, with activationRequired until the
+ * - user: own suspension → MSG-J09, or MSG-J09 plus "the whole contract is stopped, the admin
+ *   must call the bank" (USER_LOCKED_CONTRACT_STOPPED) while the contract is locked by the bank;
+ *   contract locked → CONTRACT_STOPPED_CONTACT_ADMIN (same truth for the other users); awaiting
+ *   the admin's re-activation after the bank's release → SERVICE_STOPPED_CONTACT_ADMIN; otherwise allowed, with activationRequired until the
  *   user's first activation (F-USR-ACT starts from the login).
  */
 export function loginAllowed(contract: ContractAccess, user?: UserAccess): AccessDecision {
@@ -177,9 +179,10 @@ export function loginAllowed(contract: ContractAccess, user?: UserAccess): Acces
     if (contract.state !== "ACTIVE") return { ok: false, code: "CONTRACT_NOT_ACTIVATED", kind: "forbidden" };
     return { ok: true, activationRequired: false };
   }
-  if (user.suspended) return { ok: false, code: "USER_LOCKED", kind: "forbidden" };
-  if (contract.lockedByBank || contract.state !== "ACTIVE")
-    return { ok: false, code: "SERVICE_STOPPED_CONTACT_ADMIN", kind: "forbidden" };
+  // While the bank's lock holds, the admin cannot release anyone: say so (not "ask your admin to lift it").
+  if (user.suspended) return { ok: false, code: contract.lockedByBank ? "USER_LOCKED_CONTRACT_STOPPED" : "USER_LOCKED", kind: "forbidden" };
+  if (contract.lockedByBank) return { ok: false, code: "CONTRACT_STOPPED_CONTACT_ADMIN", kind: "forbidden" };
+  if (contract.state !== "ACTIVE") return { ok: false, code: "SERVICE_STOPPED_CONTACT_ADMIN", kind: "forbidden" };
   return { ok: true, activationRequired: !user.activated };
 }
 

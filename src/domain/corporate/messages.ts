@@ -225,8 +225,20 @@ const CATALOGUE = {
     "zh-TW": "由於重複輸入錯誤的使用者密碼，已無法使用本服務。請洽詢管理者。",
     en: "Because an incorrect user PIN was entered repeatedly, the service can no longer be used. Please contact your administrator.",
   },
+  USER_LOCKED_CONTRACT_STOPPED: {
+    id: "MSG-J09 + PROPOSAL (R-LOCK-3 LINKED, told after the right PIN)",
+    ja: "誤った利用者暗証番号を繰り返し入力されたため、サービスをご利用できなくなりました。管理者の方にお問合せください。ご契約先のすべてのサービス（管理者を含む）が停止されています。解除には、管理者の方からお取引店へのご連絡が必要です。",
+    "zh-TW": "由於重複輸入錯誤的使用者密碼，已無法使用本服務。請洽詢管理者。貴公司（含管理者）的所有服務均已停止，須由管理者聯絡往來分行方可解除。",
+    en: "Because an incorrect user PIN was entered repeatedly, the service can no longer be used. Please contact your administrator. All of your company's service, the administrator's included, is stopped; only the bank can lift this, when your administrator contacts it.",
+  },
+  CONTRACT_STOPPED_CONTACT_ADMIN: {
+    id: "PROPOSAL (R-LOCK-2, R-LOCK-3 LINKED, for the other users)",
+    ja: "ご契約先のすべてのサービスが停止されているため、現在ご利用できません。管理者の方にお問合せください。解除には、管理者の方からお取引店へのご連絡が必要です。",
+    "zh-TW": "貴公司的所有服務均已停止，目前無法使用。請洽詢管理者。須由管理者聯絡往來分行方可解除。",
+    en: "All of your company's service is stopped, so it cannot be used now. Please contact your administrator; only the bank can lift this, when your administrator contacts it.",
+  },
   SERVICE_STOPPED_CONTACT_ADMIN: {
-    id: "PROPOSAL (R-LOCK-2, R-LOCK-3 for the other users)",
+    id: "PROPOSAL (R-LOCK-4: after the bank's release, until the admin's activation)",
     ja: "現在、サービスをご利用できません。管理者の方にお問合せください。",
     "zh-TW": "目前無法使用本服務，請洽詢管理者。",
     en: "The service is currently unavailable. Please contact your administrator.",
@@ -344,8 +356,9 @@ export function corporateError(
 
 /**
  * Display strings of the corporate screens, keyed by SPEC message ID (seed verbatim in ja).
- * MSG-J13 is an operating-system prompt and has no place on a web screen; J14–J17 are kept for
- * the enrolment progress screen, which replaces the IE prompts they came from.
+ * Exceptions, listed in the README ("Messages fit for a browser"): MSG-J13, J15, J16 and J18
+ * described Internet Explorer, ActiveX or Windows dialogs that this browser never shows, so
+ * they say what the browser does instead, in the seeds' register (BROWSER_REPLACED names them).
  */
 export const corporateTexts = {
   "MSG-J01": {
@@ -398,25 +411,37 @@ export const corporateTexts = {
     "zh-TW": "電子憑證發行處理中",
     en: "Issuing electronic certificate…",
   },
+  // Seed: "この Web サイトはユーザーの代わりにデジタル証明書の操作を実行します。" (an ActiveX
+  // prompt answered はい). No prompt comes: the page does the work itself when 取得 is pressed.
   "MSG-J15": {
-    ja: "この Web サイトはユーザーの代わりにデジタル証明書の操作を実行します。",
-    "zh-TW": "此網站將代替使用者執行數位憑證的操作。",
-    en: "This website will perform a digital-certificate operation on your behalf.",
+    ja: "「取得」を押すと、このWebサイトがこのブラウザの中で鍵ペアを作成し、電子証明書を申請します。確認の画面は表示されません。",
+    "zh-TW": "按下「取得」後，本網站將於此瀏覽器內產生金鑰對並申請電子憑證，不會另外顯示確認畫面。",
+    en: "When you press Acquire, this website makes a key pair inside this browser and applies for the certificate. No confirmation dialog appears.",
   },
+  // Seed: "アプリケーションは保護されたアイテムを作成しています。" (Windows' protected-item
+  // dialog, level 中). The browser makes a key that cannot be taken out of it; nothing to confirm.
   "MSG-J16": {
-    ja: "アプリケーションは保護されたアイテムを作成しています。",
-    "zh-TW": "應用程式正在建立受保護的項目。",
-    en: "An application is creating a protected item.",
+    ja: "このブラウザの中に、取り出すことのできない鍵ペアを作成しています。",
+    "zh-TW": "正在此瀏覽器內產生無法取出的金鑰對。",
+    en: "Making a key pair inside this browser that cannot be taken out of it.",
   },
   "MSG-J17": {
     ja: "電子証明書のインストールが完了しました",
     "zh-TW": "電子憑證安裝完成",
     en: "Installation of the electronic certificate is complete.",
   },
+  // Seed: "…アプリを閉じないでください。" There is no app: the page must stay open.
   "MSG-J18": {
-    ja: "電子証明書の取得が完了するまで、アプリを閉じないでください。",
-    "zh-TW": "在電子憑證取得完成之前，請勿關閉應用程式。",
-    en: "Do not close the app until certificate acquisition is complete.",
+    ja: "電子証明書の取得が完了するまで、このページを閉じたり、再読み込みしたりしないでください。",
+    "zh-TW": "在電子憑證取得完成之前，請勿關閉或重新整理此頁面。",
+    en: "Do not close or reload this page until certificate acquisition is complete.",
+  },
+  // Seed: "このアプリが秘密キーにアクセスすることを許可しますか？" (Windows asking for the
+  // private key at logon). The browser asks nothing: the key is used here, by this site only.
+  "MSG-J13": {
+    ja: "「OK」を押すと、このブラウザに保管された秘密鍵でログオン用の署名を行います。秘密鍵はこのサイトの操作にだけ使用され、確認の画面は表示されません。",
+    "zh-TW": "按下「確定」後，將以存放於此瀏覽器的私密金鑰進行登入簽章。私密金鑰僅用於本網站的操作，不會另外顯示確認畫面。",
+    en: "When you press OK, the private key kept in this browser signs your logon. It is used for this site only, and no confirmation dialog appears.",
   },
   "MSG-J19": {
     ja: "管理者画面で操作した後は、管理者の情報が残っている可能性があるため、ブラウザをすべて閉じてから再度操作を行ってください。",
@@ -426,3 +451,6 @@ export const corporateTexts = {
 } as const satisfies Record<string, LocalizedText>;
 
 export type CorporateTextId = keyof typeof corporateTexts;
+
+/** Seed messages whose wording was replaced because it described IE, ActiveX or an OS dialog. */
+export const BROWSER_REPLACED: readonly CorporateTextId[] = ["MSG-J13", "MSG-J15", "MSG-J16", "MSG-J18"];
