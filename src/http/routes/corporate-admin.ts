@@ -314,7 +314,7 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
         tags: TAGS,
         summary: "ご契約先ステータス: company, contract, the admin certificate (expiry, renewal window) and the users",
         response: {
-          200: ok(["institution", "companyName", "contractId", "adminEmail", "lockMode", "contractedServices", "activatedAt", "certificate", "users"], {
+          200: ok(["institution", "companyName", "contractId", "adminEmail", "lockMode", "contractedServices", "providedServices", "activatedAt", "previousLogonAt", "certificate", "users"], {
             institution: ok(["code", "name"], { code: { type: "string" }, name: { type: "string" } }),
             companyName: { type: "string" },
             contractId: { type: "string" },
@@ -322,6 +322,8 @@ const adminRoutes: FastifyPluginAsync<CorporateAdminRouteOptions> = async (app, 
             lockMode: { type: "string" },
             contractedServices: { type: "array", items: { type: "string" } },
             activatedAt: { type: ["string", "null"] },
+            previousLogonAt: { type: ["string", "null"], description: "前回ログオン日時: the logon before this session's (null at the first)" },
+            providedServices: { type: "array", items: { type: "string" }, description: "the contracted services this deployment offers on its screens" },
             certificate: {
               type: ["object", "null"],
               properties: {

@@ -13,7 +13,7 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import type { PinAdvice } from "../../domain/corporate/credentials.js";
-import { CORPORATE_SERVICES, type CorporateService } from "../../services/corporate/contracts.js";
+import { CORPORATE_SERVICES, PROVIDED_SERVICES, type CorporateService } from "../../services/corporate/contracts.js";
 import { serviceError } from "../../services/corporate/messages.js";
 import { csrfTokenOf } from "../../services/corporate/sessions.js";
 import { completeUserActivation, userActivationState } from "../../services/corporate/user-activation.js";
@@ -282,7 +282,7 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
         summary: "利用者ステータス: the permitted services (the buttons to show), PIN-change advice, the certificate (expiry, renewal banner), token, transfer factors and accounts",
         response: {
           200: ok(
-            ["institution", "companyName", "contractId", "userId", "nameKana", "nameKanji", "email", "services", "serviceLimits", "pinChangeRecommended", "advice", "certificate", "token", "transferFactors", "accounts"],
+            ["institution", "companyName", "contractId", "userId", "nameKana", "nameKanji", "email", "previousLogonAt", "services", "serviceLimits", "pinChangeRecommended", "advice", "certificate", "token", "transferFactors", "accounts"],
             {
               institution: ok(["code", "name"], { code: { type: "string" }, name: { type: "string" } }),
               companyName: { type: "string" },
@@ -291,7 +291,11 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
               nameKana: { type: "string" },
               nameKanji: { type: ["string", "null"] },
               email: { type: ["string", "null"] },
-              services: { type: "array", items: ok(["code", "name"], { code: { type: "string" }, name: { type: "string" } }) },
+              previousLogonAt: { type: ["string", "null"], description: "前回ログオン日時: the logon before this session's (null at the first)" },
+              services: {
+                type: "array",
+                items: ok(["code", "name", "provided"], { code: { type: "string" }, name: { type: "string" }, provided: { type: "boolean", description: "false: permitted, but not offered on this site" } }),
+              },
               serviceLimits: { type: "object", additionalProperties: { type: "integer" } },
               pinChangeRecommended: { type: "boolean" },
               advice: adviceSchema,
@@ -330,7 +334,7 @@ const userRoutes: FastifyPluginAsync<CorporateUserRouteOptions> = async (app, op
       const advice: PinAdvice[] = s.pinChangeRecommended ? [{ code: "PIN_CHANGE_RECOMMENDED_ADVICE", fields: [] }] : [];
       return {
         ...s,
-        services: s.services.map((code) => ({ code, name: CORPORATE_SERVICES[code as CorporateService]?.[locale] ?? code })),
+        services: s.services.map((code) => ({ code, name: CORPORATE_SERVICES[code as CorporateService]?.[locale] ?? code, provided: PROVIDED_SERVICES.includes(code as CorporateService) })),
         advice: adviceView(request, advice),
       };
     },

@@ -31,6 +31,8 @@ import type { PkiRuntime } from "../pki-runtime.js";
 import { loadActiveCard } from "./cards.js";
 import { OWNER_KIND_ADMIN, sessionCertificateView, supersedeOlderCertificates, verifyCertificateSignature, type SessionCertificateView } from "./certificate-login.js";
 import { consumeChallenge, createChallenge, type IssuedChallenge } from "./challenges.js";
+import { PROVIDED_SERVICES } from "./contracts.js";
+import { ADMIN_LOGON_ACTIONS, previousLogonOf, previousLogonState } from "./logons.js";
 import { sourceDetail, type RequestSource } from "./pre-login.js";
 import {
   adminActor,
@@ -178,7 +180,8 @@ export async function loginAdminCard(ctx: ServiceContext, runtime: PkiRuntime | 
       return refuseFailure(decision);
     }
     if (!(await resetAdminFailures(tx, ctx, cc.contract.id))) return refuse(corporateError("ADMIN_LOCKED", "forbidden"));
-    const next = await advanceStage(tx, ctx, session, ADMIN_STAGES.FULL, { rotate: true });
+    const previous = await previousLogonState(tx, { institutionId: cc.institution.id, subject: cc.contract.contractId, actions: ADMIN_LOGON_ACTIONS });
+    const next = await advanceStage(tx, ctx, session, ADMIN_STAGES.FULL, { rotate: true, state: previous });
     await appendAudit(tx, ctx.keyring, ctx.clock, {
       actor: adminActor(cc),
       action: "admin.login",
@@ -201,6 +204,10 @@ export interface AdminStatusView {
   lockMode: string;
   contractedServices: string[];
   activatedAt: string | null;
+  /** 前回ログオン日時: the logon before this session's, null at the first. */
+  previousLogonAt: string | null;
+  /** The contracted services this deployment offers on its screens. */
+  providedServices: string[];
   certificate: SessionCertificateView | null;
   users: { total: number; activated: number; suspended: number; max: number };
 }
@@ -226,6 +233,8 @@ export async function adminStatus(ctx: ServiceContext, session: Session): Promis
     lockMode: cc.contract.lockMode,
     contractedServices: Array.isArray(cc.contract.contractedServices) ? (cc.contract.contractedServices as string[]) : [],
     activatedAt: cc.contract.activatedAt?.toISOString() ?? null,
+    previousLogonAt: previousLogonOf(session),
+    providedServices: PROVIDED_SERVICES.filter((c) => Array.isArray(cc.contract.contractedServices) && (cc.contract.contractedServices as unknown[]).includes(c)),
     certificate,
     users: {
       total: Number(counts?.total ?? 0),

@@ -28,11 +28,16 @@ import { findContract, type ContractContext, type ContractRow } from "./principa
 export const CORPORATE_SERVICES = {
   BALANCE_INQUIRY: { ja: "残高照会", "zh-TW": "餘額查詢", en: "Balance inquiry" },
   STATEMENT_INQUIRY: { ja: "入出金明細照会", "zh-TW": "存提款明細查詢", en: "Statement inquiry" },
-  TRANSFER: { ja: "振込・振替", "zh-TW": "匯款・轉帳", en: "Transfers" },
+  TRANSFER: { ja: "振込・振替", "zh-TW": "匯款／轉帳", en: "Transfers" },
   FILE_TRANSFER: { ja: "ファイル伝送", "zh-TW": "檔案傳輸", en: "File transmission" },
 } as const;
 export type CorporateService = keyof typeof CORPORATE_SERVICES;
 export const CORPORATE_SERVICE_CODES = Object.keys(CORPORATE_SERVICES) as CorporateService[];
+/**
+ * The services this deployment actually offers on its screens (the others can be contracted and
+ * permitted, as the bank's host systems may serve them, but the portal shows them as not available).
+ */
+export const PROVIDED_SERVICES: readonly CorporateService[] = ["TRANSFER"];
 
 export const COMPANY_NAME_MAX = 60;
 

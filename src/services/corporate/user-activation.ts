@@ -47,6 +47,7 @@ import {
   type ContractContext,
   type Outcome,
 } from "./principals.js";
+import { previousLogonState, USER_LOGON_ACTIONS } from "./logons.js";
 import { advanceStage, type Session } from "./sessions.js";
 import { loadUserByRef, userSubject, type UserRow } from "./users.js";
 
@@ -201,7 +202,9 @@ export async function completeUserActivation(ctx: ServiceContext, session: Sessi
       .where(eq(corporateUsers.id, user.id));
     const done = completeActivationSession(toDomain(row), now);
     await tx.update(activationSessions).set({ lastActivityAt: done.lastActivityAt, completedAt: done.completedAt, state: {} }).where(eq(activationSessions.id, row.id));
-    const next = await advanceStage(tx, ctx, session, USER_STAGES.FULL, { rotate: true });
+    // A first logon has no previous one unless the ID was held before (then `since` leaves it out).
+    const previous = await previousLogonState(tx, { institutionId: cc.institution.id, subject: userSubject(cc, user.userId), actions: USER_LOGON_ACTIONS, since: user.createdAt });
+    const next = await advanceStage(tx, ctx, session, USER_STAGES.FULL, { rotate: true, state: previous });
     await queueContractNotice(tx, ctx, cc, "USER_ACTIVATION", { userEmail: email, userId: user.userId });
     await appendAudit(tx, ctx.keyring, ctx.clock, {
       actor: userActor(cc, user.userId),

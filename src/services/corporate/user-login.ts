@@ -21,6 +21,7 @@ import { appendAudit } from "../audit.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import { OWNER_KIND_USER, sessionCertificateView, supersedeOlderCertificates, verifyCertificateSignature, type SessionCertificateView } from "./certificate-login.js";
 import { consumeChallenge, createChallenge, type IssuedChallenge } from "./challenges.js";
+import { previousLogonOf, previousLogonState, USER_LOGON_ACTIONS } from "./logons.js";
 import { verifySecretOrDummy } from "./passwords.js";
 import { sourceDetail, type RequestSource } from "./pre-login.js";
 import {
@@ -165,7 +166,8 @@ export async function loginUserPin(ctx: ServiceContext, runtime: PkiRuntime | un
       const view = userActivationView(cc, user, { id: started.activationId, contractRef: cc.contract.id, userRef: user.id, startedAt: now, lastActivityAt: now, completedAt: null, state: {} });
       return succeed({ stage: "ACTIVATION", token: next.token!, csrfToken: next.csrfToken!, activation: view });
     }
-    const next = await advanceStage(tx, ctx, session, USER_STAGES.FULL, { rotate: true });
+    const previous = await previousLogonState(tx, { institutionId: cc.institution.id, subject: userSubject(cc, user.userId), actions: USER_LOGON_ACTIONS, since: user.createdAt });
+    const next = await advanceStage(tx, ctx, session, USER_STAGES.FULL, { rotate: true, state: previous });
     await appendAudit(tx, ctx.keyring, ctx.clock, {
       actor: userActor(cc, user.userId),
       action: "user.login",
@@ -188,6 +190,8 @@ export interface UserStatusView {
   nameKana: string;
   nameKanji: string | null;
   email: string | null;
+  /** 前回ログオン日時: the logon before this session's, null at the first. */
+  previousLogonAt: string | null;
   /** Only the services this user is permitted (and the contract has): the buttons shown (AC-30, AC-35). */
   services: string[];
   serviceLimits: Record<string, number>;
@@ -225,6 +229,7 @@ export async function userStatus(ctx: ServiceContext, session: Session): Promise
     nameKana: user.nameKana,
     nameKanji: user.nameKanji,
     email: user.email,
+    previousLogonAt: previousLogonOf(session),
     services,
     serviceLimits: limitsOfRow(user),
     pinChangeRecommended: user.pinChangeRecommended,

@@ -1,0 +1,43 @@
+/**
+ * 前回ログオン日時 (previous logon) for the status pages, from the audit trail — no column of
+ * its own: every completed logon already appends admin.login, or user.login / user.activated
+ * (a user's first logon ends with activation), in the same transaction as the session's FULL
+ * stage. At that moment the latest such row is the logon *before* this one; it is kept in the
+ * session's stage data, so logons that happen later elsewhere do not change what this session
+ * shows as "previous".
+ */
+import { and, desc, eq, gte, inArray } from "drizzle-orm";
+import { auditEvents } from "../../store/schema/index.js";
+import type { Queryable } from "../../store/database.js";
+import type { Session } from "./sessions.js";
+
+export const ADMIN_LOGON_ACTIONS = ["admin.login"] as const;
+export const USER_LOGON_ACTIONS = ["user.login", "user.activated"] as const;
+
+const KEY = "previousLogonAt";
+
+/**
+ * The latest completed logon of a principal (subject as the audit rows name it: the contract ID,
+ * or "<contract ID>/<user ID>"); `since` leaves out an earlier holder of a reused user ID.
+ */
+export async function latestLogonAt(
+  q: Queryable,
+  who: { institutionId: string; subject: string; actions: readonly string[]; since?: Date },
+): Promise<Date | null> {
+  const where = [eq(auditEvents.institutionId, who.institutionId), eq(auditEvents.subject, who.subject), inArray(auditEvents.action, [...who.actions])];
+  if (who.since) where.push(gte(auditEvents.at, who.since));
+  const [row] = await q.select({ at: auditEvents.at }).from(auditEvents).where(and(...where)).orderBy(desc(auditEvents.seq)).limit(1);
+  return row?.at ?? null;
+}
+
+/** Stage data for the FULL session: call before appending this logon's audit row. */
+export async function previousLogonState(q: Queryable, who: Parameters<typeof latestLogonAt>[1]): Promise<Record<string, string | null>> {
+  const at = await latestLogonAt(q, who);
+  return { [KEY]: at ? at.toISOString() : null };
+}
+
+/** What a status page shows: the previous logon, null at the first one. */
+export function previousLogonOf(session: Session): string | null {
+  const v = session.state[KEY];
+  return typeof v === "string" ? v : null;
+}
