@@ -67,6 +67,13 @@ const shape = {
     .describe("separate listener of the Prometheus metrics (/metrics), never the public port; off = none"),
   INKAN_METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional().describe("bearer token /metrics requires when set (required in production off loopback)"),
   INKAN_API_DOCS: z.enum(["true", "false"]).default("true").describe("serve the API documentation (/api/docs, /api/openapi.json)"),
+  INKAN_MTLS_ADDR: z
+    .string()
+    .refine((v) => v === "off" || parseListenAddress(v) !== undefined, "host:port (e.g. 127.0.0.1:8443, port 0 = any free port) or off")
+    .default("off")
+    .describe("HTTPS listener with client certificates (mutual TLS) for host-to-host clients: EDI instructions; off = none"),
+  INKAN_MTLS_CERT: z.string().min(1).optional().describe("PEM file of the mutual-TLS listener's server certificate (its chain after it); required with INKAN_MTLS_ADDR in production, the demo issues one"),
+  INKAN_MTLS_KEY: z.string().min(1).optional().describe("PEM file of that certificate's private key (required with INKAN_MTLS_CERT)"),
   INKAN_AUDIT_CHECKPOINT_FILE: z.string().min(1).optional().describe("file the server appends a signed audit checkpoint to on schedule (also logged); see `inkan audit checkpoint`"),
   INKAN_AUDIT_CHECKPOINT_MINUTES: z.coerce.number().int().min(0).max(10080).default(60).describe("minutes between the server's audit checkpoints (0 = none)"),
 } as const;
@@ -108,6 +115,11 @@ export interface Config {
   /** Where the server appends its scheduled audit checkpoints (they are logged either way). */
   auditCheckpointFile: string | undefined;
   auditCheckpointMinutes: number;
+  /** Where the mutual-TLS listener listens; null = none. */
+  mtlsAddr: ListenAddress | null;
+  /** Its server certificate and key (PEM files); the demo issues them when absent. */
+  mtlsCertFile: string | undefined;
+  mtlsKeyFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -172,6 +184,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { demo?: 
     throw new ConfigError(["INKAN_SECRET: expected 64 hex characters; it is required with DATABASE_URL, where there is no local data dir to keep a generated one"]);
   if (Boolean(c.INKAN_SMS_URL) !== Boolean(c.INKAN_SMS_TOKEN))
     throw new ConfigError([c.INKAN_SMS_URL ? "INKAN_SMS_TOKEN: required with INKAN_SMS_URL" : "INKAN_SMS_URL: required with INKAN_SMS_TOKEN"]);
+  if (Boolean(c.INKAN_MTLS_CERT) !== Boolean(c.INKAN_MTLS_KEY))
+    throw new ConfigError([c.INKAN_MTLS_CERT ? "INKAN_MTLS_KEY: required with INKAN_MTLS_CERT" : "INKAN_MTLS_CERT: required with INKAN_MTLS_KEY"]);
   return {
     mode: opts.demo ? "demo" : "production",
     productionEnv,
@@ -196,6 +210,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { demo?: 
     apiDocs: c.INKAN_API_DOCS === "true",
     auditCheckpointFile: c.INKAN_AUDIT_CHECKPOINT_FILE === undefined ? undefined : resolve(c.INKAN_AUDIT_CHECKPOINT_FILE),
     auditCheckpointMinutes: c.INKAN_AUDIT_CHECKPOINT_MINUTES,
+    mtlsAddr: c.INKAN_MTLS_ADDR === "off" ? null : parseListenAddress(c.INKAN_MTLS_ADDR)!,
+    mtlsCertFile: c.INKAN_MTLS_CERT === undefined ? undefined : resolve(c.INKAN_MTLS_CERT),
+    mtlsKeyFile: c.INKAN_MTLS_KEY === undefined ? undefined : resolve(c.INKAN_MTLS_KEY),
   };
 }
 
@@ -215,6 +232,8 @@ export function productionProblems(c: Config): string[] {
     p.push("INKAN_MAIL_FROM: required — the sender address of those mails (not the placeholder domain .invalid, which mail servers refuse)");
   if (c.metricsAddr && !isLoopbackHost(c.metricsAddr.host) && !c.metricsToken)
     p.push("INKAN_METRICS_TOKEN: required when INKAN_METRICS_ADDR listens beyond loopback");
+  if (c.mtlsAddr && !c.mtlsCertFile)
+    p.push("INKAN_MTLS_CERT: required with INKAN_MTLS_ADDR — the server certificate (PEM, chain after it) and INKAN_MTLS_KEY its key; only the demo issues one");
   return p;
 }
 

@@ -24,7 +24,8 @@ import { ensureDemo, formatDemoInfo } from "./services/demo-setup.js";
 import { startHousekeeping } from "./services/housekeeping.js";
 import { startAuditDuties } from "./audit-duties.js";
 import { PkiRuntime } from "./services/pki-runtime.js";
-import { corporateRoutePlugins } from "./http/routes/index.js";
+import { corporateRoutePlugins, mtlsRoutePlugins } from "./http/routes/index.js";
+import { startMtlsListener } from "./http/mtls.js";
 import { ensureWebBuilt, webRoutes } from "./http/routes/web.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -51,6 +52,8 @@ export interface RunningServer {
   url: string;
   /** The metrics listener's /metrics URL; undefined with INKAN_METRICS_ADDR=off. */
   metricsUrl: string | undefined;
+  /** The mutual-TLS listener's base URL (https://…); undefined with INKAN_MTLS_ADDR=off. */
+  mtlsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -119,7 +122,13 @@ export async function startServer(config: Config, opts: { platform?: Platform } 
       closers.push(() => metrics.close());
       metricsUrl = metrics.url;
     }
-    return { platform, runtime, app, deliverer, url, metricsUrl, close: closeAll };
+    let mtlsUrl: string | undefined;
+    if (config.mtlsAddr) {
+      const mtls = await startMtlsListener(platform, runtime, config.mtlsAddr, mtlsRoutePlugins());
+      closers.push(() => mtls.close());
+      mtlsUrl = mtls.url;
+    }
+    return { platform, runtime, app, deliverer, url, metricsUrl, mtlsUrl, close: closeAll };
   } catch (e) {
     await closeAll();
     throw e;
@@ -130,7 +139,7 @@ export async function serve(config: Config): Promise<void> {
   const server = await startServer(config);
   const { platform } = server;
   platform.log.info(
-    { mode: config.mode, url: server.url, metrics: server.metricsUrl ?? "off", apiDocs: config.apiDocs, database: config.databaseUrl ? "postgres" : config.dataDir },
+    { mode: config.mode, url: server.url, metrics: server.metricsUrl ?? "off", mtls: server.mtlsUrl ?? "off", apiDocs: config.apiDocs, database: config.databaseUrl ? "postgres" : config.dataDir },
     "Inkan is serving",
   );
   if (config.mode === "demo") {

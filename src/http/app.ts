@@ -5,6 +5,7 @@
  * OpenAPI document — so route plugins hold only routes.
  */
 import { randomUUID } from "node:crypto";
+import type { ServerOptions as HttpsServerOptions } from "node:https";
 import fastifyCookie from "@fastify/cookie";
 import { sql } from "drizzle-orm";
 import AjvCompiler from "@fastify/ajv-compiler";
@@ -12,7 +13,7 @@ import Fastify from "fastify";
 import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, FastifyPluginCallback, FastifyServerOptions } from "fastify";
 import type { Platform } from "../platform.js";
 import type { Db } from "../store/database.js";
-import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling, sendError } from "./errors.js";
+import { clientErrorHandler, errorBodySchema, frameworkErrorHandler, registerErrorHandling, sendError } from "./errors.js";
 import { registerI18n } from "./i18n.js";
 import { registerMetrics } from "./metrics.js";
 import { registerOpenApi } from "./openapi.js";
@@ -34,6 +35,10 @@ export interface HttpAppOptions {
   logger?: boolean;
   /** How long /readyz waits for the database before answering 503. */
   readyTimeoutMs?: number;
+  /** Serve HTTPS with these TLS options (the mutual-TLS listener, see mtls.ts). */
+  https?: HttpsServerOptions;
+  /** false: no /api/docs on this app (the mutual-TLS listener's routes are documented on the main one). */
+  openApi?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -96,6 +101,7 @@ export async function buildHttpApp(platform: Platform, opts: HttpAppOptions = {}
     // headers) answer our JSON too, never quoting the URL.
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
+    ...(opts.https ? { https: opts.https } : {}),
   };
   const app = (
     opts.logger === false ? Fastify({ ...serverOptions, logger: false }) : Fastify({ ...serverOptions, loggerInstance: platform.log as FastifyBaseLogger })
@@ -114,7 +120,8 @@ export async function buildHttpApp(platform: Platform, opts: HttpAppOptions = {}
   registerTextGuard(app);
   await registerRateLimit(app, platform);
   registerMetrics(app);
-  await registerOpenApi(app, platform);
+  if (opts.openApi !== false) await registerOpenApi(app, platform);
+  else app.addSchema(errorBodySchema);
 
   app.get(
     "/healthz",

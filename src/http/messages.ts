@@ -15,6 +15,7 @@ import { certificateMessages } from "../services/certificates.js";
 import { corporateServiceMessages } from "../services/corporate/messages.js";
 import { corporateUserMessages } from "../services/corporate/user-messages.js";
 import { twMessages } from "../domain/tw/messages.js";
+import { ediMessages } from "../domain/tw/edi-messages.js";
 
 export type MessageTable = Readonly<Record<string, LocalizedText>>;
 
@@ -181,4 +182,5 @@ export const MESSAGES: ReadonlyMap<string, LocalizedText> = mergeMessageTables({
   certificates: certificateMessages,
   notify: NOTIFY_MESSAGES,
   tw: twMessages,
+  edi: ediMessages,
 });

@@ -7,9 +7,11 @@ import { SESSION_COOKIES } from "../../services/corporate/sessions.js";
 import type { PkiRuntime } from "../../services/pki-runtime.js";
 import type { HttpRoutePlugin } from "../app.js";
 import bankRoutes from "./bank.js";
+import bankEdiRoutes from "./bank-edi.js";
 import adminRoutes from "./corporate-admin.js";
 import adminUserRoutes from "./corporate-admin-users.js";
 import userRoutes from "./corporate-user.js";
+import ediRoutes, { EDI_API } from "./edi.js";
 import portalCertificateRoutes from "./portal-certificates.js";
 import twBankRoutes from "./tw/bank.js";
 import twRoutes from "./tw/platform.js";
@@ -32,5 +34,13 @@ export function corporateRoutePlugins(_platform: Platform, runtime: PkiRuntime):
     { plugin: portalCertificateRoutes, options: {}, prefix: PORTAL_API },
     { plugin: twRoutes, options: { runtime }, prefix: TW_API },
     { plugin: twBankRoutes, options: { runtime }, prefix: TW_BANK_API },
+    { plugin: bankEdiRoutes, prefix: BANK_API },
+    // Documented here; served for real on the mutual-TLS listener (mtlsRoutePlugins).
+    { plugin: ediRoutes, prefix: EDI_API },
   ];
+}
+
+/** What the mutual-TLS listener serves: the host-to-host APIs (EDI; the RA enrollment API later). */
+export function mtlsRoutePlugins(): HttpRoutePlugin[] {
+  return [{ plugin: ediRoutes, prefix: EDI_API }];
 }
