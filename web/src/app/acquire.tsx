@@ -5,8 +5,10 @@
  * stored beside the key — then MSG-J11 / MSG-J17 with the CN the bank issued.
  */
 import type { ComponentChildren, JSX } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
+import { AuthFailedPage, isAuthFailure } from "./auth-failed.js";
 import { acquireCertificate, type AcquisitionStep } from "./certs.js";
+import { useSteps } from "./router.js";
 import { formatDateTime, seed, t } from "./i18n.js";
 import type { Institution, IssuedCertificate, ScreenMessage } from "./model.js";
 import { StepProgress } from "../ui/progress.js";
@@ -15,7 +17,7 @@ import { Actions, ErrorView, Facts, Form, Notice, Screen, Submit, useAction } fr
 const STEPS: readonly Exclude<AcquisitionStep, "done">[] = ["key", "issue", "install"];
 
 function stepText(s: Exclude<AcquisitionStep, "done">): string {
-  return s === "key" ? t("certStepKey") : s === "issue" ? seed("MSG-J14") : t("certStepInstall");
+  return s === "key" ? seed("MSG-J16") : s === "issue" ? seed("MSG-J14") : t("certStepInstall");
 }
 
 export function Progress(props: { step: AcquisitionStep }): JSX.Element {
@@ -39,8 +41,19 @@ export function Acquisition(props: {
   const action = useAction();
   const [step, setStep] = useState<AcquisitionStep | undefined>(undefined);
   const [issued, setIssued] = useState<IssuedCertificate | undefined>(undefined);
+  // MSG-J06/J08 on a page of its own; Back (the browser's or 戻る) returns to the filled-in form.
+  const steps = useSteps<{ at: "form" } | { at: "authFailed"; code: string; message: string }>({ at: "form" });
+  // MSG-J18 asks not to close or reload the page while the key and certificate are made: the
+  // browser's own "leave this page?" question backs it up.
+  useEffect(() => {
+    if (!step) return;
+    const hold = (e: BeforeUnloadEvent): void => e.preventDefault();
+    window.addEventListener("beforeunload", hold);
+    return () => window.removeEventListener("beforeunload", hold);
+  }, [step !== undefined]);
 
   if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} />;
+  if (steps.step.at === "authFailed") return <AuthFailedPage code={steps.step.code} message={steps.step.message} onBack={steps.back} />;
 
   if (issued) {
     const msgs: ScreenMessage[] = issued.messages.filter((m) => !m.id.endsWith("-TITLE"));
@@ -79,6 +92,9 @@ export function Acquisition(props: {
             try {
               const r = await acquireCertificate(inst, props.cn(), props.issue, setStep);
               setIssued(r.issued);
+            } catch (e) {
+              if (isAuthFailure(e)) steps.go({ at: "authFailed", code: e.code, message: e.message });
+              throw e;
             } finally {
               setStep(undefined);
             }

@@ -6,7 +6,7 @@
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { get } from "./api.js";
-import { applyLocale, chooseLocale, chosenLocale, currentLocale, LOCALE_NAMES, LOCALES, t, type Locale } from "./i18n.js";
+import { applyLocale, chooseLocale, chosenLocale, currentLocale, institutionName, LOCALE_NAMES, LOCALES, t, type Locale } from "./i18n.js";
 import type { Institution } from "./model.js";
 import { match, usePath } from "./router.js";
 import { ROUTES } from "./routes.js";
@@ -30,9 +30,20 @@ function LanguageSwitch(props: { onChange: (l: Locale) => void }): JSX.Element {
   );
 }
 
-function Frame(props: { inst: Institution | undefined; onLocale: (l: Locale) => void; children: JSX.Element }): JSX.Element {
+/** Screens reached before logging on (or after logging off): no ログオフ in the header there. */
+const OUTSIDE = /^\/portal\/[^/]+\/(admin|user)(\/(activation|certificate|login|logoff))?\/?$/;
+
+/** The logged-on area the path is in, if any: its header always offers ログオフ. */
+export function sessionAreaOf(path: string): "admin" | "user" | undefined {
+  const m = /^\/portal\/[^/]+\/(admin|user)\//.exec(path);
+  if (!m || OUTSIDE.test(path)) return undefined;
+  return m[1] as "admin" | "user";
+}
+
+function Frame(props: { inst: Institution | undefined; path: string; onLocale: (l: Locale) => void; children: JSX.Element }): JSX.Element {
   const { inst } = props;
-  const name = inst ? (currentLocale() === "en" ? inst.nameEn : inst.name) : t("appName");
+  const name = inst ? institutionName(inst) : t("appName");
+  const area = inst ? sessionAreaOf(props.path) : undefined;
   return (
     <>
       <a class="skip" href="#main">
@@ -45,6 +56,11 @@ function Frame(props: { inst: Institution | undefined; onLocale: (l: Locale) => 
             <span class="app-name">{t("appName")}</span>
           </p>
           <LanguageSwitch onChange={props.onLocale} />
+          {area ? (
+            <a class="btn header-logoff" href={`/portal/${inst!.code}/${area}/logoff`}>
+              {t("actLogoff")}
+            </a>
+          ) : null}
         </div>
       </header>
       <main id="main" tabIndex={-1}>
@@ -97,7 +113,7 @@ export function App(): JSX.Element {
     screen = found ?? <NotFound inst={inst} />;
   }
   return (
-    <Frame inst={inst} onLocale={onLocale}>
+    <Frame inst={inst} path={path} onLocale={onLocale}>
       {/* A new key per path: every screen starts from its first step. */}
       <div key={path}>{screen}</div>
     </Frame>

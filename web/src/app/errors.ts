@@ -19,15 +19,19 @@ export interface ShownError {
 /** Codes that end the procedure, with the advice the error page gives. */
 const NEXT_STEP: Readonly<Record<string, TextKey>> = {
   ADMIN_LOCKED: "nextContactBank",
-  CONTRACT_LOCKED_BY_USER: "nextContactBank",
+  CONTRACT_LOCKED_BY_USER: "nextContactBankUserLock",
   INCIDENT_REGISTERED: "nextContactBranch",
   CARD_REVOKED: "nextContactBranch",
   CERT_ACQUISITION_PERIOD_EXPIRED: "nextContactBranch",
   CERT_SUSPENDED: "nextContactBranch",
   CERT_EXPIRED: "nextContactBranch",
   CERT_EXPIRED_RENEWAL_CLOSED: "nextContactBranch",
-  USER_LOCKED: "nextContactAdmin",
-  SERVICE_STOPPED_CONTACT_ADMIN: "nextContactAdmin",
+  // A user's lock: in LINKED mode only the bank can release the contract (R-LOCK-4), so the
+  // page never says "your administrator lifts it" unless that is the whole truth.
+  USER_LOCKED: "nextUserLocked",
+  USER_LOCKED_CONTRACT_STOPPED: "nextContractStopped",
+  CONTRACT_STOPPED_CONTACT_ADMIN: "nextContractStopped",
+  SERVICE_STOPPED_CONTACT_ADMIN: "nextAdminReactivate",
   USER_SUSPENDED: "nextContactAdmin",
   USER_CERT_NOT_ISSUABLE: "nextContactAdmin",
   USER_CERT_ACQUISITION_PERIOD_EXPIRED: "nextContactAdmin",

@@ -4,7 +4,7 @@
  * users, whose activation comes with their first logon (SPEC §8.0, §8.11).
  */
 import type { JSX } from "preact";
-import { t } from "./i18n.js";
+import { institutionName, t } from "./i18n.js";
 import type { Institution } from "./model.js";
 import { Screen } from "./ui.js";
 
@@ -66,7 +66,7 @@ export function BankList(props: { institutions: readonly Institution[] }): JSX.E
       <ul class="bank-list">
         {banks.map((i) => (
           <li key={i.code}>
-            <a href={`/portal/${i.code}`}>{i.name}</a>
+            <a href={`/portal/${i.code}`}>{institutionName(i)}</a>
           </li>
         ))}
       </ul>

@@ -52,16 +52,45 @@ export function seed(id: CorporateTextId): string {
 
 const DATE_LOCALE: Record<Locale, string> = { ja: "ja-JP", "zh-TW": "zh-TW", en: "en-GB" };
 
-/** yyyy/MM/dd HH:mm in the institution's time zone. */
-export function formatDateTime(d: Date | string, timeZone = "Asia/Tokyo"): string {
-  const date = typeof d === "string" ? new Date(d) : d;
-  return new Intl.DateTimeFormat(DATE_LOCALE[locale], { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false }).format(date);
+/**
+ * English dates name the month ("2 Dec 2026 14:05"): 02/12/2026 reads as 12 February to half
+ * the English-speaking world. ja and zh-TW keep yyyy/MM/dd, which nobody misreads.
+ */
+function englishDate(date: Date, timeZone: string, withTime: boolean): string {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(date);
+  const p = (type: Intl.DateTimeFormatPartTypes): string => parts.find((x) => x.type === type)?.value ?? "";
+  const day = `${p("day")} ${p("month")} ${p("year")}`;
+  return withTime ? `${day} ${p("hour")}:${p("minute")}` : day;
 }
 
-export function formatDate(d: Date | string, timeZone = "Asia/Tokyo"): string {
+/** yyyy/MM/dd HH:mm (en: 2 Dec 2026 14:05) in the institution's time zone. */
+export function formatDateTime(d: Date | string, timeZone = "Asia/Tokyo", l: Locale = locale): string {
   const date = typeof d === "string" ? new Date(d) : d;
-  return new Intl.DateTimeFormat(DATE_LOCALE[locale], { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(date);
+  if (l === "en") return englishDate(date, timeZone, true);
+  return new Intl.DateTimeFormat(DATE_LOCALE[l], { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(date);
 }
+
+/** yyyy/MM/dd (en: 2 Dec 2026). */
+export function formatDate(d: Date | string, timeZone = "Asia/Tokyo", l: Locale = locale): string {
+  const date = typeof d === "string" ? new Date(d) : d;
+  if (l === "en") return englishDate(date, timeZone, false);
+  return new Intl.DateTimeFormat(DATE_LOCALE[l], { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(date);
+}
+
+/** The bank's name in the screen's language: the per-locale name, else the Japanese or English one. */
+export function institutionName(inst: { name: string; nameEn: string; names?: Partial<Record<Locale, string>> }, l: Locale = locale): string {
+  return inst.names?.[l] ?? (l === "en" ? inst.nameEn : inst.name);
+}
+
+/** Punctuation that screens put between their own pieces: full-width in ja and zh-TW, Western in en. */
+export const punct = {
+  /** "（x）" / " (x)" */
+  paren: (x: string, l: Locale = locale): string => (l === "en" ? ` (${x})` : `（${x}）`),
+  /** "a、b" / "a, b" */
+  list: (xs: readonly string[], l: Locale = locale): string => xs.join(l === "en" ? ", " : "、"),
+  /** "label：value" / "label: value" */
+  colon: (l: Locale = locale): string => (l === "en" ? ": " : "："),
+};
 
 export function formatAmount(n: number): string {
   return new Intl.NumberFormat(DATE_LOCALE[locale]).format(n);

@@ -81,6 +81,13 @@ export const TEXTS = {
     "Type the numbers in the boxes {label} of your customer card, in this order ({digits} digits).",
   ),
   cardOtpAsk: x("お客様カードの {label} の数字", "客戶卡 {label} 的數字", "Card boxes {label}"),
+  // The card prints its eight boxes under the Japanese letters ア…ク; readers of zh-TW and en learn which is which.
+  cardGridNote: x(
+    "",
+    "客戶卡上的8個欄位，依序以日文字母 ア、イ、ウ、エ、オ、カ、キ、ク 標示（ア為第1欄，ク為第8欄）。本次請輸入：{where}。",
+    "Your card labels its eight boxes with the Japanese letters ア イ ウ エ オ カ キ ク, first to eighth. Asked now: {where}.",
+  ),
+  cardBoxNth: x("{letter}", "{letter}（第{n}欄）", "{letter} (box {n})"),
 
   // ---- activation ----
   activationTitle: x("開通確認", "開通確認", "Activation"),
@@ -145,8 +152,16 @@ export const TEXTS = {
   logonAgain: x("再度ログオンする", "重新登入", "Log on again"),
   svc_BALANCE_INQUIRY: x("残高照会", "餘額查詢", "Balance inquiry"),
   svc_STATEMENT_INQUIRY: x("入出金明細照会", "存提款明細查詢", "Statement inquiry"),
-  svc_TRANSFER: x("振込・振替", "匯款・轉帳", "Transfers"),
+  svc_TRANSFER: x("振込・振替", "匯款／轉帳", "Transfers"),
   svc_FILE_TRANSFER: x("ファイル伝送", "檔案傳輸", "File transmission"),
+  serviceNotProvided: x("このサイトでは提供していません", "本網站未提供", "not offered on this site"),
+  serviceNotProvidedNote: x(
+    "ご契約のサービスのうち、このサイトで提供していないものは選択できません。お取引店またはお問合せ窓口（{contact}）にお問合せください。",
+    "契約服務中，本網站未提供者無法選擇。請洽詢往來分行或客服窗口（{contact}）。",
+    "Contracted services this site does not offer cannot be chosen here. Ask your branch or the help desk ({contact}).",
+  ),
+  previousLogon: x("前回ログオン日時", "上次登入時間", "Previous logon"),
+  firstLogon: x("今回がはじめてのログオンです", "本次為首次登入", "This is your first logon"),
 
   // ---- settings ----
   pinChanged: x("暗証番号を変更しました。", "密碼已變更。", "Your PIN has been changed."),
@@ -186,9 +201,9 @@ export const TEXTS = {
   menuUserEmail: x("利用者Eメールアドレス変更", "使用者電子郵件地址變更", "Change e-mail address"),
 
   // ---- transfers ----
-  transferTitle: x("振込・振替", "匯款・轉帳", "Transfer"),
+  transferTitle: x("振込・振替", "匯款／轉帳", "Transfer"),
   transferLead: x("お振込内容を入力してください。", "請輸入匯款內容。", "Enter the transfer details."),
-  transferNotPermitted: x("振込・振替のご利用が許可されていません。管理者の方にお問合せください。", "您未獲准使用匯款・轉帳，請洽詢管理者。", "You are not permitted to make transfers. Please ask your administrator."),
+  transferNotPermitted: x("振込・振替のご利用が許可されていません。管理者の方にお問合せください。", "您未獲准使用匯款／轉帳，請洽詢管理者。", "You are not permitted to make transfers. Please ask your administrator."),
   noDebitAccounts: x("支払口座が登録されていません。管理者の方に「ご契約先口座情報」の登録を依頼してください。", "尚未登錄付款帳戶，請洽管理者登錄「契約客戶帳戶資訊」。", "No debit account is registered. Ask your administrator to register the contract's accounts."),
   debitAccount: x("支払口座", "付款帳戶", "Debit account"),
   payee: x("お振込先", "收款帳戶", "Payee"),
@@ -264,7 +279,10 @@ export const TEXTS = {
   limitFor: x("{service}の限度額（円）", "{service}的限額（日圓）", "{service} limit (yen)"),
   limitHint: x("半角数字。空欄は限度額なし", "半形數字，空白表示無限額", "Whole yen; blank for none"),
   userRegisteredTell: x("利用者に、ご契約先ID・利用者ID・仮の利用者暗証番号・仮の利用者確認暗証番号をお知らせください。", "請將契約客戶ID、使用者ID、臨時使用者密碼與臨時使用者確認密碼通知使用者。", "Tell the user the contract ID, the user ID and both temporary PINs."),
-  userRegisteredPins: x("仮の暗証番号は、利用者が開通確認で本人だけが知る暗証番号に変更します。続いてトークン登録を行ってください。", "臨時密碼將由使用者於開通確認時變更為只有本人知道的密碼。接著請進行權杖登錄。", "The user replaces the temporary PINs at activation. Next, register the user's token."),
+  userRegisteredPins: x("仮の暗証番号は、利用者が開通確認で本人だけが知る暗証番号に変更します。", "臨時密碼將由使用者於開通確認時變更為只有本人知道的密碼。", "The user replaces the temporary PINs at activation."),
+  tokenNext: x("トークンをお使いになる場合は、続けてこの利用者のトークン登録を行ってください。", "若使用權杖，請接著為此使用者進行權杖登錄。", "If the user has a token, register it now."),
+  tokenForUser: x("{userId} のトークン登録へ進む", "前往 {userId} 的權杖登錄", "Register {userId}'s token"),
+  switchToUserTitle: x("このパソコンで利用者の操作を行う場合", "若要在本電腦進行使用者操作", "To work as a user on this computer"),
   userActivated: x("開通済", "已開通", "Activated"),
   userNotActivated: x("未開通", "未開通", "Not activated"),
   userSuspended: x("利用中止", "已停用", "Suspended"),
@@ -312,6 +330,27 @@ export const TEXTS = {
   // ---- error next steps ----
   nextContactBank: x("お取引店またはお問合せ窓口（{contact}）へご連絡ください。ロックの解除後、管理者の方は「開通確認」からやり直してください。", "請聯絡往來分行或客服窗口（{contact}）。解除鎖定後，管理者請從「開通確認」重新操作。", "Contact your branch or the help desk ({contact}). Once the lock is released, the administrator redoes Activation."),
   nextContactBranch: x("お取引店またはお問合せ窓口（{contact}）へご連絡ください。", "請聯絡往來分行或客服窗口（{contact}）。", "Contact your branch or the help desk ({contact})."),
+  nextUserLocked: x(
+    "管理者の方にご連絡ください。利用中止方式が「利用中止連動式」のご契約では、ご契約先全体のサービスが停止されており、管理者の方からお取引店またはお問合せ窓口（{contact}）へのご連絡が必要です（管理者の方だけでは解除できません）。「利用中止非連動式」のご契約では、管理者が利用中止を解除します。",
+    "請聯絡管理者。若貴公司的停用方式為「停用連動式」，貴公司的所有服務均已停止，須由管理者聯絡往來分行或客服窗口（{contact}）方可解除（管理者無法自行解除）。若為「停用非連動式」，則由管理者解除停用。",
+    "Contact your administrator. If your contract's lock mode is Linked, all of your company's service is stopped and your administrator must contact your branch or the help desk ({contact}): the administrator cannot lift it alone. If it is Not linked, your administrator lifts the suspension.",
+  ),
+  nextContractStopped: x(
+    "ご契約先全体のサービスが停止されています。管理者の方からお取引店またはお問合せ窓口（{contact}）へご連絡ください（管理者の方だけでは解除できません）。お取引店がロックを解除した後、管理者の方が「開通確認」をやり直し、利用中止となった利用者の利用中止を解除します。",
+    "貴公司的所有服務均已停止。請由管理者聯絡往來分行或客服窗口（{contact}）（管理者無法自行解除）。往來分行解除鎖定後，管理者須重新進行「開通確認」，並解除被停用之使用者的停用。",
+    "All of your company's service is stopped. Your administrator must contact your branch or the help desk ({contact}): the administrator cannot lift it alone. Once the bank has released the lock, the administrator redoes Activation and lifts the stopped user's suspension.",
+  ),
+  nextContactBankUserLock: x(
+    "利用者の暗証番号ロックにより、ご契約先全体のサービスが停止されています（利用中止連動式）。管理者の方だけでは解除できませんので、お取引店またはお問合せ窓口（{contact}）へご連絡ください。ロックの解除後、「開通確認」をやり直し、「利用者情報登録／変更」で該当の利用者の利用中止を解除してください。",
+    "由於使用者的密碼鎖定，貴公司的所有服務均已停止（停用連動式）。管理者無法自行解除，請聯絡往來分行或客服窗口（{contact}）。解除鎖定後，請重新進行「開通確認」，並於「使用者資訊登錄／變更」解除該使用者的停用。",
+    "A user's PIN lock has stopped all of your company's service (Linked lock mode). You cannot lift it alone: contact your branch or the help desk ({contact}). Once the lock is released, redo Activation, then lift that user's suspension under Register / change users.",
+  ),
+  nextAdminReactivate: x(
+    "管理者の方にご連絡ください。管理者が「開通確認」をやり直すと、ご利用いただけるようになります。",
+    "請聯絡管理者。管理者重新進行「開通確認」後即可使用。",
+    "Contact your administrator: once the administrator has redone Activation, you can use the service again.",
+  ),
+  authFailedBack: x("入力画面に戻る", "回到輸入畫面", "Back to the form"),
   nextContactAdmin: x("管理者の方にご連絡ください。管理者が「利用者情報登録／変更」で利用中止解除・暗証番号の再設定・電子証明書の再発行を行います。", "請聯絡管理者。管理者將於「使用者資訊登錄／變更」解除停用、重設密碼或重新發行電子憑證。", "Contact your administrator, who can lift the suspension, set your PINs again or reissue your certificate under Register / change users."),
   nextActivate: x("管理者ログオン画面の「開通確認」から開通確認を行ってください。", "請由管理者登入畫面的「開通確認」進行開通確認。", "Do Activation from the administrator logon page."),
   nextWait: x("15分ほどお待ちいただいてから、再度開通確認を行ってください。", "請等候約15分鐘後，再重新進行開通確認。", "Wait about 15 minutes, then do Activation again."),

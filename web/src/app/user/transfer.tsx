@@ -5,16 +5,16 @@
  * the token's one-time password; then 送信完了.
  */
 import type { JSX } from "preact";
-import { useState } from "preact/hooks";
 import { get, post, USER_API } from "../api.js";
 import { signBytes } from "../certs.js";
 import { localError } from "../errors.js";
-import { formatAmount, formatDateTime, t } from "../i18n.js";
+import { formatAmount, formatDateTime, punct, t } from "../i18n.js";
 import type { Institution, TransferConfirmation, TransferResult, UserStatus } from "../model.js";
 import type { TextKey } from "../texts.js";
 import { Actions, ErrorView, Facts, Field, Form, Loading, Notice, PinField, Screen, Select, Submit, useAction, useFields } from "../ui.js";
 import { useLoaded } from "../admin/status.js";
 import { loginCertificateEntry } from "./session.js";
+import { useSteps } from "../router.js";
 
 const ACCOUNT_TYPES = ["ORDINARY", "CURRENT", "SAVINGS", "OTHER"] as const;
 export const accountTypeName = (v: string): string => (ACCOUNT_TYPES.includes(v as never) ? t(`acct_${v}` as TextKey) : v);
@@ -44,7 +44,7 @@ interface SignedTransfer {
 
 const accountLine = (a: Party): string => `${a.bankCode ? `${a.bankCode}-` : ""}${a.branchCode} ${accountTypeName(a.accountType)} ${a.accountNumber}`;
 /** みずほ（0001） 戸越（123） 普通 7654321: names from the Zengin data beside the codes. */
-const payeeLine = (p: SignedTransfer["payee"]): string => `${p.bankName}（${p.bankCode}） ${p.branchName}（${p.branchCode}） ${accountTypeName(p.accountType)} ${p.accountNumber}`;
+const payeeLine = (p: SignedTransfer["payee"]): string => `${p.bankName}${punct.paren(p.bankCode)} ${p.branchName}${punct.paren(p.branchCode)} ${accountTypeName(p.accountType)} ${p.accountNumber}`;
 const FEE_BEARERS = ["PAYER", "PAYEE"] as const;
 
 type Stage = { at: "input" } | { at: "confirm"; c: TransferConfirmation; shown: SignedTransfer } | { at: "done"; r: TransferResult; shown: SignedTransfer };
@@ -52,7 +52,9 @@ type Stage = { at: "input" } | { at: "confirm"; c: TransferConfirmation; shown: 
 export function UserTransfer(props: { inst: Institution }): JSX.Element {
   const { inst } = props;
   const status = useLoaded(() => get<UserStatus>(`${USER_API}/status`));
-  const [stage, setStage] = useState<Stage>({ at: "input" });
+  // Each step is a history entry: the browser's Back (and 戻る) return to the filled-in form.
+  const steps = useSteps<Stage>({ at: "input" });
+  const stage = steps.step;
   const action = useAction();
   const f = useFields({ debit: "", bankCode: "", branchCode: "", accountType: "ORDINARY", accountNumber: "", name: "", amount: "", feeBearer: "PAYER", executionDate: "", confirmPin: "", otp: "" });
   const back = `/portal/${inst.code}/user/status`;
@@ -99,7 +101,7 @@ export function UserTransfer(props: { inst: Institution }): JSX.Element {
                 feeBearer: f.values.feeBearer,
                 executionDate: f.values.executionDate.trim() || null,
               });
-              setStage({ at: "confirm", c, shown: JSON.parse(c.payload) as SignedTransfer });
+              steps.go({ at: "confirm", c, shown: JSON.parse(c.payload) as SignedTransfer });
             })
           }
         >
@@ -132,7 +134,7 @@ export function UserTransfer(props: { inst: Institution }): JSX.Element {
     [t("payee"), payeeLine(x.payee)],
     [t("payeeName"), x.payee.name],
     [t("amountYen"), <strong class="amount">{yen(x.amount)}</strong>],
-    [t("fee"), `${yen(x.fee)}（${t(`feeBearer_${x.feeBearer}`)}）`],
+    [t("fee"), `${yen(x.fee)}${punct.paren(t(`feeBearer_${x.feeBearer}`))}`],
     // With a fee, what leaves the account and what the payee gets differ from the amount.
     ...(x.fee !== "0"
       ? ([
@@ -163,7 +165,8 @@ export function UserTransfer(props: { inst: Institution }): JSX.Element {
                   ...(needPin ? { confirmPin: f.values.confirmPin } : {}),
                   ...(needOtp ? { otp: f.values.otp.trim() } : {}),
                 });
-                setStage({ at: "done", r, shown: stage.shown });
+                // Sent: Back must not offer this confirmation again, so 送信完了 takes its entry.
+                steps.go({ at: "done", r, shown: stage.shown }, { replace: true });
               } finally {
                 f.set("confirmPin", "");
                 f.set("otp", "");
@@ -178,6 +181,9 @@ export function UserTransfer(props: { inst: Institution }): JSX.Element {
           </Notice>
           <Actions>
             <Submit busy={action.busy}>{t("confirmAndSend")}</Submit>
+            <button type="button" class="btn" onClick={steps.back}>
+              {t("back")}
+            </button>
             <a class="btn" href={back}>
               {t("cancel")}
             </a>
