@@ -62,7 +62,11 @@ export interface AdminStatus {
   adminEmail: string | null;
   lockMode: string;
   contractedServices: string[];
+  /** The contracted services this site offers (the others are shown as not available). */
+  providedServices: string[];
   activatedAt: string | null;
+  /** 前回ログオン日時; null at the first logon. */
+  previousLogonAt: string | null;
   certificate: { cn: string; serialHex: string; notBefore: string; notAfter: string; status: "VALID" | "EXPIRING_SOON"; renewalOpensAt: string; renewalOpen: boolean } | null;
   users: { total: number; activated: number; suspended: number; max: number };
 }
@@ -75,7 +79,9 @@ export interface UserStatus {
   nameKana: string;
   nameKanji: string | null;
   email: string | null;
-  services: { code: string; name: string }[];
+  /** 前回ログオン日時; null at the first logon. */
+  previousLogonAt: string | null;
+  services: { code: string; name: string; provided: boolean }[];
   serviceLimits: Record<string, number>;
   pinChangeRecommended: boolean;
   advice: Advice[];

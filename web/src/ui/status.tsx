@@ -4,9 +4,9 @@
  * inside the renewal window, and the log-off page.
  */
 import type { ComponentChildren, JSX } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useId, useState } from "preact/hooks";
 import { toShown, type ShownError } from "../app/errors.js";
-import { currentLocale, formatDateTime, t } from "../app/i18n.js";
+import { currentLocale, formatDateTime, punct, t } from "../app/i18n.js";
 import { Actions, LinkButton, Loading, Notice, Screen } from "./screen.js";
 
 /** Loads something after login (again when the language changes: the server's texts follow); a missing session becomes the error page. */
@@ -88,7 +88,60 @@ export function certificateValidity(cert: CertificateSummary | null | undefined,
     <>
       <span class="mono">{cert.cn}</span>
       <br />
-      {t("validityRange", { from: formatDateTime(cert.notBefore, tz), to: formatDateTime(cert.notAfter, tz) })}（{cert.status === "VALID" ? t("statusValid") : t("statusExpiring")}）
+      {t("validityRange", { from: formatDateTime(cert.notBefore, tz), to: formatDateTime(cert.notAfter, tz) })}
+      {punct.paren(cert.status === "VALID" ? t("statusValid") : t("statusExpiring"))}
+    </>
+  );
+}
+
+/** 前回ログオン日時: the logon before this one, or that this is the first. */
+export function previousLogon(at: string | null, tz: string): string {
+  return at ? formatDateTime(at, tz) : t("firstLogon");
+}
+
+/** A service on a status page: a way in when this site offers it, else plainly not available. */
+export interface ServiceItem {
+  code: string;
+  name: string;
+  provided: boolean;
+  href?: string;
+  extra?: ComponentChildren;
+}
+
+/**
+ * The services of a status page. One this deployment does not offer is no link and no button
+ * that looks pressable: it is marked aria-disabled, dashed, and the note under the list (tied
+ * by aria-describedby) says why and whom to ask.
+ */
+export function ServiceList(props: { items: readonly ServiceItem[]; contact: string }): JSX.Element {
+  const noteId = useId();
+  const missing = props.items.some((s) => !s.provided);
+  return (
+    <>
+      <ul class="services">
+        {props.items.map((s) => (
+          <li key={s.code} data-service={s.code}>
+            {s.provided && s.href ? (
+              <LinkButton primary href={s.href}>
+                {s.name}
+              </LinkButton>
+            ) : s.provided ? (
+              <span class="service">{s.name}</span>
+            ) : (
+              <button type="button" class="service service-unavailable" disabled aria-disabled="true" aria-describedby={noteId}>
+                {s.name}
+                <span class="hint">{punct.paren(t("serviceNotProvided"))}</span>
+              </button>
+            )}
+            {s.extra}
+          </li>
+        ))}
+      </ul>
+      {missing ? (
+        <p class="hint service-note" id={noteId}>
+          {t("serviceNotProvidedNote", { contact: props.contact })}
+        </p>
+      ) : null}
     </>
   );
 }

@@ -8,7 +8,7 @@ import { ADMIN_API, forgetSession, get, post } from "../api.js";
 import { formatDateTime, seed, t } from "../i18n.js";
 import type { AdminStatus, Institution } from "../model.js";
 import type { TextKey } from "../texts.js";
-import { certificateValidity, LogoffScreen, Menu, RenewalBanner, StatusLayout, useLoaded } from "../../ui/status.js";
+import { certificateValidity, LogoffScreen, Menu, previousLogon, RenewalBanner, ServiceList, StatusLayout, useLoaded } from "../../ui/status.js";
 import { ErrorView, Facts, Loading } from "../ui.js";
 
 export { useLoaded };
@@ -67,7 +67,8 @@ export function AdminStatusPage(props: { inst: Institution }): JSX.Element {
           [t("contractId"), <span class="mono">{data.contractId}</span>],
           [t("adminEmail"), data.adminEmail ?? "—"],
           [t("lockMode"), data.lockMode === "LINKED" ? t("lockLinked") : t("lockNonLinked")],
-          [t("services"), data.contractedServices.map(serviceName).join("、")],
+          [t("previousLogon"), previousLogon(data.previousLogonAt, tz)],
+          [t("services"), <ServiceList contact={inst.contact} items={data.contractedServices.map((code) => ({ code, name: serviceName(code), provided: data.providedServices.includes(code) }))} />],
           [t("activatedAt"), data.activatedAt ? formatDateTime(data.activatedAt, tz) : "—"],
           [t("adminCert"), certificateValidity(cert, tz)],
           [t("roleUser"), t("usersCount", data.users)],

@@ -7,8 +7,8 @@ import type { JSX } from "preact";
 import { forgetSession, get, post, USER_API } from "../api.js";
 import { formatAmount, t } from "../i18n.js";
 import type { Institution, UserStatus } from "../model.js";
-import { certificateValidity, LogoffScreen, Menu, RenewalBanner, StatusLayout, useLoaded } from "../../ui/status.js";
-import { AdviceList, ErrorView, Facts, LinkButton, Loading } from "../ui.js";
+import { certificateValidity, LogoffScreen, Menu, previousLogon, RenewalBanner, ServiceList, StatusLayout, useLoaded } from "../../ui/status.js";
+import { AdviceList, ErrorView, Facts, Loading } from "../ui.js";
 import { serviceName } from "../admin/status.js";
 import { forgetLoginCertificate } from "./session.js";
 
@@ -58,23 +58,20 @@ export function UserStatusPage(props: { inst: Institution }): JSX.Element {
       {data.services.length === 0 ? (
         <p>{t("noServices")}</p>
       ) : (
-        <ul class="services">
-          {data.services.map((s) => (
-            <li key={s.code}>
-              {s.code === "TRANSFER" ? (
-                <LinkButton primary href={`${base}/transfer`}>
-                  {serviceName(s.code)}
-                </LinkButton>
-              ) : (
-                <span class="service">{serviceName(s.code)}</span>
-              )}
-              {data.serviceLimits[s.code] !== undefined ? <span class="hint"> {t("limitLine", { amount: formatAmount(data.serviceLimits[s.code]!) })}</span> : null}
-            </li>
-          ))}
-        </ul>
+        <ServiceList
+          contact={inst.contact}
+          items={data.services.map((s) => ({
+            code: s.code,
+            name: serviceName(s.code),
+            provided: s.provided,
+            href: s.code === "TRANSFER" ? `${base}/transfer` : undefined,
+            extra: data.serviceLimits[s.code] !== undefined ? <span class="hint"> {t("limitLine", { amount: formatAmount(data.serviceLimits[s.code]!) })}</span> : null,
+          }))}
+        />
       )}
       <Facts
         rows={[
+          [t("previousLogon"), previousLogon(data.previousLogonAt, tz)],
           [t("contractId"), <span class="mono">{data.contractId}</span>],
           [t("userId"), <span class="mono">{data.userId}</span>],
           [t("userEmail"), data.email ?? "—"],
