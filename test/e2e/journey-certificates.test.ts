@@ -8,7 +8,8 @@
  *      leave the browser (device-bound ones cannot);
  *   3. with the server's clock moved inside the renewal window, the administrator and a user renew
  *      through 電子証明書更新; the old certificate is superseded (status API and `openssl ocsp`
- *      say so) and logon continues with the new one.
+ *      say so) and logon continues with the new one; a transfer is not signed with a certificate
+ *      revoked since logon.
  * Screens are saved under test-results/screenshots/ beside the other journeys'.
  */
 import assert from "node:assert/strict";
@@ -19,7 +20,7 @@ import { after, before, describe, test } from "node:test";
 import { and, asc, eq } from "drizzle-orm";
 import { revokeCertificate } from "../../src/services/certificates.js";
 import { pemOf } from "../../src/services/certificate-rows.js";
-import { certificates } from "../../src/store/schema/index.js";
+import { certificates, transfers } from "../../src/store/schema/index.js";
 import { assertScreenOk, formError, input, Profile, screen, shot } from "../support/e2e-browser.js";
 import {
   acquireAdminCertificate,
@@ -33,6 +34,7 @@ import {
   loginAdmin,
   loginUser,
   portal,
+  registerAccount,
   registerUser,
   TARO,
   TestToken,
@@ -254,6 +256,7 @@ describe("certificates in the browser: the bank's status, export, renewal", () =
     assert.equal(rows.length, 3, "the two revoked ones stay, listed last; the superseded one left with its key");
     await loginAdmin(s, adminPc);
     assert.equal(await page.getByRole("link", { name: "電子証明書更新" }).count(), 0, "no renewal banner any more");
+    await registerAccount(s, page, { branchCode: "001", accountNumber: "1234567", limit: "5000000" });
 
     // The user renews the same way.
     const upage = userPc.page;
@@ -277,6 +280,27 @@ describe("certificates in the browser: the bank's status, export, renewal", () =
     await loginUser(s, userPc, TARO.loginPin);
     assert.equal(await upage.getByRole("link", { name: "電子証明書更新" }).count(), 0);
     await shot(upage, "user-status-after-renewal");
+
+    // A transfer signed with the new certificate is asked about first: revoked since logon, its key
+    // does not sign, and the screen says why (the server would only have ended the session).
+    await upage.getByRole("link", { name: "振込・振替" }).first().click();
+    await screen(upage, "振込・振替");
+    await input(upage, "payee.bankCode").fill("0005");
+    await input(upage, "payee.branchCode").fill("123");
+    await input(upage, "payee.accountNumber").fill("7654321");
+    await input(upage, "payee.name").fill("カ）インカンショウジ");
+    await input(upage, "amount").fill("150000");
+    await upage.getByRole("button", { name: "次へ" }).click();
+    await screen(upage, "資金移動確認");
+    const current = (await rowsOf(userCn())).find((r) => r.status === "VALID")!;
+    await revokeCertificate(s.platform, s.runtime, current.id, "keyCompromise", { actor: "e2e" });
+    await input(upage, "confirmPin").fill(TARO.confirmPin);
+    await input(upage, "otp").fill(token.code());
+    await upage.getByRole("button", { name: "確定" }).click();
+    assert.match(await formError(upage), /この電子証明書は当金庫で「失効」となっているため、署名に使用できません。/);
+    await shot(upage, "user-transfer-certificate-revoked");
+    assert.equal((await s.platform.db.select().from(transfers)).length, 1, "created, never confirmed");
+    assert.equal((await s.platform.db.select().from(transfers))[0]!.status === "SENT", false);
     for (const p of [adminPc, userPc]) p.assertClean();
   });
 });

@@ -6,7 +6,9 @@
  */
 import { toBase64Url } from "../../../src/domain/signing.js";
 import type { CertificateInfo, Keystore } from "../keystore/index.js";
-import { registerKeystoreText } from "./errors.js";
+import { checkCertificates } from "../ui/certificate-picker-status.js";
+import { pickStatusLabel, pt } from "../ui/certificate-picker-texts.js";
+import { localError, registerKeystoreText } from "./errors.js";
 import { currentLocale } from "./i18n.js";
 import type { Challenge, Institution, IssuedCertificate } from "./model.js";
 
@@ -93,8 +95,19 @@ export async function signChallenge(entryId: string, c: Challenge): Promise<{ ch
   return { challengeId: c.challengeId, certificate: toBase64Url(cert.certDer), signature };
 }
 
-/** Signs transaction bytes (a transfer confirmation) with the certificate's key. */
+/**
+ * Signs transaction bytes (a transfer confirmation) with the certificate's key — after asking the
+ * bank whether the certificate may still sign: one revoked or suspended since logon is refused
+ * here, with the bank's status, before its key signs anything. If the bank cannot be asked, the
+ * server's own check of the signature decides.
+ */
 export async function signBytes(entryId: string, bytes: Uint8Array): Promise<string> {
   const ks = await keystore();
+  const info = await ks.getCertificate(entryId);
+  const checked = await checkCertificates(info.institutionCode, [info]);
+  const c = checked.certificates[0];
+  if (!checked.checkFailed && c && !c.usable) {
+    throw localError("CERT_NOT_USABLE", pt("signRefused", { status: pickStatusLabel(c.known) }));
+  }
   return ks.signBytes(entryId, bytes);
 }

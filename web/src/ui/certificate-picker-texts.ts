@@ -4,6 +4,7 @@
  * zh-TW follows the TWCA terms: 廢止 (revocation), 暫禁 (suspension, certificateHold).
  */
 import { currentLocale, type Locale } from "../app/i18n.js";
+import type { PickStatus } from "./certificate-picker-status.js";
 
 type Text = Readonly<Record<Locale, string>>;
 const x = (ja: string, zh: string, en: string): Text => ({ ja, "zh-TW": zh, en });
@@ -41,6 +42,11 @@ export const PICKER_TEXTS = {
     "您選擇的憑證在本行的狀態為「{status}」，無法使用，請選擇其他憑證。",
     "The bank reports the selected certificate as \u201c{status}\u201d; it cannot be used. Please choose another.",
   ),
+  signRefused: x(
+    "この電子証明書は当金庫で「{status}」となっているため、署名に使用できません。有効な電子証明書でログオンし直してください。",
+    "此憑證在本行的狀態為「{status}」，無法用於簽章。請使用有效的憑證重新登入。",
+    "The bank reports this certificate as \u201c{status}\u201d; it cannot sign. Please log on again with a valid certificate.",
+  ),
   renewedOldRemoved: x(
     "これまでの電子証明書は失効（更新済み）となり、このブラウザから削除しました。次回からは新しい電子証明書でログオンしてください。",
     "原憑證已因展期而廢止，並已從本瀏覽器刪除。下次請使用新憑證登入。",
@@ -58,3 +64,16 @@ export type PickerTextKey = keyof typeof PICKER_TEXTS;
 export function pt(key: PickerTextKey, params: Readonly<Record<string, string>> = {}): string {
   return PICKER_TEXTS[key][currentLocale()].replace(/\{(\w+)\}/g, (m, n: string) => params[n] ?? m);
 }
+
+const LABEL: Record<PickStatus, PickerTextKey> = {
+  valid: "statusValid",
+  expiring: "statusExpiring",
+  "not-yet-valid": "statusNotYet",
+  suspended: "statusSuspended",
+  expired: "statusExpired",
+  superseded: "statusSuperseded",
+  revoked: "statusRevoked",
+  unknown: "statusUnknown",
+};
+
+export const pickStatusLabel = (s: PickStatus): string => pt(LABEL[s]);

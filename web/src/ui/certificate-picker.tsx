@@ -12,20 +12,10 @@ import type { CertificateInfo } from "../app/certs.js";
 import { toShown, type ShownError } from "../app/errors.js";
 import { formatDate, formatDateTime, t } from "../app/i18n.js";
 import { checkCertificates, pickOrder, type CheckedCertificate, type CheckedList, type PickStatus } from "./certificate-picker-status.js";
-import { pt, type PickerTextKey } from "./certificate-picker-texts.js";
+import { pickStatusLabel, pt, type PickerTextKey } from "./certificate-picker-texts.js";
 import { Form, Submit } from "./form.js";
 import { Actions, Loading, Notice } from "./screen.js";
 
-const LABEL: Record<PickStatus, PickerTextKey> = {
-  valid: "statusValid",
-  expiring: "statusExpiring",
-  "not-yet-valid": "statusNotYet",
-  suspended: "statusSuspended",
-  expired: "statusExpired",
-  superseded: "statusSuperseded",
-  revoked: "statusRevoked",
-  unknown: "statusUnknown",
-};
 const WHY: Partial<Record<PickStatus, PickerTextKey>> = {
   "not-yet-valid": "whyNotYet",
   suspended: "whySuspended",
@@ -35,7 +25,7 @@ const WHY: Partial<Record<PickStatus, PickerTextKey>> = {
   unknown: "whyUnknown",
 };
 
-export const pickStatusLabel = (s: PickStatus): string => pt(LABEL[s]);
+export { pickStatusLabel };
 
 /** The issuer's CN (the full DN is long and says little to a customer). */
 export function issuerName(dn: string): string {
