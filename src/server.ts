@@ -14,6 +14,7 @@ import { ConfigError, PRODUCTION_HEADING, productionProblems, type Config } from
 import { buildHttpApp, type HttpRoutePlugin } from "./http/app.js";
 import { startMetricsListener } from "./http/metrics.js";
 import { outboxRoutes } from "./http/routes/outbox.js";
+import twDevHandoffRoutes from "./http/routes/tw/dev-handoff.js";
 import { pkiRoutes } from "./http/routes/pki.js";
 import type { Keyring } from "./keyring.js";
 import { OutboxDeliverer } from "./notify/deliverer.js";
@@ -106,7 +107,7 @@ export async function startServer(config: Config, opts: { platform?: Platform } 
       ...corporateRoutePlugins(platform, runtime),
     ];
     // The demo shows what it would have mailed or texted; production has no /dev pages at all.
-    if (demo) routes.push({ plugin: outboxRoutes, options: { db: platform.db } });
+    if (demo) routes.push({ plugin: outboxRoutes, options: { db: platform.db } }, { plugin: twDevHandoffRoutes });
     // The portal is built on first start (and again when its sources change).
     const { distDir } = await ensureWebBuilt(ROOT, { log: (m) => platform.log.info(m) });
     routes.push({ plugin: webRoutes, options: { distDir } });

@@ -15,6 +15,7 @@ import { base32Encode, generateOtpSecret } from "../domain/otp.js";
 import type { CardGrid } from "../domain/corporate/card.js";
 import { DEMO_SHINKIN, DEMO_TAIWAN, demoDigits, demoPassword, ensureDemoInstitutions, loadDemoInfo, localDate, saveDemoInfo, type DemoInfo } from "./demo.js";
 import { getInstitution } from "./institutions.js";
+import { ensureTwDemo } from "./tw/demo.js";
 
 export { formatDemoInfo } from "./demo.js";
 
@@ -52,7 +53,7 @@ async function demoContract(p: Platform, actor: BankActor, input: NewContractInp
 
 export async function ensureDemo(p: Platform, caPassphrase: string): Promise<DemoInfo> {
   const existing = await loadDemoInfo(p);
-  if (existing) return existing;
+  if (existing) return existing.twPlatform ? existing : addTwDemo(p, existing);
   await ensureDemoInstitutions(p);
   await initCaHierarchy(p, { passphrase: caPassphrase, mode: "per-institution", publicUrl: p.config.publicUrl, now: p.clock.now(), actor: "demo" });
 
@@ -123,6 +124,17 @@ export async function ensureDemo(p: Platform, caPassphrase: string): Promise<Dem
     bankStaff: staff,
     token,
   };
+  info.twPlatform = await ensureTwDemo(p, actors.get(tw.id)!);
   await saveDemoInfo(p, info);
   return info;
+}
+
+/** A demo made before the TW platform existed gets its TW customers on the next start. */
+async function addTwDemo(p: Platform, info: DemoInfo): Promise<DemoInfo> {
+  const username = `hq-${DEMO_TAIWAN.code}`;
+  const [staff] = await p.db.select().from(bankStaff).where(and(eq(bankStaff.institutionId, DEMO_TAIWAN.id), eq(bankStaff.username, username)));
+  if (!staff) return info;
+  const next = { ...info, twPlatform: await ensureTwDemo(p, { staffRef: staff.id, username, role: staff.role, institutionId: DEMO_TAIWAN.id }) };
+  await saveDemoInfo(p, next);
+  return next;
 }

@@ -18,6 +18,7 @@ import { meta } from "../store/schema/index.js";
 import type { CardGrid } from "../domain/corporate/card.js";
 import { base32Decode, totp } from "../domain/otp.js";
 import { createInstitution, listInstitutions } from "./institutions.js";
+import { formatTwDemo, type TwDemoInfo } from "./tw/demo.js";
 
 export interface DemoInfo {
   createdAt: string;
@@ -38,6 +39,8 @@ export interface DemoInfo {
   };
   taiwan: { institutionId: string; bankCode: string; bankName: string; contractId: string; companyName: string; registrationPin: string; customerCard: CardGrid };
   bankStaff: { institutionId: string; username: string; password: string; role: string }[];
+  /** The TW certificate platform's demo customers at bank 006 (absent in demos made before it existed). */
+  twPlatform?: TwDemoInfo;
   /** A hardware token in the Shinkin bank's stock (TOTP, SHA-1, 6 digits, 30 s), to assign to a demo user. */
   token: { institutionId: string; serial: string; secret: string };
 }
@@ -127,6 +130,7 @@ export function formatDemoInfo(d: DemoInfo, now: Date = new Date()): string {
     "",
     `  ${d.taiwan.bankName} — bank code ${d.taiwan.bankCode}`,
     `    contract ID ${d.taiwan.contractId}  ${d.taiwan.companyName}  registration PIN ${d.taiwan.registrationPin}  card ${cardLine(d.taiwan.customerCard)}`,
+    ...(d.twPlatform ? formatTwDemo(d.twPlatform) : []),
     "",
     `  Hardware token in stock (トークン): serial ${d.token.serial}, TOTP secret ${d.token.secret}`,
     `    code now ${codes.current} (${codes.secondsLeft} s left), next ${codes.next} — run \`npm run inkan -- demo\` again for fresh codes`,
