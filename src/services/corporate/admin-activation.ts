@@ -13,18 +13,8 @@
  * already activated, MSG-J03) only after the registration PIN was right, and an unknown
  * contract ID answers like a wrong PIN after the same argon2id work.
  */
-import { randomUUID } from "node:crypto";
-import { and, desc, eq, isNull } from "drizzle-orm";
-import {
-  activationBlockedUntil,
-  assertAdminActivationAllowed,
-  assertCanContinueActivation,
-  canStartActivation,
-  completeActivationSession,
-  startActivationSession,
-  validateAdminActivation,
-  type ActivationSession,
-} from "../../domain/corporate/activation.js";
+import { and, eq } from "drizzle-orm";
+import { assertAdminActivationAllowed, validateAdminActivation } from "../../domain/corporate/activation.js";
 import {
   challengeLabel,
   checkCardAnswerFormat,
@@ -36,9 +26,9 @@ import {
 import { validateContractId, validateRegistrationPin, type PinAdvice } from "../../domain/corporate/credentials.js";
 import { corporateError } from "../../domain/corporate/messages.js";
 import type { ServiceContext } from "../../platform.js";
-import type { Tx } from "../../store/database.js";
 import { activationSessions, contracts } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
+import { activationExpiresAt, completeActivation, continuableActivation, restartActivation } from "./activation-rows.js";
 import { loadActiveCard } from "./cards.js";
 import { serviceError } from "./messages.js";
 import { hashSecret, verifySecretOrDummy } from "./passwords.js";
@@ -56,12 +46,9 @@ import {
   refusalOf,
   refuseFailure,
   unwrap,
-  type ContractContext,
   type Outcome,
 } from "./principals.js";
 import { createSession, endSession, setSessionState, type IssuedSession, type Session } from "./sessions.js";
-
-type ActivationRow = typeof activationSessions.$inferSelect;
 
 /** What the activation row keeps between step 2 and step 3 (hashes only). */
 interface PendingCredentials {
@@ -69,21 +56,6 @@ interface PendingCredentials {
   confirmPinHash: string;
   email: string;
   advice: PinAdvice[];
-}
-
-const toDomain = (r: ActivationRow): ActivationSession => ({ startedAt: r.startedAt, lastActivityAt: r.lastActivityAt, completedAt: r.completedAt });
-
-
-/** The latest admin activation row of a contract (there is one per principal). */
-async function latestActivation(tx: Tx, contractRef: string): Promise<ActivationRow | undefined> {
-  const [row] = await tx
-    .select()
-    .from(activationSessions)
-    .where(and(eq(activationSessions.contractRef, contractRef), isNull(activationSessions.userRef)))
-    .orderBy(desc(activationSessions.lastActivityAt))
-    .limit(1)
-    .for("update");
-  return row;
 }
 
 export interface ActivationStarted {
@@ -115,19 +87,9 @@ export async function startAdminActivation(
     if (!(await checkRegistrationPin(tx, ctx, cc, pin))) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN", input.source));
     const blocked = refusalOf(() => assertAdminActivationAllowed(contractAccess(cc.contract)));
     if (blocked) return refuse(blocked);
-    const now = ctx.clock.now();
-    const previous = await latestActivation(tx, cc.contract.id);
-    const decision = canStartActivation(previous ? toDomain(previous) : null, now, cc.policy);
-    if (!decision.ok) {
-      return { ok: false, error: corporateError("ACTIVATION_INTERRUPTED", "conflict", { params: { retryAt: decision.retryAt.toISOString() } }) };
-    }
-    const fresh = startActivationSession(now);
-    const activationId = previous?.id ?? randomUUID();
-    if (previous) {
-      await tx.update(activationSessions).set({ ...fresh, state: {} }).where(eq(activationSessions.id, previous.id));
-    } else {
-      await tx.insert(activationSessions).values({ id: activationId, contractRef: cc.contract.id, userRef: null, ...fresh, state: {} });
-    }
+    const started = await restartActivation(tx, ctx, cc, null);
+    if (!started.ok) return refuse(started.error);
+    const { activationId } = started;
     const session = await createSession(tx, ctx, {
       kind: "ADMIN",
       institutionId: institution.id,
@@ -149,21 +111,6 @@ export async function startAdminActivation(
   return unwrap(outcome);
 }
 
-/** The activation row of this session, row-locked, still continuable (else ACTIVATION_SESSION_EXPIRED). */
-async function continuable(tx: Tx, ctx: ServiceContext, session: Session, cc: ContractContext): Promise<ActivationRow> {
-  const id = session.state.activationId;
-  const [row] =
-    typeof id === "string"
-      ? await tx
-          .select()
-          .from(activationSessions)
-          .where(and(eq(activationSessions.id, id), eq(activationSessions.contractRef, cc.contract.id)))
-          .for("update")
-      : [];
-  assertCanContinueActivation(row ? toDomain(row) : null, ctx.clock.now(), cc.policy);
-  return row!;
-}
-
 export interface CardChallengeView {
   positions: CardPosition[];
   /** "イ・カ" */
@@ -180,7 +127,7 @@ export async function submitAdminActivationCredentials(
   const pin = validateRegistrationPin(input.registrationPin);
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<CardChallengeView & { advice: PinAdvice[] }>> => {
     const cc = await loadContractByRef(tx, session.contractRef!, { forUpdate: true });
-    const row = await continuable(tx, ctx, session, cc);
+    const row = await continuableActivation(tx, ctx, session, cc, null);
     assertAdminActivationAllowed(contractAccess(cc.contract));
     if (!(await loadActiveCard(tx, ctx.keyring, cc.contract.id))) throw corporateError("CARD_REVOKED", "forbidden");
     if (!(await checkRegistrationPin(tx, ctx, cc, pin))) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN", input.source));
@@ -220,7 +167,7 @@ export interface ActivationCompleted {
 export async function answerAdminActivationCard(ctx: ServiceContext, session: Session, input: { answer: unknown; source?: RequestSource }): Promise<ActivationCompleted> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<ActivationCompleted>> => {
     const cc = await loadContractByRef(tx, session.contractRef!, { forUpdate: true });
-    const row = await continuable(tx, ctx, session, cc);
+    const row = await continuableActivation(tx, ctx, session, cc, null);
     assertAdminActivationAllowed(contractAccess(cc.contract));
     const pending = (row.state as { pending?: PendingCredentials }).pending;
     if (session.state.step !== "CARD" || !pending) throw serviceError("ACTIVATION_STEP_ORDER", "conflict");
@@ -253,8 +200,7 @@ export async function answerAdminActivationCard(ctx: ServiceContext, session: Se
       .where(and(eq(contracts.id, cc.contract.id), eq(contracts.lockedByBank, false)))
       .returning({ id: contracts.id });
     if (activated.length === 0) throw corporateError("ADMIN_LOCKED", "forbidden");
-    const done = completeActivationSession(toDomain(row), now);
-    await tx.update(activationSessions).set({ lastActivityAt: done.lastActivityAt, completedAt: done.completedAt, state: {} }).where(eq(activationSessions.id, row.id));
+    await completeActivation(tx, row, now);
     await endSession(tx, ctx, session);
     await queueContractNotice(tx, ctx, cc, "ADMIN_ACTIVATION", { adminEmail: pending.email });
     await appendAudit(tx, ctx.keyring, ctx.clock, {
@@ -285,12 +231,12 @@ export interface ActivationStateView {
 export async function adminActivationState(ctx: ServiceContext, session: Session): Promise<ActivationStateView> {
   return ctx.db.transaction(async (tx) => {
     const cc = await loadContractByRef(tx, session.contractRef!);
-    const row = await continuable(tx, ctx, session, cc);
+    const row = await continuableActivation(tx, ctx, session, cc, null);
     const view: ActivationStateView = {
       step: session.state.step === "CARD" ? "CARD" : "CREDENTIALS",
       contractId: cc.contract.contractId,
       companyName: cc.contract.companyName,
-      expiresAt: activationBlockedUntil(toDomain(row), cc.policy).toISOString(),
+      expiresAt: activationExpiresAt(row, cc),
     };
     if (view.step === "CARD") {
       const positions = parseCardChallenge(session.state.positions);

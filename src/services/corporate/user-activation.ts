@@ -11,25 +11,16 @@
  * Interrupted activation follows R-ACT-4 (MSG-J03 for 15 minutes), one activation row per user.
  * 利用者開通確認 is mailed.
  */
-import { randomUUID } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
-import {
-  activationBlockedUntil,
-  assertCanContinueActivation,
-  assertUserActivationAllowed,
-  canStartActivation,
-  completeActivationSession,
-  startActivationSession,
-  validateUserActivation,
-  type ActivationSession,
-} from "../../domain/corporate/activation.js";
+import { eq } from "drizzle-orm";
+import { assertUserActivationAllowed, validateUserActivation } from "../../domain/corporate/activation.js";
 import { validateOptionalEmail, validatePin, type PinAdvice } from "../../domain/corporate/credentials.js";
 import { corporateError } from "../../domain/corporate/messages.js";
 import type { InkanError } from "../../domain/errors.js";
 import type { ServiceContext } from "../../platform.js";
 import type { Tx } from "../../store/database.js";
-import { activationSessions, corporateUsers } from "../../store/schema/index.js";
+import { corporateUsers } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
+import { activationExpiresAt, completeActivation, continuableActivation, restartActivation, type ActivationRow } from "./activation-rows.js";
 import { hashSecret, verifySecretOrDummy } from "./passwords.js";
 import type { RequestSource } from "./pre-login.js";
 import {
@@ -53,53 +44,13 @@ import { loadUserByRef, userSubject, type UserRow } from "./users.js";
 
 export const USER_STAGES = { PIN: "PIN", ACTIVATION: "ACTIVATION", FULL: "FULL" } as const;
 
-type ActivationRow = typeof activationSessions.$inferSelect;
-
-const toDomain = (r: ActivationRow): ActivationSession => ({ startedAt: r.startedAt, lastActivityAt: r.lastActivityAt, completedAt: r.completedAt });
-
-async function latestUserActivation(tx: Tx, contractRef: string, userRef: string): Promise<ActivationRow | undefined> {
-  const [row] = await tx
-    .select()
-    .from(activationSessions)
-    .where(and(eq(activationSessions.contractRef, contractRef), eq(activationSessions.userRef, userRef)))
-    .orderBy(desc(activationSessions.lastActivityAt))
-    .limit(1)
-    .for("update");
-  return row;
-}
-
 /**
  * Called by the login once the temporary login PIN was right: MSG-J03 while another activation
  * of this user is unfinished and active within the cooldown; otherwise the (single) activation
  * row restarts. Returns the row id, or the refusal to commit.
  */
-export async function startUserActivationInTx(tx: Tx, ctx: Pick<ServiceContext, "clock">, cc: ContractContext, user: UserRow): Promise<{ ok: true; activationId: string } | { ok: false; error: InkanError }> {
-  const now = ctx.clock.now();
-  const previous = await latestUserActivation(tx, cc.contract.id, user.id);
-  const decision = canStartActivation(previous ? toDomain(previous) : null, now, cc.policy);
-  if (!decision.ok) return { ok: false, error: corporateError("ACTIVATION_INTERRUPTED", "conflict", { params: { retryAt: decision.retryAt.toISOString() } }) };
-  const fresh = startActivationSession(now);
-  if (previous) {
-    await tx.update(activationSessions).set({ ...fresh, state: {} }).where(eq(activationSessions.id, previous.id));
-    return { ok: true, activationId: previous.id };
-  }
-  const activationId = randomUUID();
-  await tx.insert(activationSessions).values({ id: activationId, contractRef: cc.contract.id, userRef: user.id, ...fresh, state: {} });
-  return { ok: true, activationId };
-}
-
-async function continuable(tx: Tx, ctx: Pick<ServiceContext, "clock">, session: Session, cc: ContractContext, user: UserRow): Promise<ActivationRow> {
-  const id = session.state.activationId;
-  const [row] =
-    typeof id === "string"
-      ? await tx
-          .select()
-          .from(activationSessions)
-          .where(and(eq(activationSessions.id, id), eq(activationSessions.contractRef, cc.contract.id), eq(activationSessions.userRef, user.id)))
-          .for("update")
-      : [];
-  assertCanContinueActivation(row ? toDomain(row) : null, ctx.clock.now(), cc.policy);
-  return row!;
+export function startUserActivationInTx(tx: Tx, ctx: Pick<ServiceContext, "clock">, cc: ContractContext, user: UserRow): Promise<{ ok: true; activationId: string } | { ok: false; error: InkanError }> {
+  return restartActivation(tx, ctx, cc, user.id);
 }
 
 export interface UserActivationView {
@@ -119,7 +70,7 @@ function activationView(cc: ContractContext, user: UserRow, row: ActivationRow):
     userId: user.userId,
     currentEmail: user.email,
     emailRequired: user.email === null,
-    expiresAt: activationBlockedUntil(toDomain(row), cc.policy).toISOString(),
+    expiresAt: activationExpiresAt(row, cc),
   };
 }
 
@@ -128,7 +79,7 @@ export async function userActivationState(ctx: ServiceContext, session: Session)
   return ctx.db.transaction(async (tx) => {
     const cc = await loadContractByRef(tx, session.contractRef!);
     const user = await loadUserByRef(tx, session.userRef!);
-    const row = await continuable(tx, ctx, session, cc, user);
+    const row = await continuableActivation(tx, ctx, session, cc, user.id);
     return activationView(cc, user, row);
   });
 }
@@ -175,7 +126,7 @@ export async function completeUserActivation(ctx: ServiceContext, session: Sessi
     // The temporary PINs were right: now the state, then this activation's own row.
     const blocked = refusalOf(() => assertUserActivationAllowed(contractAccess(cc.contract), userAccess(user)));
     if (blocked) return refuse(blocked);
-    const row = await continuable(tx, ctx, session, cc, user);
+    const row = await continuableActivation(tx, ctx, session, cc, user.id);
     const now = ctx.clock.now();
     const v = validateUserActivation({
       tempLoginPin: tempLogin,
@@ -200,8 +151,7 @@ export async function completeUserActivation(ctx: ServiceContext, session: Sessi
         updatedAt: now,
       })
       .where(eq(corporateUsers.id, user.id));
-    const done = completeActivationSession(toDomain(row), now);
-    await tx.update(activationSessions).set({ lastActivityAt: done.lastActivityAt, completedAt: done.completedAt, state: {} }).where(eq(activationSessions.id, row.id));
+    await completeActivation(tx, row, now);
     // A first logon has no previous one unless the ID was held before (then `since` leaves it out).
     const previous = await previousLogonState(tx, { institutionId: cc.institution.id, subject: userSubject(cc, user.userId), actions: USER_LOGON_ACTIONS, since: user.createdAt });
     const next = await advanceStage(tx, ctx, session, USER_STAGES.FULL, { rotate: true, state: previous });
