@@ -15,6 +15,7 @@ import ediRoutes, { EDI_API } from "./edi.js";
 import portalCertificateRoutes from "./portal-certificates.js";
 import twBankRoutes from "./tw/bank.js";
 import twRoutes from "./tw/platform.js";
+import twProofPdfRoutes from "./tw/proof-pdf.js";
 
 export const ADMIN_API = SESSION_COOKIES.ADMIN.path;
 export const USER_API = SESSION_COOKIES.USER.path;
@@ -33,6 +34,7 @@ export function corporateRoutePlugins(_platform: Platform, runtime: PkiRuntime):
     { plugin: bankRoutes, options: { runtime }, prefix: BANK_API },
     { plugin: portalCertificateRoutes, options: {}, prefix: PORTAL_API },
     { plugin: twRoutes, options: { runtime }, prefix: TW_API },
+    { plugin: twProofPdfRoutes, prefix: TW_API },
     { plugin: twBankRoutes, options: { runtime }, prefix: TW_BANK_API },
     { plugin: bankEdiRoutes, prefix: BANK_API },
     // Documented here; served for real on the mutual-TLS listener (mtlsRoutePlugins).
