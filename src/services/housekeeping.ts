@@ -10,6 +10,7 @@ import { pruneChallenges } from "./corporate/challenges.js";
 import { sendRenewalReminders } from "./corporate/reminders.js";
 import { executeDueTransfers } from "./corporate/transfer-reservations.js";
 import { pruneSessions } from "./corporate/sessions.js";
+import { pruneHandoffNonces } from "./tw/handoff.js";
 
 export type HousekeepingStep = (ctx: ServiceContext) => Promise<number>;
 
@@ -17,6 +18,8 @@ export const DEFAULT_STEPS: Record<string, HousekeepingStep> = {
   challenges: (ctx) => pruneChallenges(ctx, ctx.db),
   sessions: (ctx) => pruneSessions(ctx.db, ctx),
   rateLimits: (ctx) => pruneCounters(ctx.db, ctx.clock),
+  /** Used TW hand-off jtis whose assertions have expired (a replay fails on exp anyway). */
+  twHandoffNonces: (ctx) => pruneHandoffNonces(ctx.db, ctx),
   /** 30 and 10 days before expiry, each once (a unique row per certificate and day count). */
   renewalReminders: async (ctx) => (await sendRenewalReminders(ctx)).mailed,
   /** RESERVED → SENT on the execution date (institution time), each once across processes. */

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { generateKeyPair } from "jose";
 import { eq } from "drizzle-orm";
 import { sessions, twCustomers, twHandoffNonces, twUsers } from "../../src/store/schema/index.js";
+import { pruneHandoffNonces } from "../../src/services/tw/handoff.js";
 import { forEachDatabase } from "../support/db.js";
 import { NEW_PASSWORD, TW_API, TW_BANK_API, TW_CODE, loginTw, makeTwWorld, mintAssertion, registerTwCustomer, twAudit, type TwWorld } from "../support/tw-fixture.js";
 
@@ -177,5 +178,9 @@ forEachDatabase("TW platform entry", (kind) => {
     assert.equal((await post(await mintAssertion(w, { customer: "26666666", userCode: "ib1" }))).body.code, "TW_HANDOFF_INVALID");
     const priv = await w.bankCall("POST", `${TW_BANK_API}/handoff-keys`, { kid: "k2", jwk: { kty: "EC", crv: "P-256", x: "a", y: "b", d: "c" } });
     assert.equal(priv.body.code, "TW_HANDOFF_KEY_INVALID");
+    // Housekeeping forgets a jti once its assertion has expired (a replay then fails on exp).
+    w.p.clock.advance(120_000);
+    assert.ok((await pruneHandoffNonces(w.p.db, w.p)) >= 1);
+    assert.equal((await w.p.db.select().from(twHandoffNonces)).length, 0);
   });
 });
