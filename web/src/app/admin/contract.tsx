@@ -6,7 +6,7 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { ADMIN_API, get, post } from "../api.js";
-import { formatAmount, t } from "../i18n.js";
+import { formatAmount, punct, t } from "../i18n.js";
 import type { Institution } from "../model.js";
 import { accountTypeName } from "../user/transfer.js";
 import { ActionForm, DoneScreen, ErrorView, Field, Loading, PinField, Screen, Select, useAction, useFields } from "../ui.js";
@@ -61,7 +61,7 @@ function AccountsForm(props: { inst: Institution; initial: Account[] }): JSX.Ele
               {saved.map((a) => (
                 <li key={`${a.branchCode}${a.accountNumber}`}>
                   {a.branchCode} {accountTypeName(a.accountType)} {a.accountNumber}
-                  {a.transferLimit !== null ? `（${t("limitLine", { amount: formatAmount(a.transferLimit) })}）` : ""}
+                  {a.transferLimit !== null ? punct.paren(t("limitLine", { amount: formatAmount(a.transferLimit) })) : ""}
                 </li>
               ))}
             </ul>

@@ -1,4 +1,7 @@
-/** 利用者情報新規登録 (SPEC §8.4): a.–j., MSG-J04, then MSG-J19 (log off and close the browser). */
+/**
+ * 利用者情報新規登録 (SPEC §8.4): a.–j., MSG-J04, then the way on: this user's トークン登録
+ * directly, more registrations, and — apart, for switching to a user's work — MSG-J19 with ログオフ.
+ */
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { ADMIN_API, get, post } from "../api.js";
@@ -7,7 +10,7 @@ import type { AdminStatus, Institution, ScreenMessage } from "../model.js";
 import { ActionForm, DoneScreen, ErrorView, Facts, Field, Loading, PinField, Screen, useAction, useFields } from "../ui.js";
 import { useLoaded } from "./status.js";
 import { useProfile } from "./user-profile.js";
-import { AfterAdminOperation, usersBase, type UserView } from "./user-shared.js";
+import { AfterAdminOperation, userPage, usersBase, type UserView } from "./user-shared.js";
 
 export function AdminUserNew(props: { inst: Institution }): JSX.Element {
   const { inst } = props;
@@ -23,24 +26,27 @@ export function AdminUserNew(props: { inst: Institution }): JSX.Element {
 
   if (done)
     return (
-      <DoneScreen
-        title={done.messages.find((m) => m.id === "MSG-J04")?.text ?? seed("MSG-J04")}
-        notice={<p>{t("userRegisteredTell")}</p>}
-        links={[
-          [usersBase(inst), t("menuUsers")],
-          [`${usersBase(inst)}/new`, t("userNewAnother")],
-          [`/portal/${inst.code}/admin/logoff`, t("actLogoff")],
-        ]}
-      >
-        <Facts
-          rows={[
-            [t("contractId"), <span class="mono">{status.data.contractId}</span>],
-            [t("userId"), <span class="mono">{done.userId}</span>],
+      <>
+        <DoneScreen
+          title={done.messages.find((m) => m.id === "MSG-J04")?.text ?? seed("MSG-J04")}
+          notice={<p>{t("userRegisteredTell")}</p>}
+          links={[
+            [`${userPage(inst, done.userId)}/token`, t("tokenForUser", { userId: done.userId })],
+            [usersBase(inst), t("menuUsers")],
+            [`${usersBase(inst)}/new`, t("userNewAnother")],
           ]}
-        />
-        <p>{t("userRegisteredPins")}</p>
-        <AfterAdminOperation />
-      </DoneScreen>
+        >
+          <Facts
+            rows={[
+              [t("contractId"), <span class="mono">{status.data.contractId}</span>],
+              [t("userId"), <span class="mono">{done.userId}</span>],
+            ]}
+          />
+          <p>{t("userRegisteredPins")}</p>
+          <p>{t("tokenNext")}</p>
+        </DoneScreen>
+        <AfterAdminOperation inst={inst} />
+      </>
     );
 
   return (

@@ -7,7 +7,7 @@ import type { ComponentChildren, JSX } from "preact";
 import { useState } from "preact/hooks";
 import { ADMIN_API, get, post } from "../api.js";
 import type { ShownError } from "../errors.js";
-import { t } from "../i18n.js";
+import { punct, t } from "../i18n.js";
 import type { AdminStatus, Institution } from "../model.js";
 import { ActionForm, DoneScreen, ErrorView, Field, Loading, Notice, PinField, Screen, useAction, useFields } from "../ui.js";
 import { useLoaded } from "./status.js";
@@ -37,7 +37,7 @@ function Confirmed(props: {
   if (done)
     return (
       <DoneScreen title={props.title} notice={<p>{props.done}</p>} links={[props.path === "delete" ? [usersBase(inst), t("menuUsers")] : [detail, t("backToUser")]]}>
-        <AfterAdminOperation />
+        <AfterAdminOperation inst={inst} />
       </DoneScreen>
     );
   return (
@@ -124,7 +124,7 @@ export function AdminUserSimple(props: { inst: Institution; userId: string; what
     delete: { title: t("deleteUser"), lead: t("deleteLead"), path: "delete", submit: t("deleteUser"), done: t("deleted"), danger: true },
     "token-unassign": { title: t("tokenUnassign"), lead: t("tokenUnassignLead"), path: "token/unassign", submit: t("tokenUnassign"), done: t("tokenUnassigned"), danger: false },
   }[props.what];
-  return <Confirmed inst={props.inst} userId={props.userId} title={`${spec.title}（${props.userId}）`} warn={spec.lead} path={spec.path} submit={spec.submit} done={spec.done} danger={spec.danger} />;
+  return <Confirmed inst={props.inst} userId={props.userId} title={`${spec.title}${punct.paren(props.userId)}`} warn={spec.lead} path={spec.path} submit={spec.submit} done={spec.done} danger={spec.danger} />;
 }
 
 export function AdminUserToken(props: { inst: Institution; userId: string }): JSX.Element {
@@ -134,7 +134,7 @@ export function AdminUserToken(props: { inst: Institution; userId: string }): JS
     <Confirmed
       inst={props.inst}
       userId={props.userId}
-      title={`${t("tokenAssign")}（${props.userId}）`}
+      title={`${t("tokenAssign")}${punct.paren(props.userId)}`}
       lead={t("tokenAssignLead")}
       path="token"
       submit={t("tokenAssign")}

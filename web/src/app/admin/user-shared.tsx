@@ -1,10 +1,10 @@
 /** What the admin's user screens share: the user as the API shows it, its pages' addresses, its state badges. */
 import type { JSX } from "preact";
 import { ADMIN_API } from "../api.js";
-import { seed, t } from "../i18n.js";
+import { punct, seed, t } from "../i18n.js";
 import type { Institution } from "../model.js";
 import type { TextKey } from "../texts.js";
-import { Notice } from "../ui.js";
+import { Actions, LinkButton, Notice } from "../ui.js";
 
 export interface UserView {
   userId: string;
@@ -43,19 +43,33 @@ export function Badges(props: { u: UserView }): JSX.Element {
       <li class={u.activated ? "badge" : "badge badge-warn"}>{u.activated ? t("userActivated") : t("userNotActivated")}</li>
       {u.suspended ? <li class="badge badge-error">{t("userSuspended")}</li> : null}
       <li class={u.certificate && (u.certificate.status === "VALID" || u.certificate.status === "EXPIRING_SOON") ? "badge" : "badge badge-warn"}>
-        {t("userCert")}：{u.certificate ? t(CERT_STATUS[u.certificate.status]) : t("none")}
+        {t("userCert")}
+        {punct.colon()}
+        {u.certificate ? t(CERT_STATUS[u.certificate.status]) : t("none")}
       </li>
       <li class="badge">
-        {t("token")}：{u.token?.serial ?? t("none")}
+        {t("token")}
+        {punct.colon()}
+        {u.token?.serial ?? t("none")}
       </li>
     </ul>
   );
 }
 
-export function AfterAdminOperation(): JSX.Element {
+/**
+ * MSG-J19 where it applies: before this computer is used for a user's work after the admin's
+ * (R-FLOW-3), with the ログオフ that starts it — not as the next step of the admin's own work.
+ */
+export function AfterAdminOperation(props: { inst: Institution }): JSX.Element {
   return (
-    <Notice kind="warn">
-      <p>{seed("MSG-J19")}</p>
-    </Notice>
+    <section class="switch-user" aria-labelledby="switch-user-title">
+      <h2 id="switch-user-title">{t("switchToUserTitle")}</h2>
+      <Notice kind="warn">
+        <p>{seed("MSG-J19")}</p>
+      </Notice>
+      <Actions>
+        <LinkButton href={`/portal/${props.inst.code}/admin/logoff`}>{t("actLogoff")}</LinkButton>
+      </Actions>
+    </section>
   );
 }

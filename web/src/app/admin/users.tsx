@@ -5,7 +5,7 @@
  */
 import type { JSX } from "preact";
 import { ADMIN_API, get } from "../api.js";
-import { formatDateTime, t } from "../i18n.js";
+import { formatAmount, formatDateTime, punct, t } from "../i18n.js";
 import type { Institution } from "../model.js";
 import { Actions, ErrorView, Facts, LinkButton, Loading, Screen } from "../ui.js";
 import { serviceName, useLoaded } from "./status.js";
@@ -59,9 +59,14 @@ export function AdminUserDetail(props: { inst: Institution; userId: string }): J
             [t("nameKanji"), u.nameKanji ?? "—"],
             [t("userEmail"), u.email ?? "—"],
             [t("certIssuable"), u.certIssuable ? t("yes") : t("no")],
-            [t("permissions"), u.permissions.map(serviceName).join("、") || "—"],
-            [t("limits"), Object.entries(u.serviceLimits).map(([k, v]) => `${serviceName(k)} ${t("yen", { amount: v.toLocaleString() })}`).join("、") || "—"],
-            [t("userCert"), u.certificate ? `${u.certificate.cn}（${t(CERT_STATUS[u.certificate.status])}、${formatDateTime(u.certificate.notAfter, tz)}）` : `${t("none")}（${t("certWindowUntil", { date: formatDateTime(u.certWindowClosesAt, tz) })}）`],
+            [t("permissions"), punct.list(u.permissions.map(serviceName)) || "—"],
+            [t("limits"), punct.list(Object.entries(u.serviceLimits).map(([k, v]) => `${serviceName(k)} ${t("yen", { amount: formatAmount(v) })}`)) || "—"],
+            [
+              t("userCert"),
+              u.certificate
+                ? `${u.certificate.cn}${punct.paren(punct.list([t(CERT_STATUS[u.certificate.status]), formatDateTime(u.certificate.notAfter, tz)]))}`
+                : `${t("none")}${punct.paren(t("certWindowUntil", { date: formatDateTime(u.certWindowClosesAt, tz) }))}`,
+            ],
             [t("failures"), String(u.failures)],
           ]}
         />
