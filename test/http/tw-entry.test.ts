@@ -11,6 +11,8 @@ import { generateKeyPair } from "jose";
 import { eq } from "drizzle-orm";
 import { sessions, twCustomers, twHandoffNonces, twUsers } from "../../src/store/schema/index.js";
 import { pruneHandoffNonces } from "../../src/services/tw/handoff.js";
+import { createBankStaff } from "../../src/services/corporate/bank-staff.js";
+import { loginBank } from "../support/browser-client.js";
 import { forEachDatabase } from "../support/db.js";
 import { NEW_PASSWORD, TW_API, TW_BANK_API, TW_CODE, loginTw, makeTwWorld, mintAssertion, registerTwCustomer, twAudit, type TwWorld } from "../support/tw-fixture.js";
 
@@ -138,6 +140,25 @@ forEachDatabase("TW platform entry", (kind) => {
     assert.equal((await attempt("lee", reset.body.initialPassword as string)).body.stage, "PASSWORD");
     const none = await w.bankCall("POST", `${TW_BANK_API}/customers/C123456789/users/ghost/unlock`, {});
     assert.equal(none.body.code, "TW_USER_NOT_FOUND");
+  });
+
+  test("the same assertion posted twice at once opens one session (the jti's primary key decides)", async () => {
+    await registerTwCustomer(w, { kind: "CORPORATE", customerType: 2, identifier: "27777777", users: [{ userCode: "ib2" }] });
+    const assertion = await mintAssertion(w, { customer: "27777777", userCode: "ib2" });
+    const answers = await Promise.all([0, 1].map(() => w.browser().post(`${TW_API}/handoff`, { institutionCode: TW_CODE, assertion })));
+    assert.deepEqual(answers.map((a) => a.body.code ?? a.status).sort(), [200, "TW_HANDOFF_REPLAYED"].sort());
+  });
+
+  test("bank API roles: an auditor reads but registers, unlocks and resets nothing", async () => {
+    await createBankStaff(w.p, { institutionId: w.institution.id, username: "auditor.tw", password: "another long password 42", role: "AUDITOR" });
+    const auditor = w.browser();
+    await loginBank(auditor, { institutionCode: TW_CODE, username: "auditor.tw", password: "another long password 42" });
+    assert.equal((await auditor.get(`${TW_BANK_API}/customers?kind=CORPORATE`)).status, 200);
+    const reg = await auditor.post(`${TW_BANK_API}/customers`, { kind: "CORPORATE", customerType: 2, identifier: "28888888", name: "x", users: [{ userCode: "a" }] });
+    assert.equal(reg.body.code, "BANK_ROLE_FORBIDDEN");
+    assert.equal((await auditor.post(`${TW_BANK_API}/customers/40000004/users/U002/unlock`, {})).body.code, "BANK_ROLE_FORBIDDEN");
+    assert.equal((await auditor.post(`${TW_BANK_API}/customers/40000004/users/U002/reset-password`, {})).body.code, "BANK_ROLE_FORBIDDEN");
+    assert.equal((await w.browser().get(`${TW_BANK_API}/customers`)).status, 401, "no session, nothing");
   });
 
   test("hand-off: a valid assertion opens the session once; replayed, expired, wrong audience, tampered or unknown key are refused", async () => {
