@@ -105,6 +105,11 @@ forEachDatabase("TW platform entry", (kind) => {
     // 2026-06-08T09:13:11Z is 17:13:11 in Taipei; ROC year 115.
     const q = s.body.queryTime as { rocDate: string; time: string; line: string };
     assert.equal(q.line, "查詢日期: 115/06/08 查詢時間: 17:13:11");
+    const bank = await w.browser().get(`${TW_API}/banks/006`);
+    assert.equal((bank.body.queryTime as { line: string }).line, q.line, "before login too");
+    assert.deepEqual((bank.body.carrier as { requirements: string[] }).requirements.slice(0, 2), ["secureContext", "webCrypto:ECDSA-P256"]);
+    assert.equal(bank.body.handoffAudience, w.audience);
+    assert.equal((await w.browser().get(`${TW_API}/banks/999`)).body.code, "INSTITUTION_UNKNOWN");
     const old = await w.browser().post(`${TW_API}/login`, { institutionCode: TW_CODE, identifier: "22222222", userCode: "u1", password: pw.u1 });
     assert.equal(old.body.code, "TW_AUTH_FAILED", "the bank's password is gone");
   });

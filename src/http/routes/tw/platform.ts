@@ -80,7 +80,7 @@ const twRoutes: FastifyPluginAsync<TwRouteOptions> = async (app, opts) => {
         summary: "A TW bank's platform entry: its name, the query date/time line (MSG-T03) and the audience its hand-off assertions must name",
         params: { type: "object", required: ["code"], properties: { code: BANK_CODE } },
         response: {
-          200: ok(["code", "name", "names", "contact", "timeZone", "queryTime", "handoffAudience", "texts"], {
+          200: ok(["code", "name", "names", "contact", "timeZone", "queryTime", "handoffAudience", "carrier", "texts"], {
             code: { type: "string" },
             name: { type: "string" },
             names: { type: "object", additionalProperties: { type: "string" } },
@@ -88,6 +88,15 @@ const twRoutes: FastifyPluginAsync<TwRouteOptions> = async (app, opts) => {
             timeZone: { type: "string" },
             queryTime: queryTimeSchema,
             handoffAudience: { type: "string" },
+            carrier: ok(["keyAlgorithm", "requirements", "pinRetryLimit"], {
+              keyAlgorithm: { type: "string", description: "The key the carrier must generate (the bank's policy)" },
+              requirements: {
+                type: "array",
+                items: { type: "string" },
+                description: "What the security-component check (AC-40) verifies in the browser before any carrier operation",
+              },
+              pinRetryLimit: { type: "integer", description: "Wrong carrier PINs (MSG-T11) before the carrier locks itself" },
+            }),
             texts: textsSchema,
           }),
           ...errorResponses(404),
@@ -106,6 +115,11 @@ const twRoutes: FastifyPluginAsync<TwRouteOptions> = async (app, opts) => {
         timeZone: inst.policy.timeZone,
         queryTime: queryTimeView(platform.clock.now(), inst.policy.timeZone, locale),
         handoffAudience: handoffAudience(platform.config.publicUrl, inst.code),
+        carrier: {
+          keyAlgorithm: inst.policy.keyAlgorithm,
+          requirements: ["secureContext", `webCrypto:${inst.policy.keyAlgorithm}`, "webCrypto:AES-GCM", "webCrypto:PBKDF2", "indexedDB", "storage.persist"],
+          pinRetryLimit: inst.policy.pinFailureLimit,
+        },
         texts: textsView(request, Object.keys(TW_TEXTS) as TwTextId[]),
       };
     },
