@@ -56,7 +56,7 @@ forEachDatabase("TW platform demo", (kind) => {
     const go = await app.inject({ method: "GET", url: "/dev/tw/handoff/go?customer=44444444&userCode=SUPER001" });
     assert.equal(go.statusCode, 303);
     const location = String(go.headers.location);
-    assert.ok(location.startsWith(`${p.config.publicUrl.replace(/\/+$/, "")}/tw/006/handoff#assertion=`));
+    assert.ok(location.startsWith(`${p.config.publicUrl.replace(/\/+$/, "")}/portal/006/handoff#assertion=`));
     const assertion = location.split("#assertion=")[1]!;
     const client = new PortalClient(app, { origin: new URL(p.config.publicUrl).origin });
     const first = await client.post("/api/tw/handoff", { institutionCode: "006", assertion });

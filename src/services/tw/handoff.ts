@@ -3,7 +3,7 @@
  * bank's system signs a short-lived assertion (compact JWS, ES256, with the `kid` of a key the
  * bank registered for its institution) and sends the browser to
  *
- *     <publicUrl>/tw/<bank code>/handoff#assertion=<JWS>
+ *     <publicUrl>/portal/<bank code>/handoff#assertion=<JWS>
  *
  * (a fragment: the assertion reaches neither server logs nor Referer headers); the page posts it
  * to POST /api/tw/handoff. Claims: aud = handoffAudience(publicUrl, code), customer (身分證字號 /
@@ -32,7 +32,7 @@ const KID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The audience a bank puts in its assertions: this platform's URL + the institution. */
 export function handoffAudience(publicUrl: string, institutionCode: string): string {
-  return `${publicUrl.replace(/\/+$/, "")}/tw/${institutionCode}`;
+  return `${publicUrl.replace(/\/+$/, "")}/portal/${institutionCode}`;
 }
 
 export interface HandoffClaims {

@@ -2,7 +2,7 @@
  * Demo only (mounted by `serve --demo`; /dev/* does not exist in production): plays the bank's
  * internet banking for the TW platform's hand-off. GET /dev/tw/handoff lists the demo
  * customers; each link mints a fresh assertion with the demo bank's key (iat now, exp + 60 s,
- * a new jti) and redirects the browser to <publicUrl>/tw/<bank>/handoff#assertion=<JWS> —
+ * a new jti) and redirects the browser to <publicUrl>/portal/<bank>/handoff#assertion=<JWS> —
  * exactly what a bank's own system does after its login.
  */
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
@@ -34,7 +34,7 @@ const twDevHandoffRoutes: FastifyPluginAsync = async (app) => {
       .join("\n");
     const html = `<!doctype html><html lang="zh-Hant"><head><meta charset="utf-8"><title>Demo bank: hand-off to the certificate platform</title></head><body>
 <h1>示範網路銀行 → 憑證管理平台</h1>
-<p>Demo only. A bank's internet banking, after its own login, signs a short-lived assertion (JWS ES256 with its registered key: aud, customer, userCode, iat, exp ≤ 60 s, jti) and sends the browser to <code>${escapeHtml(platform.config.publicUrl)}/tw/&lt;bank&gt;/handoff#assertion=&lt;JWS&gt;</code>. Each link below does that for a demo customer; the assertion works once.</p>
+<p>Demo only. A bank's internet banking, after its own login, signs a short-lived assertion (JWS ES256 with its registered key: aud, customer, userCode, iat, exp ≤ 60 s, jti) and sends the browser to <code>${escapeHtml(platform.config.publicUrl)}/portal/&lt;bank&gt;/handoff#assertion=&lt;JWS&gt;</code>. Each link below does that for a demo customer; the assertion works once.</p>
 <ul>
 ${rows || "<li>No TW demo customers yet.</li>"}
 </ul></body></html>`;
@@ -47,7 +47,7 @@ ${rows || "<li>No TW demo customers yet.</li>"}
     const known = info?.customers.some((c) => c.identifier === customer && c.users.some((u) => u.userCode === userCode));
     if (!known || !customer || !userCode) throw new InkanError("TW_CUSTOMER_NOT_FOUND", "not_found");
     const { assertion, bankCode } = await mintDemoAssertion(platform, { customer, userCode });
-    return privateHeaders(reply).redirect(`${platform.config.publicUrl.replace(/\/+$/, "")}/tw/${bankCode}/handoff#assertion=${assertion}`, 303);
+    return privateHeaders(reply).redirect(`${platform.config.publicUrl.replace(/\/+$/, "")}/portal/${bankCode}/handoff#assertion=${assertion}`, 303);
   });
 };
 
