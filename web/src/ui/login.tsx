@@ -8,7 +8,7 @@ import type { ComponentChildren, JSX } from "preact";
 import { post } from "../app/api.js";
 import { signChallenge, type CertificateInfo, type Role } from "../app/certs.js";
 import type { ShownError } from "../app/errors.js";
-import { t } from "../app/i18n.js";
+import { seed, t } from "../app/i18n.js";
 import type { CardChallenge, Challenge, Institution } from "../app/model.js";
 import { CertificatePicker } from "../app/picker.js";
 import { ActionForm, useFields, type Action } from "./form.js";
@@ -35,6 +35,8 @@ export function CertificateStep(props: { inst: Institution; role: Role; action: 
   const { action } = props;
   return (
     <Screen title={t("pickTitle")}>
+      {/* MSG-J13, for this browser: no OS prompt for the key, say what OK does instead. */}
+      <p class="hint">{seed("MSG-J13")}</p>
       <CertificatePicker
         inst={props.inst}
         role={props.role}

@@ -5,7 +5,7 @@
 import type { JSX } from "preact";
 import { useId, useState } from "preact/hooks";
 import type { ShownError } from "../app/errors.js";
-import { t } from "../app/i18n.js";
+import { currentLocale, t } from "../app/i18n.js";
 import { FieldHead, inputAttrs, invalidIn, type FieldProps } from "./fields.js";
 
 /** A PIN: masked by default (R-PIN-9), paste allowed, a checkbox shows it in clear. */
@@ -34,6 +34,7 @@ export function CardOtpField(p: { label: string; positions: number; value: strin
       <p class="card-positions" aria-hidden="true">
         {p.label}
       </p>
+      <CardGridNote label={p.label} />
       <PinField
         name={p.name ?? "answer"}
         label={t("cardOtpAsk", { label: p.label })}
@@ -47,4 +48,18 @@ export function CardOtpField(p: { label: string; positions: number; value: strin
       />
     </div>
   );
+}
+
+/**
+ * The card prints its eight boxes under the Japanese letters ア…ク. Readers of zh-TW and en are
+ * told which box each asked letter is (ア the first, ク the eighth); ja readers need no key.
+ */
+function CardGridNote(props: { label: string }): JSX.Element | null {
+  if (!t("cardGridNote")) return null;
+  const letters = "アイウエオカキク";
+  const where = props.label
+    .split("・")
+    .map((letter) => t("cardBoxNth", { letter, n: letters.indexOf(letter) + 1 }))
+    .join(currentLocale() === "en" ? ", " : "、");
+  return <p class="hint card-grid-note">{t("cardGridNote", { where })}</p>;
 }

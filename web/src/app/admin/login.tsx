@@ -4,23 +4,37 @@
  * card's positions, then ご契約先ステータス.
  */
 import type { JSX } from "preact";
-import { useState } from "preact/hooks";
 import { ADMIN_API, get, post } from "../api.js";
 import { t } from "../i18n.js";
 import type { CardChallenge, Institution } from "../model.js";
-import { navigate } from "../router.js";
+import { AuthFailedPage, isAuthFailure } from "../auth-failed.js";
+import { navigate, useSteps } from "../router.js";
 import { CardStep, CertificateStep, PinStep, refusedCertificateLink, signedLogin } from "../../ui/login.js";
 import { ErrorView, useAction } from "../ui.js";
 
-type Stage = { at: "pick" } | { at: "pin"; company: string; cn: string } | { at: "card"; company: string; cn: string; card: CardChallenge };
+type Stage =
+  | { at: "authFailed"; code: string; message: string }
+  | { at: "pick" }
+  | { at: "pin"; company: string; cn: string }
+  | { at: "card"; company: string; cn: string; card: CardChallenge };
 
 export function AdminLogin(props: { inst: Institution }): JSX.Element {
   const { inst } = props;
-  const [stage, setStage] = useState<Stage>({ at: "pick" });
+  // Certificate → PIN is a history step; a wrong PIN (MSG-J06/J08) gets a page of its own from
+  // which Back returns to the PIN; steps the server cannot redo replace their entry.
+  const steps = useSteps<Stage>({ at: "pick" });
+  const stage = steps.step;
+  const setStage = (next: Stage): void => steps.go(next, { replace: next.at !== "pin" });
+  const authFailed = (e: unknown): never => {
+    if (isAuthFailure(e)) steps.go({ at: "authFailed", code: e.code, message: e.message });
+    throw e;
+  };
   const action = useAction();
   const certificateHref = `/portal/${inst.code}/admin/certificate`;
 
   if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} links={refusedCertificateLink(action.error, certificateHref)} />;
+
+  if (stage.at === "authFailed") return <AuthFailedPage code={stage.code} message={stage.message} onBack={steps.back} />;
 
   if (stage.at === "pick")
     return (
@@ -45,7 +59,7 @@ export function AdminLogin(props: { inst: Institution }): JSX.Element {
         label={t("adminLoginPin")}
         action={action}
         onPin={async (pin) => {
-          const r = await post<{ card: CardChallenge }>(`${ADMIN_API}/login/pin`, { pin });
+          const r = await post<{ card: CardChallenge }>(`${ADMIN_API}/login/pin`, { pin }).catch(authFailed);
           setStage({ ...stage, at: "card", card: r.card });
         }}
       />

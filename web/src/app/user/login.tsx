@@ -5,16 +5,17 @@
  * (temporary and new PINs, the e-mail address when none is known) or 利用者ステータス.
  */
 import type { JSX } from "preact";
-import { useState } from "preact/hooks";
 import { post, USER_API } from "../api.js";
 import { seed, t } from "../i18n.js";
 import type { Advice, Institution, ScreenMessage, UserActivationView } from "../model.js";
-import { navigate } from "../router.js";
+import { AuthFailedPage, isAuthFailure } from "../auth-failed.js";
+import { navigate, useSteps } from "../router.js";
 import { CertificateStep, PinStep, refusedCertificateLink, signedLogin } from "../../ui/login.js";
 import { Actions, AdviceList, EmailField, ErrorView, Form, FormActions, LinkButton, Notice, PinField, Screen, useAction, useFields } from "../ui.js";
 import { rememberLoginCertificate } from "./session.js";
 
 type Stage =
+  | { at: "authFailed"; code: string; message: string }
   | { at: "pick" }
   | { at: "pin"; company: string; cn: string; userId: string; activationRequired: boolean }
   | { at: "activation"; view: UserActivationView }
@@ -22,13 +23,23 @@ type Stage =
 
 export function UserLogin(props: { inst: Institution }): JSX.Element {
   const { inst } = props;
-  const [stage, setStage] = useState<Stage>({ at: "pick" });
+  // Certificate → PIN is a history step; a wrong PIN (MSG-J06/J08) gets a page of its own from
+  // which Back returns to the PIN; steps the server cannot redo replace their entry.
+  const steps = useSteps<Stage>({ at: "pick" });
+  const stage = steps.step;
+  const setStage = (next: Stage): void => steps.go(next, { replace: next.at !== "pin" });
+  const authFailed = (e: unknown): never => {
+    if (isAuthFailure(e)) steps.go({ at: "authFailed", code: e.code, message: e.message });
+    throw e;
+  };
   const action = useAction();
   const f = useFields({ tempLoginPin: "", newLoginPin: "", tempConfirmPin: "", newConfirmPin: "", email: "" });
   const status = `/portal/${inst.code}/user/status`;
   const certificateHref = `/portal/${inst.code}/user/certificate`;
 
   if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} links={refusedCertificateLink(action.error, certificateHref)} />;
+
+  if (stage.at === "authFailed") return <AuthFailedPage code={stage.code} message={stage.message} onBack={steps.back} />;
 
   if (stage.at === "pick")
     return (
@@ -60,7 +71,7 @@ export function UserLogin(props: { inst: Institution }): JSX.Element {
         }
         action={action}
         onPin={async (pin) => {
-          const r = await post<{ stage: "FULL" | "ACTIVATION"; activation?: UserActivationView }>(`${USER_API}/login/pin`, { pin });
+          const r = await post<{ stage: "FULL" | "ACTIVATION"; activation?: UserActivationView }>(`${USER_API}/login/pin`, { pin }).catch(authFailed);
           if (r.stage === "ACTIVATION" && r.activation) {
             f.set("tempLoginPin", pin);
             setStage({ at: "activation", view: r.activation });
