@@ -13,6 +13,30 @@ import { ROUTES } from "./routes.js";
 import { Loading } from "./ui.js";
 import { BankList, NotFound } from "./home.js";
 
+type TwModule = typeof import("../tw/app.js");
+let twModule: Promise<TwModule> | undefined;
+
+/**
+ * A Taiwanese bank's portal is the TW certificate platform (web/src/tw), loaded on first need:
+ * its code is a chunk of its own, never part of the Shinkin first page.
+ */
+function TwPlatform(props: { inst: Institution; path: string }): JSX.Element {
+  const [mod, setMod] = useState<TwModule | undefined>(undefined);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    twModule ??= import("../tw/app.js");
+    twModule.then(setMod, () => {
+      twModule = undefined;
+      setFailed(true);
+    });
+  }, []);
+  if (failed) return <NotFound inst={props.inst} />;
+  if (!mod) return <Loading />;
+  return <mod.TwApp inst={props.inst} path={props.path} />;
+}
+
+export const isTwInstitution = (inst: Institution): boolean => inst.kind === "TW_BANK";
+
 function LanguageSwitch(props: { onChange: (l: Locale) => void }): JSX.Element {
   const now = currentLocale();
   return (
@@ -101,6 +125,7 @@ export function App(): JSX.Element {
   if (!institutions) screen = failed ? <NotFound /> : <Loading />;
   else if (home) screen = single ? ROUTES[0]!.render({ code: single.code }, single) : <BankList institutions={banks} />;
   else if (!inst) screen = <NotFound />;
+  else if (isTwInstitution(inst)) screen = <TwPlatform inst={inst} path={path} />;
   else {
     let found: JSX.Element | undefined;
     for (const r of ROUTES) {

@@ -1,0 +1,137 @@
+/**
+ * The TW platform's calls (/api/tw, src/http/routes/tw/*.ts): JSON in and out, the inkan_tw
+ * session cookie handled by the browser, the CSRF token its answers carry sent back on every
+ * POST, and the screen's language so the server's messages (MSG-T10, T11…) match it.
+ */
+import { ApiError } from "../app/api.js";
+import { currentLocale } from "../app/i18n.js";
+
+export const TW_API = "/api/tw";
+
+let csrf: string | undefined;
+
+export interface QueryTime {
+  rocDate: string;
+  time: string;
+  line: string;
+}
+export interface ScreenText {
+  id: string;
+  text: string;
+}
+export interface TwSession {
+  stage: "FULL" | "PASSWORD" | string;
+  customer: { identifier: string; name: string; kind: "INDIVIDUAL" | "CORPORATE" | "EDI"; customerType: number | null };
+  user: { userCode: string; isAdmin: boolean };
+  bank: { code: string; name: string };
+  menu: string[];
+  queryTime: QueryTime;
+  csrfToken: string;
+}
+export interface TwBank {
+  code: string;
+  name: string;
+  queryTime: QueryTime;
+  handoffAudience: string;
+  texts: ScreenText[];
+}
+export interface TwCertificate {
+  certificateId: string;
+  profile?: string;
+  serialHex: string;
+  subjectDn: string;
+  issuerDn: string;
+  cn?: string;
+  validFrom: string;
+  validTo: string;
+  status: "VALID" | "SUSPENDED" | "REVOKED" | "EXPIRED";
+  statusLabel: Record<string, string>;
+  issuedRocDate?: string;
+  newest: boolean;
+  renewal: { renewable: boolean; opensAt: string; closesAt: string; reason: string | null };
+}
+export interface TwApplication {
+  applicationId: string;
+  kind: "APPLY" | "RENEW";
+  profile: string;
+  renewsCertificateId?: string | null;
+  status: string;
+}
+export interface TwOptions {
+  apply: { profile: string; eligible: boolean; reason: string | null }[];
+  renew: TwCertificate[];
+  pending: TwApplication[];
+  queryTime: QueryTime;
+}
+export interface TwTerms {
+  version: number;
+  title: string;
+  text: string;
+}
+export interface TwProof {
+  certificateId: string;
+  newest: boolean;
+  title: string;
+  labels: Record<string, string>;
+  applicationDateRoc: string;
+  serialHex: string;
+  subjectDn: string;
+  issuerDn: string;
+  validFrom: string;
+  validTo: string;
+  status: string;
+  statusLabel: string;
+  texts?: ScreenText[];
+}
+export interface TwDownload {
+  certificatePem: string;
+  pemChain: string;
+  serialHex: string;
+  nextStep: "DONE" | "EDI_PROOF_SHEET";
+  texts: ScreenText[];
+}
+
+const OFFLINE = { ja: "通信エラーが発生しました。", "zh-TW": "發生通訊錯誤，請確認網路環境後再試一次。", en: "A network error occurred. Please try again." } as const;
+
+export function forgetTwSession(): void {
+  csrf = undefined;
+}
+
+export async function twCall<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json", "accept-language": currentLocale() };
+  if (method === "POST") {
+    headers["content-type"] = "application/json";
+    if (csrf) headers["x-csrf-token"] = csrf;
+  }
+  let res: Response;
+  try {
+    res = await fetch(`${TW_API}${path}`, { method, headers, body: method === "POST" ? JSON.stringify(body ?? {}) : undefined, credentials: "same-origin", cache: "no-store" });
+  } catch {
+    throw new ApiError(0, "NETWORK_ERROR", OFFLINE[currentLocale()]);
+  }
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!res.ok) {
+    const e = (parsed ?? {}) as { code?: unknown; message?: unknown; fields?: unknown };
+    throw new ApiError(
+      res.status,
+      typeof e.code === "string" ? e.code : `HTTP_${res.status}`,
+      typeof e.message === "string" ? e.message : OFFLINE[currentLocale()],
+      Array.isArray(e.fields) ? e.fields.filter((f): f is string => typeof f === "string") : [],
+    );
+  }
+  const token = (parsed as { csrfToken?: unknown } | undefined)?.csrfToken;
+  if (typeof token === "string") csrf = token;
+  return parsed as T;
+}
+
+export const twGet = <T>(path: string): Promise<T> => twCall<T>("GET", path);
+export const twPost = <T>(path: string, body?: unknown): Promise<T> => twCall<T>("POST", path, body);
+
+/** The text of `id` among an answer's screen texts. */
+export const textOf = (texts: readonly ScreenText[] | undefined, id: string): string => texts?.find((x) => x.id === id)?.text ?? "";
