@@ -15,7 +15,7 @@
 import { readFileSync } from "node:fs";
 import type { ServerOptions as HttpsServerOptions } from "node:https";
 import { TLSSocket } from "node:tls";
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from "fastify";
 import { ConfigError, type ListenAddress } from "../config.js";
 import type { Platform } from "../platform.js";
 import { generateKeyPair } from "../pki/keys.js";
@@ -42,11 +42,11 @@ declare module "fastify" {
 }
 
 /**
- * preHandler of the host-to-host routes: the presented certificate's row on the request, or a
- * refusal. On the main (plain HTTP) listener there is never a certificate: the routes are
+ * onRequest hook of the host-to-host routes: the presented certificate's row on the request, or
+ * a refusal — before any body is read or validated. On the main (plain HTTP) listener there is never a certificate: the routes are
  * mounted there only so they are documented, and answer MTLS_CLIENT_CERT_REQUIRED.
  */
-export const requireClientCertificate: preHandlerAsyncHookHandler = async function clientCertificate(request: FastifyRequest) {
+export const requireClientCertificate: onRequestAsyncHookHandler = async function clientCertificate(request: FastifyRequest) {
   request.clientCertificate = await authenticateClientCertificate(request.server.platform, presentedCertificate(request));
 };
 

@@ -183,6 +183,7 @@ forEachDatabase("EDI over mutual TLS (BO-6, R-TWB-EDI-1)", (kind) => {
     const none = await ediPost(w, instruction());
     assert.equal(none.status, 401);
     assert.equal(none.body.code, "MTLS_CLIENT_CERT_REQUIRED");
+    assert.equal((await ediPost(w, {})).body.code, "MTLS_CLIENT_CERT_REQUIRED", "refused before the body is looked at");
     // A look-alike: same subject shape, from a CA that is not ours.
     const foreign = hierarchy("ECDSA-P256", new Date(Date.now() - 86_400_000));
     const csr = buildCsr("P-256");
@@ -311,6 +312,12 @@ forEachDatabase("EDI over mutual TLS (BO-6, R-TWB-EDI-1)", (kind) => {
       assert.equal(r.body.code, code, JSON.stringify(body));
     }
     assert.equal((await bo6(w, "99999999", { serial: mine.serialHex })).body.code, "TW_CUSTOMER_NOT_FOUND");
+    // Malformed instructions from a real certificate: refused by the schema, nothing kept.
+    for (const bad of [{}, instruction({ amount: 0 }), instruction({ amount: "100" }), instruction({ payeeBankCode: "81" }), instruction({ currency: "USD" }), instruction({ pin: "1234" })]) {
+      const r = await ediPost(w, bad, mine);
+      assert.equal(r.status, 400, JSON.stringify(bad));
+      assert.equal(r.body.code, "VALIDATION_FAILED");
+    }
     assert.deepEqual(await counts(w), before, "nothing half-written");
 
     await suspendCertificate(w.p, w.runtime, mine.id, { actor: "test" });

@@ -71,7 +71,7 @@ const ediRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: EdiInstruction }>(
     "/instructions",
     {
-      preHandler: requireClientCertificate,
+      onRequest: requireClientCertificate,
       schema: {
         tags: TAGS,
         summary: "Submit a transfer instruction, authenticated by the TLS client certificate (mutual TLS listener only)",
