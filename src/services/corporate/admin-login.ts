@@ -20,25 +20,23 @@ import {
   verifyCardAnswer,
   type CardPosition,
 } from "../../domain/corporate/card.js";
-import { hasFullWidth } from "../../domain/corporate/credentials.js";
 import { loginAllowed } from "../../domain/corporate/lockout.js";
 import { corporateError } from "../../domain/corporate/messages.js";
-import { InkanError } from "../../domain/errors.js";
 import type { ServiceContext } from "../../platform.js";
 import { corporateUsers } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import { loadActiveCard } from "./cards.js";
-import { OWNER_KIND_ADMIN, sessionCertificateView, supersedeOlderCertificates, verifyCertificateSignature, type SessionCertificateView } from "./certificate-login.js";
-import { consumeChallenge, createChallenge, type IssuedChallenge } from "./challenges.js";
+import { sessionCertificateView, supersedeOlderCertificates, type SessionCertificateView } from "./certificate-login.js";
+import type { IssuedChallenge } from "./challenges.js";
 import { PROVIDED_SERVICES } from "./contracts.js";
 import { ADMIN_LOGON_ACTIONS, previousLogonOf, previousLogonState } from "./logons.js";
+import { ADMIN_LOGIN, createLoginChallenge, loginPinInput, openPinSession, verifyLoginCertificate, type CertificateStepInput } from "./login-steps.js";
 import { sourceDetail, type RequestSource } from "./pre-login.js";
 import {
   adminActor,
   checkAdminPin,
   contractAccess,
-  institutionByCode,
   loadContractByRef,
   recordAdminFailure,
   refuse,
@@ -48,14 +46,13 @@ import {
   unwrap,
   type Outcome,
 } from "./principals.js";
-import { advanceStage, createSession, endSession, setSessionState, type IssuedSession, type Session } from "./sessions.js";
+import { advanceStage, endSession, setSessionState, type IssuedSession, type Session } from "./sessions.js";
 
 export const ADMIN_STAGES = { PIN: "PIN", CARD: "CARD", FULL: "FULL", ACTIVATION: "ACTIVATION" } as const;
 
 /** Step 0: a single-use challenge for the admin login, bound to the site's origin. */
-export async function createAdminLoginChallenge(ctx: ServiceContext, input: { origin: string; institutionCode?: unknown }): Promise<IssuedChallenge> {
-  const institution = input.institutionCode === undefined ? undefined : await institutionByCode(ctx.db, input.institutionCode);
-  return createChallenge(ctx, { purpose: "admin-login", origin: input.origin, institutionId: institution?.id ?? null });
+export function createAdminLoginChallenge(ctx: ServiceContext, input: { origin: string; institutionCode?: unknown }): Promise<IssuedChallenge> {
+  return createLoginChallenge(ctx, ADMIN_LOGIN, input);
 }
 
 export interface CertificateStepResult {
@@ -69,44 +66,13 @@ export interface CertificateStepResult {
  * Step 1: the signed challenge. Opens an ADMIN session at stage PIN, whatever the contract's
  * state (told after the PIN).
  */
-export async function loginAdminWithCertificate(
-  ctx: ServiceContext,
-  input: { challengeId: unknown; certificate: unknown; signature: unknown; source?: RequestSource },
-): Promise<CertificateStepResult> {
+export async function loginAdminWithCertificate(ctx: ServiceContext, input: CertificateStepInput): Promise<CertificateStepResult> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<CertificateStepResult>> => {
-    const challenge = await consumeChallenge(tx, ctx, input.challengeId, "admin-login");
-    // From here on the challenge is spent whatever happens: refusals are returned, not thrown.
-    let verified;
-    try {
-      verified = await verifyCertificateSignature(tx, ctx, { challenge, certificate: input.certificate, signature: input.signature, expectOwnerKind: OWNER_KIND_ADMIN });
-    } catch (e) {
-      if (!(e instanceof InkanError)) throw e;
-      await appendAudit(tx, ctx.keyring, ctx.clock, {
-        actor: "anonymous",
-        action: "admin.login_refused",
-        institutionId: challenge.institutionId,
-        subject: null,
-        detail: { step: "certificate", code: e.code, ...sourceDetail(input.source) },
-      });
-      return refuse(e);
-    }
+    const checked = await verifyLoginCertificate(tx, ctx, ADMIN_LOGIN, input);
+    if (!checked.ok) return checked;
+    const verified = checked.value;
     const cc = await loadContractByRef(tx, verified.ownerRef);
-    const session = await createSession(tx, ctx, {
-      kind: "ADMIN",
-      institutionId: cc.institution.id,
-      contractRef: cc.contract.id,
-      certificateId: verified.certificate.id,
-      stage: ADMIN_STAGES.PIN,
-      idleMinutes: cc.policy.sessionIdleMinutes,
-      absoluteMinutes: cc.policy.sessionAbsoluteMinutes,
-    });
-    await appendAudit(tx, ctx.keyring, ctx.clock, {
-      actor: adminActor(cc),
-      action: "admin.login_certificate_verified",
-      institutionId: cc.institution.id,
-      subject: cc.contract.contractId,
-      detail: { certificateId: verified.certificate.id, serialHex: verified.certificate.serialHex },
-    });
+    const session = await openPinSession(tx, ctx, ADMIN_LOGIN, cc, { verified, actor: adminActor(cc), subject: cc.contract.contractId });
     return succeed({ session, contractId: cc.contract.contractId, companyName: cc.contract.companyName, cn: verified.certificate.cn });
   });
   return unwrap(outcome);
@@ -117,19 +83,12 @@ export interface CardChallenge {
   label: string;
 }
 
-/** The PIN a login form sends: any half-width text up to 64 characters (the format rules are for setting a PIN). */
-function loginPinInput(pin: unknown, field: string): string {
-  if (typeof pin !== "string" || pin.length === 0 || pin.length > 64) throw corporateError("ADMIN_AUTH_FAILED", "unauthenticated", { fields: [field] });
-  if (hasFullWidth(pin)) throw corporateError("PIN_NOT_HALF_WIDTH", "invalid", { fields: [field] });
-  return pin;
-}
-
 /**
  * Step 2: the admin login PIN (the registration PIN before activation). Returns the card
  * challenge; a right PIN on a blocked contract is told why (and the session ends).
  */
 export async function loginAdminPin(ctx: ServiceContext, session: Session, input: { pin: unknown; source?: RequestSource }): Promise<CardChallenge> {
-  const pin = loginPinInput(input.pin, "pin");
+  const pin = loginPinInput(ADMIN_LOGIN, input.pin, "pin");
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<CardChallenge>> => {
     const cc = await loadContractByRef(tx, session.contractRef!);
     if (!(await checkAdminPin(tx, ctx, cc, pin))) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN", input.source));

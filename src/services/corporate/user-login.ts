@@ -11,22 +11,20 @@
  * The first FULL login with a newer certificate (a renewal) supersedes the user's older ones.
  */
 import { and, eq } from "drizzle-orm";
-import { hasFullWidth } from "../../domain/corporate/credentials.js";
 import { loginAllowed } from "../../domain/corporate/lockout.js";
 import { corporateError } from "../../domain/corporate/messages.js";
-import { InkanError } from "../../domain/errors.js";
 import type { ServiceContext } from "../../platform.js";
 import { contractAccounts, corporateUsers } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import type { PkiRuntime } from "../pki-runtime.js";
-import { OWNER_KIND_USER, sessionCertificateView, supersedeOlderCertificates, verifyCertificateSignature, type SessionCertificateView } from "./certificate-login.js";
-import { consumeChallenge, createChallenge, type IssuedChallenge } from "./challenges.js";
+import { sessionCertificateView, supersedeOlderCertificates, type SessionCertificateView } from "./certificate-login.js";
+import type { IssuedChallenge } from "./challenges.js";
 import { previousLogonOf, previousLogonState, USER_LOGON_ACTIONS } from "./logons.js";
 import { verifySecretOrDummy } from "./passwords.js";
+import { createLoginChallenge, loginPinInput, openPinSession, refuseCertificateStep, USER_LOGIN, verifyLoginCertificate, type CertificateStepInput } from "./login-steps.js";
 import { sourceDetail, type RequestSource } from "./pre-login.js";
 import {
   contractAccess,
-  institutionByCode,
   loadContractByRef,
   recordUserFailure,
   refuse,
@@ -38,7 +36,7 @@ import {
   userActor,
   type Outcome,
 } from "./principals.js";
-import { advanceStage, createSession, endSession, type IssuedSession, type Session } from "./sessions.js";
+import { advanceStage, endSession, type IssuedSession, type Session } from "./sessions.js";
 import { transferFactorsFor, type TransferFactor } from "./transfers.js";
 import { USER_STAGES, startUserActivationInTx, userActivationView, type UserActivationView } from "./user-activation.js";
 import { userToken } from "./user-tokens.js";
@@ -47,9 +45,8 @@ import { contractedServices, limitsOfRow, loadUserByRef, permissionsOfRow, userS
 export { USER_STAGES };
 
 /** Step 0: a single-use challenge for the user login, bound to the site's origin. */
-export async function createUserLoginChallenge(ctx: ServiceContext, input: { origin: string; institutionCode?: unknown }): Promise<IssuedChallenge> {
-  const institution = input.institutionCode === undefined ? undefined : await institutionByCode(ctx.db, input.institutionCode);
-  return createChallenge(ctx, { purpose: "user-login", origin: input.origin, institutionId: institution?.id ?? null });
+export function createUserLoginChallenge(ctx: ServiceContext, input: { origin: string; institutionCode?: unknown }): Promise<IssuedChallenge> {
+  return createLoginChallenge(ctx, USER_LOGIN, input);
 }
 
 export interface UserCertificateStep {
@@ -63,42 +60,16 @@ export interface UserCertificateStep {
 }
 
 /** Step 1: the signed challenge. Opens a USER session at stage PIN, whatever the user's state (told after the PIN). */
-export async function loginUserWithCertificate(ctx: ServiceContext, input: { challengeId: unknown; certificate: unknown; signature: unknown; source?: RequestSource }): Promise<UserCertificateStep> {
+export async function loginUserWithCertificate(ctx: ServiceContext, input: CertificateStepInput): Promise<UserCertificateStep> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<UserCertificateStep>> => {
-    const challenge = await consumeChallenge(tx, ctx, input.challengeId, "user-login");
-    // The challenge is spent whatever happens now: refusals are returned so it commits.
-    const refused = async (e: InkanError, subject: string | null, institutionId: string | null): Promise<Outcome<never>> => {
-      await appendAudit(tx, ctx.keyring, ctx.clock, { actor: "anonymous", action: "user.login_refused", institutionId, subject, detail: { step: "certificate", code: e.code, ...sourceDetail(input.source) } });
-      return refuse(e);
-    };
-    let verified;
-    try {
-      verified = await verifyCertificateSignature(tx, ctx, { challenge, certificate: input.certificate, signature: input.signature, expectOwnerKind: OWNER_KIND_USER });
-    } catch (e) {
-      if (!(e instanceof InkanError)) throw e;
-      return refused(e, null, challenge.institutionId);
-    }
+    const checked = await verifyLoginCertificate(tx, ctx, USER_LOGIN, input);
+    if (!checked.ok) return checked;
+    const verified = checked.value;
     const [user] = await tx.select().from(corporateUsers).where(eq(corporateUsers.id, verified.ownerRef));
     // A deleted user's certificates are revoked with the deletion; this is the belt to those braces.
-    if (!user || user.deletedAt !== null) return refused(corporateError("USER_AUTH_FAILED", "unauthenticated"), null, verified.institutionId);
+    if (!user || user.deletedAt !== null) return refuseCertificateStep(tx, ctx, USER_LOGIN, corporateError("USER_AUTH_FAILED", "unauthenticated"), verified.institutionId, input.source);
     const cc = await loadContractByRef(tx, user.contractRef);
-    const session = await createSession(tx, ctx, {
-      kind: "USER",
-      institutionId: cc.institution.id,
-      contractRef: cc.contract.id,
-      userRef: user.id,
-      certificateId: verified.certificate.id,
-      stage: USER_STAGES.PIN,
-      idleMinutes: cc.policy.sessionIdleMinutes,
-      absoluteMinutes: cc.policy.sessionAbsoluteMinutes,
-    });
-    await appendAudit(tx, ctx.keyring, ctx.clock, {
-      actor: userActor(cc, user.userId),
-      action: "user.login_certificate_verified",
-      institutionId: cc.institution.id,
-      subject: userSubject(cc, user.userId),
-      detail: { certificateId: verified.certificate.id, serialHex: verified.certificate.serialHex },
-    });
+    const session = await openPinSession(tx, ctx, USER_LOGIN, cc, { verified, userRef: user.id, actor: userActor(cc, user.userId), subject: userSubject(cc, user.userId) });
     return succeed({
       session,
       contractId: cc.contract.contractId,
@@ -112,13 +83,6 @@ export async function loginUserWithCertificate(ctx: ServiceContext, input: { cha
   return unwrap(outcome);
 }
 
-/** The PIN a login form sends: any half-width text up to 64 characters. */
-function loginPinInput(pin: unknown, field: string): string {
-  if (typeof pin !== "string" || pin.length === 0 || pin.length > 64) throw corporateError("USER_AUTH_FAILED", "unauthenticated", { fields: [field] });
-  if (hasFullWidth(pin)) throw corporateError("PIN_NOT_HALF_WIDTH", "invalid", { fields: [field] });
-  return pin;
-}
-
 export type UserPinStepResult =
   | { stage: "FULL"; token: string; csrfToken: string; contractId: string; userId: string; superseded: string[] }
   | { stage: "ACTIVATION"; token: string; csrfToken: string; activation: UserActivationView };
@@ -128,7 +92,7 @@ export type UserPinStepResult =
  * the activation screen. Either way the session gets a new token.
  */
 export async function loginUserPin(ctx: ServiceContext, runtime: PkiRuntime | undefined, session: Session, input: { pin: unknown; source?: RequestSource }): Promise<UserPinStepResult> {
-  const pin = loginPinInput(input.pin, "pin");
+  const pin = loginPinInput(USER_LOGIN, input.pin, "pin");
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<UserPinStepResult>> => {
     const cc = await loadContractByRef(tx, session.contractRef!);
     const user = await loadUserByRef(tx, session.userRef!, { forUpdate: true });
