@@ -99,7 +99,9 @@ forEachDatabase("TW platform certificates", (kind) => {
   test("AC-39 type-3 renewal inside the window: new 1-year certificate, MSG-T01/MSG-T02, the old one superseded", async () => {
     const spec = { kind: "CORPORATE" as const, customerType: 3 as const, identifier: "30000003", users: [{ userCode: "admin3", isAdmin: true }, { userCode: "staff3" }] };
     const pw = await registerTwCustomer(w, spec);
-    let { client, password } = await loginTw(w, { identifier: spec.identifier, userCode: "admin3", password: pw.admin3! });
+    const login = await loginTw(w, { identifier: spec.identifier, userCode: "admin3", password: pw.admin3! });
+    const password = login.password;
+    let client = login.client;
     const carrier = new Pc("carrier-3");
     const first = await applyAndDownload(client, carrier);
     const oldId = first.download.body.certificateId as string;
@@ -132,7 +134,8 @@ forEachDatabase("TW platform certificates", (kind) => {
 
   test("憑證暫禁 by the customer (login password) → certificateHold in OCSP and the CRL at once; only the branch resumes; staff revoke", async () => {
     const { client, password } = await customer({ kind: "INDIVIDUAL", identifier: "E223456789", users: [{ userCode: "chen" }] });
-    const { download } = await applyAndDownload(client, new Pc());
+    const carrier = new Pc("carrier-chen");
+    const { download } = await applyAndDownload(client, carrier);
     const id = download.body.certificateId as string;
     const serial = download.body.serialHex as string;
     const wrong = await client.post(`${TW_API}/certificates/${id}/suspend`, { password: "Wrong1pass" });
@@ -151,6 +154,21 @@ forEachDatabase("TW platform certificates", (kind) => {
     assert.equal(resumed.body.status, "VALID");
     const good = await published(serial);
     assert.deepEqual([good.ocsp.kind, good.inCrl], ["good", false]);
+    // Confirmed with the carrier instead: its key signs the suspension challenge.
+    const challenge = async () => (await client.post(`${TW_API}/certificates/${id}/suspend/challenge`, {})).body as { challengeId: string; nonce: string; purpose: string; origin: string };
+    const stranger = new Pc("stranger");
+    await applyAndDownload((await customer({ kind: "INDIVIDUAL", identifier: "F123456789", users: [{ userCode: "fan" }] })).client, stranger);
+    const c1 = await challenge();
+    const forged = await stranger.signChallenge(c1);
+    const bad = await client.post(`${TW_API}/certificates/${id}/suspend`, { challengeId: forged.challengeId, signature: forged.signature });
+    assert.equal(bad.body.code, "LOGIN_SIGNATURE_INVALID");
+    const reused = await carrier.signChallenge(c1);
+    assert.equal((await client.post(`${TW_API}/certificates/${id}/suspend`, { challengeId: reused.challengeId, signature: reused.signature })).body.code, "CHALLENGE_INVALID", "spent by its first answer");
+    assert.equal((await published(serial)).row.status, "VALID");
+    const signed = await carrier.signChallenge(await challenge());
+    const byCarrier = await client.post(`${TW_API}/certificates/${id}/suspend`, { challengeId: signed.challengeId, signature: signed.signature });
+    assert.equal(byCarrier.body.status, "SUSPENDED");
+    assert.equal((await client.post(`${TW_API}/certificates/${id}/suspend`, { password, challengeId: signed.challengeId, signature: signed.signature })).status, 400, "one way, not both");
     const revoked = await w.bankCall("POST", `${TW_BANK_API}/certificates/${serial}/revoke`, { reason: "keyCompromise" });
     assert.deepEqual([revoked.body.status, revoked.body.revocationReason], ["REVOKED", 1]);
     assert.equal((await w.bankCall("POST", `${TW_BANK_API}/certificates/${serial}/revoke`, { reason: "certificateHold" })).status, 400);

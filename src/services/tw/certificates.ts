@@ -9,7 +9,7 @@
  *  - 憑證暫禁 confirmed with the login password; the carrier PIN change's audit row.
  * A TW certificate belongs to the customer: owner_kind "tw-customer", owner_ref = customer id.
  */
-import { randomUUID } from "node:crypto";
+import { createPublicKey, randomUUID, X509Certificate } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { twError } from "../../domain/tw/messages.js";
 import { assertRenewable, mayApply, profileOfCustomer, renewability, twCertStatus, TW_STATUS_LABELS, type TwCertStatus } from "../../domain/tw/rules.js";
@@ -24,6 +24,10 @@ import { appendAudit } from "../audit.js";
 import { issueCertificateFromCsr, issuedCertificateView, listCertificatesOf, suspendCertificate, type CertificateRecord } from "../certificates.js";
 import type { RequestSource } from "../corporate/pre-login.js";
 import { refuse, succeed, unwrap, type Outcome } from "../corporate/principals.js";
+import { consumeChallenge, createChallenge, type ConsumedChallenge, type IssuedChallenge } from "../corporate/challenges.js";
+import { verifyBrowserSignature } from "../corporate/certificate-login.js";
+import { serviceError } from "../corporate/messages.js";
+import { loginChallengeMessage } from "../../domain/signing.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import { confirmPassword, twActor, type TwPrincipal } from "./auth.js";
 import { recordAcceptance } from "./terms.js";
@@ -283,10 +287,34 @@ export async function downloadCertificate(ctx: ServiceContext, runtime: PkiRunti
 // ---------------------------------------------------------------------------------------------
 // Suspension by the customer, carrier PIN change
 
-/** 憑證暫禁: confirmed with the login password (a wrong one counts toward the lock). */
-export async function suspendByCustomer(ctx: ServiceContext, runtime: PkiRuntime, p: TwPrincipal, input: { certificateId: string; password: unknown; source?: RequestSource }): Promise<TwCertificateView> {
+/** The challenge the carrier's key signs to confirm 憑證暫禁 (the carrier PIN unlocks the key in the browser). */
+export async function suspendChallenge(ctx: ServiceContext, p: TwPrincipal, input: { certificateId: string; origin: string }): Promise<IssuedChallenge> {
+  await ownCertificate(ctx, p, input.certificateId);
+  return createChallenge(ctx, { purpose: "tw-suspend", origin: input.origin, institutionId: p.institution.id });
+}
+
+/**
+ * 憑證暫禁, confirmed with the login password (a wrong one counts toward the lock) or with the
+ * carrier: its key's signature over the suspension challenge (loginChallengeMessage with
+ * purpose "tw-suspend"), checked against the certificate being suspended.
+ */
+export async function suspendByCustomer(
+  ctx: ServiceContext,
+  runtime: PkiRuntime,
+  p: TwPrincipal,
+  input: { certificateId: string; password?: unknown; challengeId?: unknown; signature?: unknown; source?: RequestSource },
+): Promise<TwCertificateView> {
   const c = await ownCertificate(ctx, p, input.certificateId);
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<true>> => {
+    if (input.password === undefined) {
+      // The challenge is spent by its first answer, right or wrong (the transaction commits).
+      const challenge = await consumeChallenge(tx, ctx, input.challengeId, "tw-suspend");
+      if (challenge.institutionId !== p.institution.id || !carrierSignatureValid(c.certDer, challenge, input.signature)) {
+        await appendAudit(tx, ctx.keyring, ctx.clock, { actor: twActor(p), action: "tw.suspend_signature_invalid", institutionId: p.institution.id, subject: c.id });
+        return refuse(serviceError("LOGIN_SIGNATURE_INVALID", "unauthenticated", { fields: ["signature"] }));
+      }
+      return succeed(true);
+    }
     const refusal = await confirmPassword(tx, ctx, p, input.password, "suspend", input.source);
     return refusal ? refuse(refusal) : succeed(true);
   });
@@ -311,3 +339,13 @@ export async function recordCarrierPinChange(ctx: ServiceContext, p: TwPrincipal
 }
 
 export const formatTwLocal = (d: Date, p: TwPrincipal): string => formatLocal(d, p.institution.policy.timeZone);
+
+function carrierSignatureValid(certDer: Uint8Array, challenge: ConsumedChallenge, signature: unknown): boolean {
+  if (typeof signature !== "string" || !/^[A-Za-z0-9_-]{16,1400}$/.test(signature)) return false;
+  try {
+    const publicKey = createPublicKey({ key: new X509Certificate(certDer).publicKey.export({ type: "spki", format: "der" }), format: "der", type: "spki" });
+    return verifyBrowserSignature(publicKey, loginChallengeMessage(challenge.origin, "tw-suspend", challenge.nonce), Buffer.from(signature, "base64url"));
+  } catch {
+    return false;
+  }
+}

@@ -15,12 +15,12 @@ import { PROOF_SHEET_LABELS } from "../../../pki/proof.js";
 import { serviceError } from "../../../services/corporate/messages.js";
 import type { PkiRuntime } from "../../../services/pki-runtime.js";
 import { twPrincipalOf, type TwPrincipal } from "../../../services/tw/auth.js";
-import { applicationOptions, createApplication, downloadCertificate, listTwCertificates, recordCarrierPinChange, suspendByCustomer, twProofSheet } from "../../../services/tw/certificates.js";
+import { applicationOptions, createApplication, downloadCertificate, listTwCertificates, recordCarrierPinChange, suspendByCustomer, suspendChallenge, twProofSheet } from "../../../services/tw/certificates.js";
 import { requireCurrentTerms } from "../../../services/tw/terms.js";
 import type { TwTextId } from "../../../domain/tw/messages.js";
 import { negotiateLocale } from "../../i18n.js";
-import { sessionOf } from "../../session.js";
-import { CSR, DATE_TIME, body, errorResponses, identifierLimit, ISSUED_CERTIFICATE_REQUIRED, issuedCertificateProperties, ok, requestSource, str } from "../corporate-common.js";
+import { sessionOf, siteOrigin } from "../../session.js";
+import { CSR, DATE_TIME, body, errorResponses, identifierLimit, ISSUED_CERTIFICATE_REQUIRED, issuedCertificateProperties, loginChallengeSchema, ok, requestSource, str } from "../corporate-common.js";
 import { queryTimeSchema, queryTimeView, textsSchema, textsView, TW_TAGS, type TwRouteOptions } from "./common.js";
 
 const ID = str(64, { pattern: "^[0-9a-f-]{36}$" });
@@ -221,19 +221,40 @@ export function registerTwCertificateRoutes(app: FastifyInstance, deps: { full: 
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { password: string } }>(
+  app.post<{ Params: { id: string } }>(
+    "/certificates/:id/suspend/challenge",
+    {
+      preHandler: full,
+      schema: {
+        tags: TW_TAGS,
+        summary: "憑證暫禁 with the carrier: a single-use challenge for the certificate's key to sign (inkan-login/1\\n<origin>\\ntw-suspend\\n<nonce>, after the carrier PIN unlocked the key)",
+        params: idParams,
+        response: { 200: loginChallengeSchema("tw-suspend"), ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const c = await suspendChallenge(platform, await principal(request), { certificateId: request.params.id, origin: siteOrigin(platform) });
+      return { ...c, expiresAt: c.expiresAt.toISOString() };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { password?: string; challengeId?: string; signature?: string } }>(
     "/certificates/:id/suspend",
     {
       preHandler: [full, ...perSession],
       schema: {
         tags: TW_TAGS,
-        summary: "憑證暫禁: suspend one's certificate, confirmed with the login password (a wrong one counts toward the lock) → certificateHold in OCSP at once and in the next CRL; only the branch resumes it",
+        summary:
+          "憑證暫禁: suspend one's certificate, confirmed with the login password (a wrong one counts toward the lock) or the carrier's signature of the suspension challenge → certificateHold in OCSP at once and in the next CRL; only the branch resumes it",
         params: idParams,
-        body: body(["password"], { password: str(256) }),
+        body: {
+          ...body([], { password: str(256), challengeId: str(64), signature: str(1400, { description: "base64url (P1363 r‖s for ECDSA)" }) }),
+          oneOf: [{ required: ["password"] }, { required: ["challengeId", "signature"] }],
+        },
         response: { 200: twCertificateSchema, ...errorResponses(404, 409) },
       },
     },
-    async (request) => suspendByCustomer(platform, runtime(), await principal(request), { certificateId: request.params.id, password: request.body.password, source: requestSource(request) }),
+    async (request) => suspendByCustomer(platform, runtime(), await principal(request), { certificateId: request.params.id, ...request.body, source: requestSource(request) }),
   );
 
   app.post<{ Body: { certificateId?: string; carrierLabel?: string } }>(
