@@ -6,6 +6,7 @@
  */
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { currentLocale } from "../app/i18n.js";
 import { Select } from "../ui/fields.js";
 import { ActionForm, useAction } from "../ui/form.js";
 import { Actions, Loading, Notice, Screen } from "../ui/screen.js";
@@ -97,7 +98,7 @@ export function TwProofPage(props: { code: string }): JSX.Element {
               <button type="button" class="btn btn-primary" onClick={() => window.print()}>
                 {tw("print")}
               </button>
-              <a class="btn" href={`${TW_API}/certificates/${sheet.certificateId}/proof.pdf`} download>
+              <a class="btn" href={`${TW_API}/certificates/${sheet.certificateId}/proof.pdf?lang=${encodeURIComponent(currentLocale())}`} download>
                 {tw("pdf")}
               </a>
             </Actions>

@@ -1,0 +1,261 @@
+/**
+ * The TW certificate platform (憑證管理平台, issue 9) in real Chromium, on the e2e server with
+ * the demo bank 006 of `npm start` (its customers and passwords from the demo):
+ *   1. the individual logs in → 憑證申請 (4 steps, terms) → 憑證下載 into a new browser carrier
+ *      (MSG-T01 then MSG-T02) → 憑證查詢 (正常) → 憑證證明單列印 (the PDF's text equals the
+ *      certificate's fields) → 憑證載具密碼變更 (a wrong old PIN is MSG-T11) → 憑證暫禁
+ *      (`openssl ocsp`: revoked, certificateHold) → the branch resumes it (bank API; good again);
+ *   2. a type-4 customer: U002 is refused with MSG-T10, SUPER001 is admitted.
+ * Every screen is saved under test-results/screenshots/tw-*.png and checked for labelled fields,
+ * one heading, no horizontal scroll (also at 320 px); no console error or foreign request.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { eq } from "drizzle-orm";
+import type { Page } from "playwright-core";
+import { formatLocal } from "../../src/domain/time.js";
+import { pemOf } from "../../src/services/certificate-rows.js";
+import { certificates } from "../../src/store/schema/index.js";
+import { PortalClient, loginBank } from "../support/browser-client.js";
+import { assertScreenOk, fill, formError, Profile, screen, shot, tabTo } from "../support/e2e-browser.js";
+import { startE2eServer, type E2eServer } from "../support/e2e-server.js";
+import { runTool, runToolOk } from "../support/openssl.js";
+
+const CODE = "006";
+const TW_BANK_API = "/api/bank/tw";
+const T01 = "憑證下載成功!";
+const T02 = "憑證下載成功";
+const T10 = "請使用管理者代號／SUPER001 登入憑證管理平台";
+const T11 = "憑證載具密碼錯誤";
+const TIME_LINE = /^查詢日期: \d{3}\/\d{2}\/\d{2} 查詢時間: \d{2}:\d{2}:\d{2}$/;
+
+describe("TW certificate platform journeys in Chromium", () => {
+  let s: E2eServer;
+  let pc: Profile;
+  let dir: string;
+
+  const customer = (identifier: string) => {
+    const c = s.demo.twPlatform?.customers.find((x) => x.identifier === identifier);
+    assert.ok(c, `demo customer ${identifier}`);
+    return c;
+  };
+  const passwordOf = (identifier: string, userCode: string): string => customer(identifier).users.find((u) => u.userCode === userCode)!.password;
+
+  /** The page's query date/time line (MSG-T03) has the ROC shape. */
+  const timeLine = async (page: Page): Promise<string> => (await page.locator(".tw-time").innerText()).trim();
+
+  /** Screenshot and layout checks of the current screen, also at 320 px wide. */
+  const check = async (page: Page, name: string): Promise<void> => {
+    await assertScreenOk(page, name);
+    await shot(page, `tw-${name}`);
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 320, height: 800 });
+    await assertScreenOk(page, `${name} at 320 px`);
+    await page.setViewportSize(size);
+  };
+
+  const login = async (page: Page, identifier: string, userCode: string, password: string): Promise<void> => {
+    await pc.goto(`/portal/${CODE}`);
+    await screen(page, "憑證管理平台登入");
+    await fill(page, { identifier, userCode, password });
+    await page.getByRole("button", { name: "登入" }).click();
+  };
+
+  const bank = async (): Promise<PortalClient> => {
+    const staff = s.demo.bankStaff.find((b) => b.institutionId === "tw-006");
+    assert.ok(staff, "demo staff of bank 006");
+    const c = new PortalClient(s.url, { origin: s.url });
+    await loginBank(c, { institutionCode: CODE, username: staff.username, password: staff.password });
+    return c;
+  };
+
+  const ocsp = async (serialHex: string): Promise<string> => {
+    const [row] = await s.platform.db.select().from(certificates).where(eq(certificates.serialHex, serialHex));
+    assert.ok(row, `certificate ${serialHex}`);
+    const chain = s.runtime.chainOf(row.issuerId);
+    const issuer = join(dir, "issuer.pem");
+    const cafile = join(dir, "chain.pem");
+    const cert = join(dir, "cert.pem");
+    writeFileSync(issuer, pemOf(chain[0]!));
+    writeFileSync(cafile, chain.map((d) => pemOf(d)).join(""));
+    writeFileSync(cert, pemOf(row.certDer));
+    const at = String(Math.floor(s.clock.now().getTime() / 1000));
+    const r = await runTool("openssl", ["ocsp", "-issuer", issuer, "-cert", cert, "-url", `${s.url}/pki/ocsp`, "-CAfile", cafile, "-no_nonce", "-attime", at, "-validity_period", String(400 * 86_400)]);
+    return r.stdout + r.stderr;
+  };
+
+  before(async () => {
+    s = await startE2eServer();
+    dir = mkdtempSync(join(tmpdir(), "inkan-e2e-tw-"));
+    pc = new Profile("tw-pc", s.url);
+    await pc.open();
+  });
+  after(async () => {
+    await pc?.dispose();
+    await s?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("1. individual: applies, downloads, queries, prints the proof sheet, changes the carrier PIN, suspends; the branch resumes", async () => {
+    const page = pc.page;
+    const id = "A123456789";
+    await pc.goto(`/portal/${CODE}`);
+    await screen(page, "憑證管理平台登入");
+    assert.match(await timeLine(page), TIME_LINE);
+    await check(page, "login");
+
+    await login(page, id, customer(id).users[0]!.userCode, passwordOf(id, customer(id).users[0]!.userCode));
+    await screen(page, "憑證管理平台");
+    assert.match(await timeLine(page), TIME_LINE);
+    await check(page, "home");
+
+    // 憑證申請 by keyboard from the left menu.
+    await tabTo(page, "憑證申請");
+    await page.keyboard.press("Enter");
+    await screen(page, "憑證申請");
+    assert.equal(await page.locator('.tw-wizard li[aria-current="step"]').innerText(), "1 選擇申請清單");
+    await check(page, "apply-1");
+    await page.getByRole("button", { name: "下一步" }).click();
+    await page.locator('.tw-wizard li[aria-current="step"]', { hasText: "確認申請資訊" }).waitFor();
+    await check(page, "apply-2");
+    await page.getByRole("button", { name: "下一步" }).click();
+    await page.locator('.tw-wizard li[aria-current="step"]', { hasText: "申請約定條款" }).waitFor();
+    assert.match(await page.locator(".tw-terms-text").innerText(), /約定/);
+    await check(page, "apply-3-terms");
+    // Without acceptance the server refuses (TW_TERMS_NOT_ACCEPTED), nothing is recorded.
+    await page.getByRole("button", { name: "確定申請" }).click();
+    assert.match(await formError(page), /同意/);
+    await page.getByLabel("本人已詳細審閱並同意上述約定條款").check();
+    await page.getByRole("button", { name: "確定申請" }).click();
+    await page.locator('.tw-wizard li[aria-current="step"]', { hasText: "取得申請結果" }).waitFor();
+    await page.getByRole("radio", { name: "建立新的憑證載具" }).waitFor();
+    await check(page, "apply-4-carrier");
+    await fill(page, { pin: "carrier1", pinAgain: "carrier2" });
+    await page.getByRole("button", { name: "憑證下載" }).click();
+    assert.equal(await formError(page), "兩次輸入的憑證載具密碼不一致。");
+    await fill(page, { pinAgain: "carrier1" });
+    await page.getByRole("button", { name: "憑證下載" }).click();
+    const prompt = page.getByRole("alertdialog");
+    await prompt.waitFor();
+    assert.equal((await prompt.locator(".tw-prompt-text").innerText()).trim(), T01);
+    await check(page, "download-t01");
+    await prompt.getByRole("button", { name: "確定" }).click();
+    const done = page.locator(".notice-success");
+    await done.waitFor();
+    assert.equal((await done.locator("p").first().innerText()).trim(), T02);
+    await check(page, "download-t02");
+
+    // 憑證查詢: one certificate, 正常.
+    await page.getByRole("navigation", { name: "憑證管理選單" }).getByRole("link", { name: "憑證查詢" }).click();
+    await screen(page, "憑證查詢");
+    const cert = page.locator(".tw-cert");
+    await cert.first().waitFor();
+    assert.equal(await cert.count(), 1);
+    const serial = (await cert.first().getAttribute("data-serial"))!;
+    assert.equal(await cert.first().locator("[data-status]").innerText(), "正常");
+    await check(page, "query");
+
+    // 憑證證明單列印: newest pre-selected with the note; the sheet; the PDF's text.
+    await page.getByRole("navigation", { name: "憑證管理選單" }).getByRole("link", { name: "憑證證明單列印" }).click();
+    await screen(page, "憑證證明單列印");
+    await page.getByText("已自動選取最新憑證資料，此部份請勿更改，請直接點選[確定]。").waitFor();
+    await check(page, "proof-choose");
+    await page.getByRole("button", { name: "確定" }).click();
+    const sheet = page.locator(".tw-sheet");
+    await sheet.waitFor();
+    assert.equal(await sheet.locator('[data-field="serialHex"]').innerText(), serial);
+    assert.equal(await sheet.locator('[data-field="status"]').innerText(), "正常");
+    await check(page, "proof-sheet");
+    const [row] = await s.platform.db.select().from(certificates).where(eq(certificates.serialHex, serial));
+    assert.ok(row);
+    const pdfHref = (await page.getByRole("link", { name: "下載 PDF" }).getAttribute("href"))!;
+    const pdf = await page.request.get(`${s.url}${pdfHref}`);
+    assert.equal(pdf.status(), 200);
+    assert.equal(pdf.headers()["content-type"], "application/pdf");
+    const pdfPath = join(dir, "proof.pdf");
+    writeFileSync(pdfPath, await pdf.body());
+    const text = (await runToolOk("pdftotext", ["-raw", pdfPath, "-"])).stdout.replace(/\s+/g, " ");
+    const certPath = join(dir, "proof-cert.pem");
+    writeFileSync(certPath, pemOf(row.certDer));
+    const ssl = (await runToolOk("openssl", ["x509", "-in", certPath, "-noout", "-serial", "-subject", "-issuer", "-dates", "-nameopt", "sep_comma_plus_space,utf8,esc_ctrl,dump_nostr"])).stdout;
+    const f = (k: string): string => new RegExp(`^${k}=(.*)$`, "m").exec(ssl)![1]!.trim();
+    for (const [label, value] of [
+      ["簽章憑證序號", f("serial")],
+      ["主旨(使用者識別名稱)", f("subject")],
+      ["憑證發行者", f("issuer")],
+      ["憑證生效日", formatLocal(new Date(f("notBefore")), "Asia/Taipei")],
+      ["憑證到期日", formatLocal(new Date(f("notAfter")), "Asia/Taipei")],
+      ["憑證狀態", "正常"],
+    ] as const) {
+      assert.ok(text.includes(`${label} ${value}`), `PDF: "${label} ${value}" missing in ${text}`);
+      const onScreen = { 簽章憑證序號: "serialHex", "主旨(使用者識別名稱)": "subjectDn", 憑證發行者: "issuerDn", 憑證生效日: "validFrom", 憑證到期日: "validTo", 憑證狀態: "status" }[label];
+      assert.equal(await sheet.locator(`[data-field="${onScreen}"]`).innerText(), value, `screen: ${label}`);
+    }
+    // The print layout shows the sheet only.
+    await page.emulateMedia({ media: "print" });
+    assert.equal(await page.locator(".tw-menu").isVisible(), false);
+    assert.equal(await sheet.isVisible(), true);
+    await shot(page, "tw-proof-print");
+    await page.emulateMedia({ media: "screen" });
+
+    // 憑證載具密碼變更: a wrong old PIN is MSG-T11; then the PIN changes.
+    await page.getByRole("navigation", { name: "憑證管理選單" }).getByRole("link", { name: "憑證載具密碼變更" }).click();
+    await screen(page, "憑證載具密碼變更");
+    await page.locator('input[name="oldPin"]').waitFor();
+    await check(page, "carrier-pin");
+    await fill(page, { oldPin: "wrong-pin", newPin: "carrier9", newPinAgain: "carrier9" });
+    await page.getByRole("button", { name: "確定變更" }).click();
+    assert.equal(await formError(page), T11);
+    await fill(page, { oldPin: "carrier1" });
+    await page.getByRole("button", { name: "確定變更" }).click();
+    await page.getByText("憑證載具密碼已變更。").waitFor();
+    await check(page, "carrier-pin-done");
+
+    // 憑證暫禁 with the login password → 暫禁; OCSP says certificateHold.
+    await page.getByRole("navigation", { name: "憑證管理選單" }).getByRole("link", { name: "憑證暫禁" }).click();
+    await screen(page, "憑證暫禁");
+    await page.locator('input[name="password"]').waitFor();
+    await check(page, "suspend");
+    await fill(page, { password: passwordOf(id, customer(id).users[0]!.userCode) });
+    await page.getByRole("button", { name: "確定暫禁" }).click();
+    await page.getByText("憑證已暫禁。").waitFor();
+    assert.equal(await page.locator("[data-status]").first().innerText(), "暫禁");
+    await check(page, "suspend-done");
+    const held = await ocsp(serial);
+    assert.match(held, /: revoked/, held);
+    assert.match(held, /Reason: certificateHold/, held);
+
+    // The branch resumes it: good again, and 憑證查詢 shows 正常.
+    const b = await bank();
+    const resumed = await b.post(`${TW_BANK_API}/certificates/${serial}/resume`, { note: "e2e" });
+    assert.equal(resumed.status, 200, resumed.raw);
+    assert.match(await ocsp(serial), /: good/);
+    await page.getByRole("navigation", { name: "憑證管理選單" }).getByRole("link", { name: "憑證查詢" }).click();
+    await screen(page, "憑證查詢");
+    await page.locator('.tw-cert [data-status="VALID"]').waitFor();
+
+    // FAQ, then 登出.
+    await page.getByRole("navigation", { name: "憑證管理選單" }).getByRole("link", { name: "常見問題(FAQ)" }).click();
+    await screen(page, "常見問題(FAQ)");
+    await check(page, "faq");
+    await page.getByRole("navigation", { name: "憑證管理選單" }).getByRole("link", { name: "登出" }).click();
+    await page.getByText("您已登出憑證管理平台。").waitFor();
+    await check(page, "logout");
+    pc.assertClean();
+  });
+
+  test("2. type-4 customer: U002 refused with MSG-T10, SUPER001 admitted (AC-41)", async () => {
+    const page = pc.page;
+    const id = "44444444";
+    await login(page, id, "U002", passwordOf(id, "U002"));
+    assert.equal(await formError(page), T10);
+    await check(page, "login-t10");
+    await login(page, id, "SUPER001", passwordOf(id, "SUPER001"));
+    await screen(page, "憑證管理平台");
+    assert.match(await page.locator(".tw-main").innerText(), /SUPER001/);
+    pc.assertClean();
+  });
+});
