@@ -22,7 +22,7 @@ import { suspendCertificate } from "../../src/services/certificate-lifecycle.js"
 import { createBankStaff, type BankActor } from "../../src/services/corporate/bank-staff.js";
 import { createInstitution, getInstitution, type Institution } from "../../src/services/institutions.js";
 import { PkiRuntime } from "../../src/services/pki-runtime.js";
-import { registerTwCustomer } from "../../src/services/tw/customers.js";
+import { registerTwCustomer, removeRelatedParty } from "../../src/services/tw/customers.js";
 import { twProofSheetPdf } from "../../src/services/tw/proof-sheet-pdf.js";
 import { auditEvents, twCustomers, twEdiCertificates, twEdiInstructions, twEdiRelatedParties, twUsers } from "../../src/store/schema/index.js";
 import { buildCsr, type TestCsr } from "../pki/csr-helpers.js";
@@ -290,6 +290,10 @@ forEachDatabase("EDI over mutual TLS (BO-6, R-TWB-EDI-1)", (kind) => {
     );
     const [rel] = await w.p.db.select().from(twEdiRelatedParties).where(eq(twEdiRelatedParties.relatedCode, RELATED.code));
     assert.equal(rel!.relatedCustomerRef, w.customerIds[RELATED.identifier]);
+    // The bank removes the related party: the shared certificate no longer acts for it.
+    await removeRelatedParty(w.p, w.hq, CUSTOMER.identifier, RELATED.code);
+    assert.equal((await ediPost(w, instruction({ partyCode: RELATED.code }), cert)).body.code, "TW_EDI_CERT_NOT_REGISTERED");
+    assert.equal((await ediPost(w, instruction(), cert)).status, 201, "the customer itself still passes");
   });
 
   test("BO-6 bad input: malformed, unknown and another customer's serial, unknown party, suspended certificate, auditor — stable codes, nothing written", async () => {

@@ -18,7 +18,7 @@ import { InkanError } from "../../domain/errors.js";
 import { twError } from "../../domain/tw/messages.js";
 import { EDI_CODE } from "../../domain/tw/rules.js";
 import type { ServiceContext } from "../../platform.js";
-import { twCustomers, twEdiCertificates, twEdiInstructions, twEdiProfiles } from "../../store/schema/index.js";
+import { twCustomers, twEdiCertificates, twEdiInstructions, twEdiProfiles, twEdiRelatedParties } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import type { ClientCertificate } from "../client-certificates.js";
 import { TW_CUSTOMER_OWNER } from "./edi-registration.js";
@@ -90,10 +90,18 @@ export async function submitEdiInstruction(
       .where(and(eq(twCustomers.id, cert.ownerRef), eq(twCustomers.institutionId, cert.institutionId)));
     if (!owner || owner.c.kind !== "EDI") return { error: new InkanError("EDI_NOT_EDI_CERTIFICATE", "forbidden") };
     const partyCode = i.partyCode ?? owner.code;
-    const [link] = await tx
+    const [registered] = await tx
       .select({ id: twEdiCertificates.id })
       .from(twEdiCertificates)
       .where(and(eq(twEdiCertificates.certificateId, cert.id), eq(twEdiCertificates.customerRef, owner.c.id), eq(twEdiCertificates.partyCode, partyCode), isNull(twEdiCertificates.unlinkedAt)));
+    // A related party the bank has since removed no longer shares the certificate.
+    const stillRelated =
+      partyCode === owner.code ||
+      (await tx
+        .select({ code: twEdiRelatedParties.relatedCode })
+        .from(twEdiRelatedParties)
+        .where(and(eq(twEdiRelatedParties.customerRef, owner.c.id), eq(twEdiRelatedParties.relatedCode, partyCode)))).length > 0;
+    const link = registered && stillRelated;
     const base = {
       institutionId: cert.institutionId,
       customerRef: owner.c.id,
