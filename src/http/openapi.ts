@@ -20,6 +20,7 @@ export const API_TAGS = [
   { name: "pki", description: "Public PKI endpoints: CA certificates, CRLs, OCSP" },
   { name: "customer", description: "Customer portal" },
   { name: "back-office", description: "Bank staff console" },
+  { name: "edi", description: "Host-to-host (全球金融網): served on the mutual-TLS listener (INKAN_MTLS_ADDR), authenticated by the TLS client certificate; here they answer MTLS_CLIENT_CERT_REQUIRED" },
 ] as const;
 
 /**
