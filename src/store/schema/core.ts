@@ -103,7 +103,7 @@ export const sessions = pgTable(
   "sessions",
   {
     idHash: text("id_hash").primaryKey(),
-    kind: text("kind", { enum: ["ADMIN", "USER", "BANK", "TW"] }).notNull(),
+    kind: text("kind", { enum: ["ADMIN", "USER", "BANK", "TW", "SEC"] }).notNull(),
     institutionId: text("institution_id").notNull(),
     contractRef: text("contract_ref"),
     userRef: text("user_ref"),

@@ -2,3 +2,4 @@ export * from "./core.js";
 export * from "./pki.js";
 export * from "./corporate.js";
 export * from "./tw.js";
+export * from "./securities.js";
