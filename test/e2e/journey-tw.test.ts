@@ -5,7 +5,9 @@
  *      (MSG-T01 then MSG-T02) → 憑證查詢 (正常) → 憑證證明單列印 (the PDF's text equals the
  *      certificate's fields) → 憑證載具密碼變更 (a wrong old PIN is MSG-T11) → 憑證暫禁
  *      (`openssl ocsp`: revoked, certificateHold) → the branch resumes it (bank API; good again);
- *   2. a type-4 customer: U002 is refused with MSG-T10, SUPER001 is admitted.
+ *   2. a type-4 customer: U002 is refused with MSG-T10, SUPER001 is admitted;
+ *   3. the hand-off from the bank's internet banking opens the session (once: a replay is
+ *      refused), and a browser without the carrier's prerequisites gets the 「安裝」 guidance.
  * Every screen is saved under test-results/screenshots/tw-*.png and checked for labelled fields,
  * one heading, no horizontal scroll (also at 320 px); no console error or foreign request.
  */
@@ -18,6 +20,7 @@ import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { formatLocal } from "../../src/domain/time.js";
 import { pemOf } from "../../src/services/certificate-rows.js";
+import { mintDemoAssertion } from "../../src/services/tw/demo.js";
 import { certificates } from "../../src/store/schema/index.js";
 import { PortalClient, loginBank } from "../support/browser-client.js";
 import { assertScreenOk, fill, formError, Profile, screen, shot, tabTo } from "../support/e2e-browser.js";
@@ -256,6 +259,48 @@ describe("TW certificate platform journeys in Chromium", () => {
     await login(page, id, "SUPER001", passwordOf(id, "SUPER001"));
     await screen(page, "憑證管理平台");
     assert.match(await page.locator(".tw-main").innerText(), /SUPER001/);
+    pc.assertClean();
+  });
+
+  test("3. hand-off from internet banking (single use); a browser without IndexedDB is shown 「安裝」 and cannot proceed (AC-40)", async () => {
+    const page = pc.page;
+    const { assertion } = await mintDemoAssertion(s.platform, { customer: "22222222", userCode: "USER01" });
+    await pc.goto(`/portal/${CODE}/handoff#assertion=${assertion}`);
+    await screen(page, "憑證管理平台");
+    assert.match(await page.locator(".tw-main").innerText(), /USER01/);
+    assert.equal(new URL(page.url()).hash, "", "the assertion leaves the address bar");
+    await check(page, "handoff-home");
+    // The same assertion again: refused, with the way to the login page.
+    await pc.goto(`/portal/${CODE}/handoff#assertion=${assertion}`);
+    await screen(page, "由網路銀行進入");
+    await page.locator('[role="alert"] [data-code="TW_HANDOFF_REPLAYED"]').waitFor();
+    await check(page, "handoff-replayed");
+
+    // Another PC whose browser lacks IndexedDB: the carrier pages show the guidance only.
+    const old = new Profile("tw-old-pc", s.url);
+    try {
+      await old.open();
+      await old.context!.addInitScript(() => {
+        Object.defineProperty(window, "indexedDB", { value: undefined, configurable: true });
+      });
+      const p2 = old.page;
+      await old.goto(`/portal/${CODE}`);
+      await screen(p2, "憑證管理平台登入");
+      await fill(p2, { identifier: "22222222", userCode: "USER01", password: passwordOf("22222222", "USER01") });
+      await p2.getByRole("button", { name: "登入" }).click();
+      await screen(p2, "憑證管理平台");
+      await p2.getByRole("navigation", { name: "憑證管理選單" }).getByRole("link", { name: "憑證載具密碼變更" }).click();
+      await screen(p2, "憑證載具密碼變更");
+      await p2.getByText("尚未安裝安控元件，請務必點選「安裝」。").waitFor();
+      assert.equal(await p2.locator('input[name="oldPin"]').count(), 0, "no carrier form without the component");
+      await p2.getByRole("button", { name: "安裝" }).click();
+      await p2.locator("#sec-how").waitFor();
+      await assertScreenOk(p2, "security guidance");
+      await shot(p2, "tw-security-install");
+      old.assertClean();
+    } finally {
+      await old.dispose();
+    }
     pc.assertClean();
   });
 });
