@@ -10,6 +10,7 @@ import { request as httpsRequest } from "node:https";
 import { after, before, test } from "node:test";
 import { and, count, eq, isNull } from "drizzle-orm";
 import { buildHttpApp } from "../../src/http/app.js";
+import { verifyAudit } from "../../src/services/audit.js";
 import { demoServerCredentials, startMtlsListener, type MtlsListener } from "../../src/http/mtls.js";
 import bankEdiRoutes from "../../src/http/routes/bank-edi.js";
 import bankRoutes from "../../src/http/routes/bank.js";
@@ -258,6 +259,9 @@ forEachDatabase("EDI over mutual TLS (BO-6, R-TWB-EDI-1)", (kind) => {
     assert.deepEqual(reg2.body.unlinked, [cert.serialHex]);
     assert.equal((await ediPost(w, instruction(), next)).status, 201);
     assert.equal((await ediPost(w, instruction(), cert)).body.code, "TW_EDI_CERT_NOT_REGISTERED");
+    const actions = (await w.p.db.select().from(auditEvents)).map((r) => r.action);
+    for (const a of ["tw.edi_instruction_refused", "tw.edi_instruction_accepted", "tw.edi_certificate_registered", "tw.proof_sheet_printed"]) assert.ok(actions.includes(a), a);
+    assert.equal((await verifyAudit(w.p.db, w.p.keyring)).ok, true);
   });
 
   test("AC-43: a shared certificate registered with related party 123456789012 passes for both; an 11-digit code is refused and nothing is written", async () => {
