@@ -198,6 +198,13 @@ forEachDatabase("EDI over mutual TLS (BO-6, R-TWB-EDI-1)", (kind) => {
     const other = await ediPost(w, instruction(), { certPem: toPem(issued.certDer), keyPem: csr.privateKey.export({ type: "pkcs8", format: "pem" }).toString() });
     assert.equal(other.status, 401);
     assert.equal(other.body.code, "CERT_UNKNOWN");
+    // Ours, but an individual's (個人網路銀行), not an EDI customer's.
+    const ind = await registerTwCustomer(w.p, w.hq, { kind: "INDIVIDUAL", identifier: "A123456789", name: "王小明", users: [{ userCode: "wang01" }] });
+    const [indRow] = await w.p.db.select().from(twCustomers).where(eq(twCustomers.identifier, ind.customer.identifier));
+    w.customerIds["A123456789"] = indRow!.id;
+    const individual = await ediPost(w, instruction(), await issueFor(w, "A123456789"));
+    assert.equal(individual.status, 403);
+    assert.equal(individual.body.code, "EDI_NOT_EDI_CERTIFICATE");
     const plain = await w.app.inject({ method: "POST", url: `${EDI_API}/instructions`, payload: instruction() });
     assert.equal(plain.statusCode, 401);
     assert.equal(plain.json().code, "MTLS_CLIENT_CERT_REQUIRED");
