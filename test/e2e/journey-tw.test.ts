@@ -33,6 +33,8 @@ const T01 = "憑證下載成功!";
 const T02 = "憑證下載成功";
 const T10 = "請使用管理者代號／SUPER001 登入憑證管理平台";
 const T11 = "憑證載具密碼錯誤";
+/** The platform's home heading (the login page's 憑證管理平台登入 must not match it). */
+const HOME = /^憑證管理平台$/;
 const TIME_LINE = /^查詢日期: \d{3}\/\d{2}\/\d{2} 查詢時間: \d{2}:\d{2}:\d{2}$/;
 
 describe("TW certificate platform journeys in Chromium", () => {
@@ -111,7 +113,7 @@ describe("TW certificate platform journeys in Chromium", () => {
     await check(page, "login");
 
     await login(page, id, customer(id).users[0]!.userCode, passwordOf(id, customer(id).users[0]!.userCode));
-    await screen(page, "憑證管理平台");
+    await screen(page, HOME);
     assert.match(await timeLine(page), TIME_LINE);
     await check(page, "home");
 
@@ -257,7 +259,7 @@ describe("TW certificate platform journeys in Chromium", () => {
     assert.equal(await formError(page), T10);
     await check(page, "login-t10");
     await login(page, id, "SUPER001", passwordOf(id, "SUPER001"));
-    await screen(page, "憑證管理平台");
+    await screen(page, HOME);
     assert.match(await page.locator(".tw-main").innerText(), /SUPER001/);
     pc.assertClean();
   });
@@ -266,7 +268,7 @@ describe("TW certificate platform journeys in Chromium", () => {
     const page = pc.page;
     const { assertion } = await mintDemoAssertion(s.platform, { customer: "22222222", userCode: "USER01" });
     await pc.goto(`/portal/${CODE}/handoff#assertion=${assertion}`);
-    await screen(page, "憑證管理平台");
+    await screen(page, HOME);
     assert.match(await page.locator(".tw-main").innerText(), /USER01/);
     assert.equal(new URL(page.url()).hash, "", "the assertion leaves the address bar");
     await check(page, "handoff-home");
@@ -288,7 +290,7 @@ describe("TW certificate platform journeys in Chromium", () => {
       await screen(p2, "憑證管理平台登入");
       await fill(p2, { identifier: "22222222", userCode: "USER01", password: passwordOf("22222222", "USER01") });
       await p2.getByRole("button", { name: "登入" }).click();
-      await screen(p2, "憑證管理平台");
+      await screen(p2, HOME);
       await p2.getByRole("navigation", { name: "憑證管理選單" }).getByRole("link", { name: "憑證載具密碼變更" }).click();
       await screen(p2, "憑證載具密碼變更");
       await p2.getByText("尚未安裝安控元件，請務必點選「安裝」。").waitFor();

@@ -33,6 +33,8 @@ export interface TwBank {
   name: string;
   queryTime: QueryTime;
   handoffAudience: string;
+  /** What the carrier must do here: the bank's key algorithm, the AC-40 requirements, the PIN retry limit. */
+  carrier?: { keyAlgorithm: string; requirements: string[]; pinRetryLimit: number };
   texts: ScreenText[];
 }
 export interface TwCertificate {
@@ -135,3 +137,15 @@ export const twPost = <T>(path: string, body?: unknown): Promise<T> => twCall<T>
 
 /** The text of `id` among an answer's screen texts. */
 export const textOf = (texts: readonly ScreenText[] | undefined, id: string): string => texts?.find((x) => x.id === id)?.text ?? "";
+
+const carrierFacts = new Map<string, Promise<TwBank>>();
+/** The bank's public facts, fetched once per page load for the carrier's settings. */
+export function bankFacts(code: string): Promise<TwBank> {
+  let p = carrierFacts.get(code);
+  if (!p) {
+    p = twGet<TwBank>(`/banks/${code}`);
+    p.catch(() => carrierFacts.delete(code));
+    carrierFacts.set(code, p);
+  }
+  return p;
+}

@@ -147,7 +147,7 @@ function ApplyWizard(props: { code: string; session: TwSession }): JSX.Element {
                 <p>{tw("applied")}</p>
               </Notice>
               <h2>{tw("download")}</h2>
-              <SecurityGate>
+              <SecurityGate code={props.code}>
                 <CarrierForm code={props.code} submit={tw("download")} onReady={setPin} />
               </SecurityGate>
             </>

@@ -6,7 +6,8 @@
  */
 import { keystore } from "../app/certs.js";
 import type { CertificateInfo } from "../keystore/index.js";
-import { twPost, type TwDownload } from "./api.js";
+import type { KeyAlgorithm } from "../keystore/index.js";
+import { bankFacts, twPost, type TwDownload } from "./api.js";
 
 export type DownloadStep = "key" | "issue" | "store" | "done";
 
@@ -30,7 +31,15 @@ export async function openCarrier(entryId: string, pin: string): Promise<void> {
 export async function downloadInto(bankCode: string, cn: string, pin: string, applicationId: string, onStep: (s: DownloadStep) => void): Promise<TwDownload> {
   onStep("key");
   const ks = await keystore();
-  const pending = await ks.generateKey({ kind: "carrier", institutionCode: bankCode, cn, pin });
+  // The bank's key algorithm and carrier retry limit; the keystore's defaults if the bank does not say.
+  const carrier = (await bankFacts(bankCode).catch(() => undefined))?.carrier;
+  const pending = await ks.generateKey({
+    kind: "carrier",
+    institutionCode: bankCode,
+    cn,
+    pin,
+    ...(carrier ? { keyAlgorithm: carrier.keyAlgorithm as KeyAlgorithm, maxPinAttempts: carrier.pinRetryLimit } : {}),
+  });
   onStep("issue");
   let issued: TwDownload;
   try {

@@ -87,7 +87,7 @@ function CarrierPinForm(props: { code: string; session: TwSession }): JSX.Elemen
 export function TwCarrierPin(props: { code: string; session: TwSession }): JSX.Element {
   return (
     <Screen title={tw("carrierPin")}>
-      <SecurityGate>
+      <SecurityGate code={props.code}>
         <CarrierPinForm {...props} />
       </SecurityGate>
     </Screen>

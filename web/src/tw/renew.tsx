@@ -69,7 +69,7 @@ export function TwRenew(props: { code: string; session: TwSession }): JSX.Elemen
       {step.n === "carrier" && cert ? (
         <>
           <CertFacts c={cert} />
-          <SecurityGate>
+          <SecurityGate code={props.code}>
             <CarrierForm
               code={props.code}
               preferSerial={cert.serialHex}

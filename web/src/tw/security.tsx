@@ -6,7 +6,9 @@
  */
 import type { ComponentChildren, JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { generateParams, KEY_ALGORITHMS, type KeyAlgorithm } from "../keystore/algorithms.js";
 import { Actions, Loading, Notice } from "../ui/screen.js";
+import { bankFacts } from "./api.js";
 import { tw } from "./texts.js";
 
 export interface SecurityReport {
@@ -17,11 +19,11 @@ export interface SecurityReport {
 }
 export const securityOk = (r: SecurityReport): boolean => r.secure && r.crypto && r.indexedDb && r.persistent;
 
-async function cryptoWorks(): Promise<boolean> {
+async function cryptoWorks(keyAlgorithm: KeyAlgorithm): Promise<boolean> {
   try {
     const s = globalThis.crypto?.subtle;
     if (!s) return false;
-    await s.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
+    await s.generateKey(generateParams(keyAlgorithm), true, ["sign", "verify"]);
     await s.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
     await s.importKey("raw", new Uint8Array(8), "PBKDF2", false, ["deriveKey"]);
     return true;
@@ -44,9 +46,16 @@ async function persistentStorage(): Promise<boolean> {
   }
 }
 
-export async function checkSecurity(): Promise<SecurityReport> {
+/** The bank's key algorithm (GET /api/tw/banks/:code carrier.keyAlgorithm); ECDSA P-256 if it cannot be asked. */
+async function keyAlgorithmOf(code: string): Promise<KeyAlgorithm> {
+  const a = (await bankFacts(code).catch(() => undefined))?.carrier?.keyAlgorithm;
+  return KEY_ALGORITHMS.find((k) => k === a) ?? "ECDSA-P256";
+}
+
+export async function checkSecurity(code: string): Promise<SecurityReport & { keyAlgorithm: KeyAlgorithm }> {
   const secure = globalThis.isSecureContext === true;
-  return { secure, crypto: secure && (await cryptoWorks()), indexedDb: typeof indexedDB !== "undefined", persistent: await persistentStorage() };
+  const keyAlgorithm = await keyAlgorithmOf(code);
+  return { secure, keyAlgorithm, crypto: secure && (await cryptoWorks(keyAlgorithm)), indexedDb: typeof indexedDB !== "undefined", persistent: await persistentStorage() };
 }
 
 function browserName(): string {
@@ -58,7 +67,7 @@ function browserName(): string {
   return "Browser";
 }
 
-function Guidance(props: { report: SecurityReport; onRetry: () => void }): JSX.Element {
+function Guidance(props: { report: SecurityReport & { keyAlgorithm: KeyAlgorithm }; onRetry: () => void }): JSX.Element {
   const [open, setOpen] = useState(false);
   const r = props.report;
   const row = (label: string, ok: boolean): JSX.Element => (
@@ -74,7 +83,7 @@ function Guidance(props: { report: SecurityReport; onRetry: () => void }): JSX.E
       </Notice>
       <ul class="tw-sec-list">
         {row(tw("secSecure"), r.secure)}
-        {row(tw("secCrypto"), r.crypto)}
+        {row(tw("secCrypto", { algorithm: r.keyAlgorithm }), r.crypto)}
         {row(tw("secIdb"), r.indexedDb)}
         {row(tw("secPersist"), r.persistent)}
       </ul>
@@ -101,11 +110,11 @@ function Guidance(props: { report: SecurityReport; onRetry: () => void }): JSX.E
 }
 
 /** Shows `children` only when the browser passes the check; the guidance otherwise. */
-export function SecurityGate(props: { children: ComponentChildren }): JSX.Element {
-  const [report, setReport] = useState<SecurityReport | undefined>(undefined);
+export function SecurityGate(props: { code: string; children: ComponentChildren }): JSX.Element {
+  const [report, setReport] = useState<(SecurityReport & { keyAlgorithm: KeyAlgorithm }) | undefined>(undefined);
   const run = (): void => {
     setReport(undefined);
-    void checkSecurity().then(setReport);
+    void checkSecurity(props.code).then(setReport);
   };
   useEffect(run, []);
   if (!report) return <Loading />;

@@ -63,7 +63,7 @@ export const TW = {
   secMissing: x("尚未安裝安控元件，請務必點選「安裝」。", "セキュリティ機能が不足しています。「インストール」を押して手順に従ってください。", "The security component is missing. Please press 「安裝」 (Install)."),
   secInstall: x("安裝", "インストール", "Install"),
   secSecure: x("安全連線（HTTPS）", "安全な接続（HTTPS）", "Secure connection (HTTPS)"),
-  secCrypto: x("WebCrypto 演算法（ECDSA P-256、AES-GCM、PBKDF2）", "WebCrypto のアルゴリズム（ECDSA P-256、AES-GCM、PBKDF2）", "WebCrypto algorithms (ECDSA P-256, AES-GCM, PBKDF2)"),
+  secCrypto: x("WebCrypto 演算法（{algorithm}、AES-GCM、PBKDF2）", "WebCrypto のアルゴリズム（{algorithm}、AES-GCM、PBKDF2）", "WebCrypto algorithms ({algorithm}, AES-GCM, PBKDF2)"),
   secIdb: x("瀏覽器資料庫（IndexedDB）", "ブラウザのデータベース（IndexedDB）", "Browser database (IndexedDB)"),
   secPersist: x("永久儲存空間", "永続ストレージ", "Persistent storage"),
   secYes: x("可使用", "利用可", "available"),
