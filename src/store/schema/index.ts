@@ -3,3 +3,4 @@ export * from "./pki.js";
 export * from "./corporate.js";
 export * from "./tw.js";
 export * from "./securities.js";
+export * from "./staff.js";
