@@ -24,14 +24,12 @@ import { and, eq } from "drizzle-orm";
 import { validateContractId } from "../../domain/corporate/credentials.js";
 import { assertLoginAllowed } from "../../domain/corporate/lockout.js";
 import { corporateError } from "../../domain/corporate/messages.js";
-import { InkanError } from "../../domain/errors.js";
 import { assertAdminCertAcquisitionOpen } from "../../domain/corporate/windows.js";
-import { parseCsr } from "../../pki/csr.js";
 import { subjectFor } from "../../pki/profiles.js";
 import type { ServiceContext } from "../../platform.js";
 import { certificates } from "../../store/schema/index.js";
-import { issueCertificateFromCsr, issuedCertificateView } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
+import { csrInput, issueAcquired, type AcquiredCertificate } from "./acquisition-steps.js";
 import { neverUsedOlderCertificates, OWNER_KIND_ADMIN } from "./certificate-login.js";
 import { verifySecretOrDummy } from "./passwords.js";
 import { unknownPrincipalError, type RequestSource } from "./pre-login.js";
@@ -51,21 +49,7 @@ import {
   type Outcome,
 } from "./principals.js";
 
-export interface AcquiredCertificate {
-  certificateId: string;
-  /** DER, base64. */
-  certificate: string;
-  certificatePem: string;
-  /** Leaf, issuing CA, root; PEM. */
-  pemChain: string;
-  cn: string;
-  subjectDn: string;
-  serialHex: string;
-  notBefore: string;
-  notAfter: string;
-  /** MSG-J11 (電子証明書の取得が完了しました。) */
-  messageIds: string[];
-}
+export type { AcquiredCertificate };
 
 /** Live (VALID, unexpired) admin certificates of a contract. */
 async function liveAdminCertificates(q: Parameters<typeof findContract>[0], cc: ContractContext, now: Date): Promise<number> {
@@ -83,9 +67,8 @@ export async function acquireAdminCertificate(
 ): Promise<AcquiredCertificate> {
   const institution = await institutionByCode(ctx.db, input.institutionCode);
   const contractId = validateContractId(input.contractId, institution.policy);
-  if (typeof input.csr !== "string") throw new InkanError("CSR_MALFORMED", "invalid", { fields: ["csr"] });
   // A broken request is refused before any PIN is looked at: it costs the admin no attempt.
-  parseCsr(input.csr);
+  const csr = csrInput(input.csr);
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<ContractContext>> => {
     const cc = await findContract(tx, institution, contractId);
     if (!cc) {
@@ -109,26 +92,27 @@ export async function acquireAdminCertificate(
     return succeed(cc);
   });
   const cc = unwrap(outcome);
-  const issued = await issueCertificateFromCsr(ctx, runtime, {
-    institutionId: cc.institution.id,
-    profile: "shinkin-admin",
-    subject: subjectFor("shinkin-admin", { rules: cc.policy, contractId: cc.contract.contractId }),
-    ownerKind: OWNER_KIND_ADMIN,
-    ownerRef: cc.contract.id,
-    csr: input.csr,
-    actor: adminActor(cc),
-    // The contract may have been locked (or stopped by an incident) since the PINs were checked.
-    guard: async (tx) => {
-      const fresh = await findContract(tx, cc.institution, cc.contract.contractId, { forUpdate: true });
-      if (!fresh) throw corporateError("ADMIN_AUTH_FAILED", "unauthenticated");
-      assertLoginAllowed(contractAccess(fresh.contract));
+  return issueAcquired(
+    ctx,
+    runtime,
+    {
+      institutionId: cc.institution.id,
+      profile: "shinkin-admin",
+      subject: subjectFor("shinkin-admin", { rules: cc.policy, contractId: cc.contract.contractId }),
+      ownerKind: OWNER_KIND_ADMIN,
+      ownerRef: cc.contract.id,
+      csr,
+      actor: adminActor(cc),
+      // The contract may have been locked (or stopped by an incident) since the PINs were checked.
+      guard: async (tx) => {
+        const fresh = await findContract(tx, cc.institution, cc.contract.contractId, { forUpdate: true });
+        if (!fresh) throw corporateError("ADMIN_AUTH_FAILED", "unauthenticated");
+        assertLoginAllowed(contractAccess(fresh.contract));
+      },
+      // Under the contract's row lock (the guard's): an earlier acquisition never used to log in
+      // is revoked (superseded) with this issuance, in its transaction.
+      supersedes: (tx) => neverUsedOlderCertificates(tx, { institutionId: cc.institution.id, ownerKind: OWNER_KIND_ADMIN, ownerRef: cc.contract.id, subject: cc.contract.contractId }, ctx.clock.now()),
     },
-    // Under the contract's row lock (the guard's): an earlier acquisition never used to log in
-    // is revoked (superseded) with this issuance, in its transaction.
-    supersedes: (tx) => neverUsedOlderCertificates(tx, { institutionId: cc.institution.id, ownerKind: OWNER_KIND_ADMIN, ownerRef: cc.contract.id, subject: cc.contract.contractId }, ctx.clock.now()),
-  });
-  return {
-    ...issuedCertificateView(issued),
-    messageIds: ["MSG-J11"],
-  };
+    ["MSG-J11"],
+  );
 }

@@ -18,14 +18,13 @@ import { loginAllowed } from "../../domain/corporate/lockout.js";
 import { corporateError } from "../../domain/corporate/messages.js";
 import { assertRenewalOpen } from "../../domain/corporate/windows.js";
 import { InkanError } from "../../domain/errors.js";
-import { parseCsr } from "../../pki/csr.js";
 import { subjectFor } from "../../pki/profiles.js";
 import type { ServiceContext } from "../../platform.js";
 import { certificates, sessions } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import { issueCertificateFromCsr, issuedCertificateView, supersedeCertificate } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
-import type { AcquiredCertificate } from "./admin-certificate.js";
+import { csrInput, type AcquiredCertificate } from "./acquisition-steps.js";
 import {
   assertCertificateUsable,
   neverUsedOlderCertificates,
@@ -74,8 +73,7 @@ const ownerKindOf = (session: Session): string => (session.kind === "ADMIN" ? OW
 
 /** Step 1: new CSR + confirmation PIN → the new certificate and the installation challenge. */
 export async function startRenewal(ctx: ServiceContext, runtime: PkiRuntime, session: Session, input: { csr: unknown; confirmPin: unknown; origin: string }): Promise<RenewalIssued> {
-  if (typeof input.csr !== "string") throw new InkanError("CSR_MALFORMED", "invalid", { fields: ["csr"] });
-  parseCsr(input.csr);
+  const csr = csrInput(input.csr);
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<Principal>> => {
     const cc = await loadContractByRef(tx, session.contractRef!, { forUpdate: session.kind === "ADMIN" });
     const user = session.kind === "USER" ? await loadUserByRef(tx, session.userRef!, { forUpdate: true }) : null;
@@ -111,7 +109,7 @@ export async function startRenewal(ctx: ServiceContext, runtime: PkiRuntime, ses
       : { profile: "shinkin-admin" as const, subject: subjectFor("shinkin-admin", { rules: cc.policy, contractId: cc.contract.contractId }) }),
     ownerKind: current.ownerKind,
     ownerRef: current.ownerRef,
-    csr: input.csr,
+    csr,
     actor,
     supersedes: (tx) =>
       neverUsedOlderCertificates(

@@ -25,14 +25,13 @@ import { corporateError } from "../../domain/corporate/messages.js";
 import { assertUserCertIssuable } from "../../domain/corporate/users.js";
 import { assertUserCertAcquisitionOpen } from "../../domain/corporate/windows.js";
 import { InkanError } from "../../domain/errors.js";
-import { parseCsr } from "../../pki/csr.js";
 import { subjectFor } from "../../pki/profiles.js";
 import type { ServiceContext } from "../../platform.js";
 import { corporateUsers } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
-import { issueCertificateFromCsr, issuedCertificateView, publishStatusChanges, revokeOwnerCertificatesInTx } from "../certificates.js";
+import { publishStatusChanges, revokeOwnerCertificatesInTx } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
-import type { AcquiredCertificate } from "./admin-certificate.js";
+import { csrInput, issueAcquired, type AcquiredCertificate } from "./acquisition-steps.js";
 import { OWNER_KIND_USER } from "./certificate-login.js";
 import { verifySecretOrDummy } from "./passwords.js";
 import { unknownPrincipalError, type RequestSource } from "./pre-login.js";
@@ -104,9 +103,8 @@ export async function acquireUserCertificate(ctx: ServiceContext, runtime: PkiRu
   ];
   if (missing.length) throw userError("CERT_ACQUISITION_FACTOR_REQUIRED", "invalid", { fields: missing });
   const otp = factors.includes("TOKEN_OTP") ? otpInput(input.otp, policy) : null;
-  if (typeof input.csr !== "string") throw new InkanError("CSR_MALFORMED", "invalid", { fields: ["csr"] });
   // A broken request costs the user no attempt.
-  parseCsr(input.csr);
+  const csr = csrInput(input.csr);
   const loginPin = pinInput(input.loginPin);
   const confirmPin = pinInput(input.confirmPin);
 
@@ -161,31 +159,32 @@ export async function acquireUserCertificate(ctx: ServiceContext, runtime: PkiRu
     return succeed({ cc, user });
   });
   const { cc, user } = unwrap(outcome);
-  const issued = await issueCertificateFromCsr(ctx, runtime, {
-    institutionId: cc.institution.id,
-    profile: "shinkin-user",
-    subject: subjectFor("shinkin-user", { rules: cc.policy, contractId: cc.contract.contractId, userId: user.userId }),
-    ownerKind: OWNER_KIND_USER,
-    ownerRef: user.id,
-    csr: input.csr,
-    actor: userActor(cc, user.userId),
-    // Re-checked under row locks: a lock, a deletion or a second acquisition of the same user
-    // (another browser, another Inkan process) that landed since the check issues nothing.
-    guard: async (tx) => {
-      const fresh = await loadContractByRef(tx, cc.contract.id, { forUpdate: true });
-      const [u] = await tx.select().from(corporateUsers).where(and(eq(corporateUsers.id, user.id), isNull(corporateUsers.deletedAt))).for("update");
-      if (!u) throw corporateError("USER_AUTH_FAILED", "unauthenticated");
-      const access = loginAllowed(contractAccess(fresh.contract), userAccess(u));
-      if (!access.ok) throw corporateError(access.code, access.kind);
-      assertUserCertIssuable(u);
-      if (await hasLiveCertificate(tx, fresh, u, ctx.clock.now())) throw userError("USER_ALREADY_HAS_CERTIFICATE", "conflict");
+  const issued = await issueAcquired(
+    ctx,
+    runtime,
+    {
+      institutionId: cc.institution.id,
+      profile: "shinkin-user",
+      subject: subjectFor("shinkin-user", { rules: cc.policy, contractId: cc.contract.contractId, userId: user.userId }),
+      ownerKind: OWNER_KIND_USER,
+      ownerRef: user.id,
+      csr,
+      actor: userActor(cc, user.userId),
+      // Re-checked under row locks: a lock, a deletion or a second acquisition of the same user
+      // (another browser, another Inkan process) that landed since the check issues nothing.
+      guard: async (tx) => {
+        const fresh = await loadContractByRef(tx, cc.contract.id, { forUpdate: true });
+        const [u] = await tx.select().from(corporateUsers).where(and(eq(corporateUsers.id, user.id), isNull(corporateUsers.deletedAt))).for("update");
+        if (!u) throw corporateError("USER_AUTH_FAILED", "unauthenticated");
+        const access = loginAllowed(contractAccess(fresh.contract), userAccess(u));
+        if (!access.ok) throw corporateError(access.code, access.kind);
+        assertUserCertIssuable(u);
+        if (await hasLiveCertificate(tx, fresh, u, ctx.clock.now())) throw userError("USER_ALREADY_HAS_CERTIFICATE", "conflict");
+      },
     },
-  });
-  return {
-    userId: user.userId,
-    ...issuedCertificateView(issued),
-    messageIds: ["MSG-J11-TITLE", "MSG-J11", "MSG-J17"],
-  };
+    ["MSG-J11-TITLE", "MSG-J11", "MSG-J17"],
+  );
+  return { userId: user.userId, ...issued };
 }
 
 /**
