@@ -21,7 +21,7 @@ const CARD_LETTERS = /[アイウエオカキク]/gu;
 
 describe("text catalogues in each language's own conventions", () => {
   test("English strings use Western punctuation: no 「」、。（）：・ or full-width space", () => {
-    const bad = catalogue.filter(([, v]) => /[「」『』、。（）：・！？　～]/u.test(v.en)).map(([k, v]) => `${k}: ${v.en}`);
+    const bad = catalogue.filter(([, v]) => /[「」『』、。（）：・！？\u3000～]/u.test(v.en)).map(([k, v]) => `${k}: ${v.en}`);
     assert.deepEqual(bad, []);
   });
 
