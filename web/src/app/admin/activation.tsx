@@ -10,7 +10,7 @@ import type { Advice, CardChallenge, Institution, ScreenMessage } from "../model
 import { AuthFailedPage, isAuthFailure } from "../auth-failed.js";
 import { useSteps } from "../router.js";
 import { CardStep } from "../../ui/login.js";
-import { Actions, AdviceList, EmailField, ErrorView, Field, Form, FormActions, LinkButton, Notice, PinField, Screen, useAction, useFields } from "../ui.js";
+import { Actions, AdviceList, EmailField, ErrorView, Field, ActionForm, LinkButton, Notice, PinField, Screen, useAction, useFields } from "../ui.js";
 
 type Step = { at: "start" } | { at: "authFailed"; code: string; message: string } | { at: "credentials"; company: string } | { at: "card"; company: string; card: CardChallenge; advice: Advice[] } | { at: "done"; messages: ScreenMessage[]; advice: Advice[] };
 
@@ -32,28 +32,26 @@ export function AdminActivation(props: { inst: Institution }): JSX.Element {
     return (
       <Screen title={t("activationTitle")} lead={t("activationStep1")}>
         <p class="step">{t("stepOf", { n: 1, total })}</p>
-        <Form
-          busy={action.busy}
-          error={action.error}
-          onSubmit={() =>
-            action.run(async () => {
-              const r = await post<{ companyName: string }>(`${ADMIN_API}/activation/start`, {
-                institutionCode: inst.code,
-                contractId: f.values.contractId.trim(),
-                registrationPin: f.values.registrationPin,
-              }).catch((e: unknown) => {
-                if (isAuthFailure(e)) steps.go({ at: "authFailed", code: e.code, message: e.message });
-                throw e;
-              });
-              f.set("registrationPinAgain", "");
-              setStep({ at: "credentials", company: r.companyName });
-            })
-          }
+        <ActionForm
+          action={action}
+          submit={t("next")}
+          back={`/portal/${inst.code}/admin`}
+          onSubmit={async () => {
+            const r = await post<{ companyName: string }>(`${ADMIN_API}/activation/start`, {
+              institutionCode: inst.code,
+              contractId: f.values.contractId.trim(),
+              registrationPin: f.values.registrationPin,
+            }).catch((e: unknown) => {
+              if (isAuthFailure(e)) steps.go({ at: "authFailed", code: e.code, message: e.message });
+              throw e;
+            });
+            f.set("registrationPinAgain", "");
+            setStep({ at: "credentials", company: r.companyName });
+          }}
         >
           <Field {...f.bind("contractId")} label={t("contractId")} hint={t("contractIdHint", { length: inst.contractIdLength })} inputMode="numeric" size="medium" maxLength={inst.contractIdLength} required error={action.error} />
           <PinField {...f.bind("registrationPin")} label={t("registrationPin")} inputMode="numeric" size="short" maxLength={4} error={action.error} />
-          <FormActions busy={action.busy} submit={t("next")} back={`/portal/${inst.code}/admin`} />
-        </Form>
+        </ActionForm>
       </Screen>
     );
 
@@ -64,27 +62,24 @@ export function AdminActivation(props: { inst: Institution }): JSX.Element {
         <Notice kind="warn">
           <p>{seed("MSG-J10")}</p>
         </Notice>
-        <Form
-          busy={action.busy}
-          error={action.error}
-          onSubmit={() =>
-            action.run(async () => {
-              const r = await post<{ card: CardChallenge; advice: Advice[] }>(`${ADMIN_API}/activation/credentials`, {
-                registrationPin: f.values.registrationPinAgain,
-                loginPin: f.values.loginPin,
-                confirmPin: f.values.confirmPin,
-                email: f.values.email.trim(),
-              });
-              setStep({ at: "card", company: step.company, card: r.card, advice: r.advice });
-            })
-          }
+        <ActionForm
+          action={action}
+          submit={t("next")}
+          onSubmit={async () => {
+            const r = await post<{ card: CardChallenge; advice: Advice[] }>(`${ADMIN_API}/activation/credentials`, {
+              registrationPin: f.values.registrationPinAgain,
+              loginPin: f.values.loginPin,
+              confirmPin: f.values.confirmPin,
+              email: f.values.email.trim(),
+            });
+            setStep({ at: "card", company: step.company, card: r.card, advice: r.advice });
+          }}
         >
           <PinField {...f.bind("registrationPinAgain")} name="registrationPin" label={`a. ${t("registrationPinAgain")}`} inputMode="numeric" size="short" maxLength={4} error={action.error} />
           <PinField {...f.bind("loginPin")} label={`b. ${t("newAdminLoginPin")}`} hint={t("pinRuleHint")} maxLength={12} error={action.error} autoComplete="new-password" />
           <PinField {...f.bind("confirmPin")} label={`c. ${t("newAdminConfirmPin")}`} hint={t("pinRuleHint")} maxLength={12} error={action.error} autoComplete="new-password" />
           <EmailField {...f.bind("email")} label={`d. ${t("adminEmail")}`} autoComplete="email" required error={action.error} />
-          <FormActions busy={action.busy} submit={t("next")} />
-        </Form>
+        </ActionForm>
       </Screen>
     );
 

@@ -11,7 +11,7 @@ import type { Advice, Institution, ScreenMessage, UserActivationView } from "../
 import { AuthFailedPage, isAuthFailure } from "../auth-failed.js";
 import { navigate, useSteps } from "../router.js";
 import { CertificateStep, PinStep, refusedCertificateLink, signedLogin } from "../../ui/login.js";
-import { Actions, AdviceList, EmailField, ErrorView, Form, FormActions, LinkButton, Notice, PinField, Screen, useAction, useFields } from "../ui.js";
+import { Actions, AdviceList, EmailField, ErrorView, ActionForm, LinkButton, Notice, PinField, Screen, useAction, useFields } from "../ui.js";
 import { rememberLoginCertificate } from "./session.js";
 
 type Stage =
@@ -87,22 +87,20 @@ export function UserLogin(props: { inst: Institution }): JSX.Element {
         <Notice kind="warn">
           <p>{t("userActivationSecret")}</p>
         </Notice>
-        <Form
-          busy={action.busy}
-          error={action.error}
-          onSubmit={() =>
-            action.run(async () => {
-              const r = await post<{ messages: ScreenMessage[]; advice: Advice[] }>(`${USER_API}/activation`, {
-                tempLoginPin: f.values.tempLoginPin,
-                newLoginPin: f.values.newLoginPin,
-                tempConfirmPin: f.values.tempConfirmPin,
-                newConfirmPin: f.values.newConfirmPin,
-                ...(f.values.email.trim() ? { email: f.values.email.trim() } : {}),
-              });
-              f.reset();
-              setStage({ at: "activated", messages: r.messages, advice: r.advice });
-            })
-          }
+        <ActionForm
+          action={action}
+          submit={t("ok")}
+          onSubmit={async () => {
+            const r = await post<{ messages: ScreenMessage[]; advice: Advice[] }>(`${USER_API}/activation`, {
+              tempLoginPin: f.values.tempLoginPin,
+              newLoginPin: f.values.newLoginPin,
+              tempConfirmPin: f.values.tempConfirmPin,
+              newConfirmPin: f.values.newConfirmPin,
+              ...(f.values.email.trim() ? { email: f.values.email.trim() } : {}),
+            });
+            f.reset();
+            setStage({ at: "activated", messages: r.messages, advice: r.advice });
+          }}
         >
           <PinField {...f.bind("tempLoginPin")} label={`a. ${t("userLoginPinTemp")}`} maxLength={12} error={action.error} />
           <PinField {...f.bind("newLoginPin")} label={`b. ${t("newUserLoginPin")}`} hint={t("pinRuleHint")} maxLength={12} error={action.error} autoComplete="new-password" />
@@ -116,8 +114,7 @@ export function UserLogin(props: { inst: Institution }): JSX.Element {
             required={v.emailRequired}
             error={action.error}
           />
-          <FormActions busy={action.busy} submit={t("ok")} />
-        </Form>
+        </ActionForm>
       </Screen>
     );
   }

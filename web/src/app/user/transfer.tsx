@@ -11,7 +11,7 @@ import { localError } from "../errors.js";
 import { formatAmount, formatDateTime, punct, t } from "../i18n.js";
 import type { Institution, TransferConfirmation, TransferResult, UserStatus } from "../model.js";
 import type { TextKey } from "../texts.js";
-import { Actions, ErrorView, Facts, Field, Form, Loading, Notice, PinField, Screen, Select, Submit, useAction, useFields } from "../ui.js";
+import { ActionForm, Actions, ErrorView, Facts, Field, Loading, Notice, PinField, Screen, Select, Submit, useAction, useFields } from "../ui.js";
 import { useLoaded } from "../admin/status.js";
 import { loginCertificateEntry } from "./session.js";
 import { useSteps } from "../router.js";
@@ -88,22 +88,21 @@ export function UserTransfer(props: { inst: Institution }): JSX.Element {
             <p>{t("noDebitAccounts")}</p>
           </Notice>
         ) : null}
-        <Form
-          busy={action.busy}
-          error={action.error}
-          onSubmit={() =>
-            action.run(async () => {
-              const [branchCode, accountType, accountNumber] = debit.split("|");
-              const c = await post<TransferConfirmation>(`${USER_API}/transfers`, {
-                debitAccount: { branchCode, accountType, accountNumber },
-                payee: { bankCode: f.values.bankCode.trim(), branchCode: f.values.branchCode.trim(), accountType: f.values.accountType, accountNumber: f.values.accountNumber.trim(), name: f.values.name.trim() },
-                amount: f.values.amount.replace(/[,，\s]/g, ""),
-                feeBearer: f.values.feeBearer,
-                executionDate: f.values.executionDate.trim() || null,
-              });
-              steps.go({ at: "confirm", c, shown: JSON.parse(c.payload) as SignedTransfer });
-            })
-          }
+        <ActionForm
+          action={action}
+          submit={t("next")}
+          back={back}
+          onSubmit={async () => {
+            const [branchCode, accountType, accountNumber] = debit.split("|");
+            const c = await post<TransferConfirmation>(`${USER_API}/transfers`, {
+              debitAccount: { branchCode, accountType, accountNumber },
+              payee: { bankCode: f.values.bankCode.trim(), branchCode: f.values.branchCode.trim(), accountType: f.values.accountType, accountNumber: f.values.accountNumber.trim(), name: f.values.name.trim() },
+              amount: f.values.amount.replace(/[,，\s]/g, ""),
+              feeBearer: f.values.feeBearer,
+              executionDate: f.values.executionDate.trim() || null,
+            });
+            steps.go({ at: "confirm", c, shown: JSON.parse(c.payload) as SignedTransfer });
+          }}
         >
           <Select name="debitAccount" label={t("debitAccount")} value={debit} onInput={(e) => f.set("debit", e.currentTarget.value)} options={accounts} error={action.error} />
           <fieldset class="checks">
@@ -117,13 +116,7 @@ export function UserTransfer(props: { inst: Institution }): JSX.Element {
           <Field {...f.bind("amount")} label={t("amountYen")} inputMode="numeric" maxLength={16} size="medium" required error={action.error} />
           <Select name="feeBearer" label={t("feeBearer")} value={f.values.feeBearer} onInput={(e) => f.set("feeBearer", e.currentTarget.value)} options={FEE_BEARERS.map((b) => [b, t(`feeBearer_${b}`)] as const)} error={action.error} />
           <Field {...f.bind("executionDate")} label={t("executionDate")} hint={t("executionDateHint")} type="date" size="medium" error={action.error} />
-          <Actions>
-            <Submit busy={action.busy}>{t("next")}</Submit>
-            <a class="btn" href={back}>
-              {t("back")}
-            </a>
-          </Actions>
-        </Form>
+        </ActionForm>
       </Screen>
     );
 
@@ -151,28 +144,25 @@ export function UserTransfer(props: { inst: Institution }): JSX.Element {
     return (
       <Screen title={t("transferConfirmTitle")} lead={t("transferConfirmLead")}>
         <Facts rows={shownFacts(stage.shown)} />
-        <Form
-          busy={action.busy}
-          error={action.error}
-          onSubmit={() =>
-            action.run(async () => {
-              const entry = await loginCertificateEntry(s.certificate?.serialHex);
-              if (!entry) throw localError("NO_LOGIN_CERTIFICATE", t("pickNone"));
-              const signature = await signBytes(entry, new TextEncoder().encode(stage.c.payload));
-              try {
-                const r = await post<TransferResult>(`${USER_API}/transfers/${encodeURIComponent(stage.c.transferId)}/confirm`, {
-                  signature,
-                  ...(needPin ? { confirmPin: f.values.confirmPin } : {}),
-                  ...(needOtp ? { otp: f.values.otp.trim() } : {}),
-                });
-                // Sent: Back must not offer this confirmation again, so 送信完了 takes its entry.
-                steps.go({ at: "done", r, shown: stage.shown }, { replace: true });
-              } finally {
-                f.set("confirmPin", "");
-                f.set("otp", "");
-              }
-            })
-          }
+        <ActionForm
+          action={action}
+          onSubmit={async () => {
+            const entry = await loginCertificateEntry(s.certificate?.serialHex);
+            if (!entry) throw localError("NO_LOGIN_CERTIFICATE", t("pickNone"));
+            const signature = await signBytes(entry, new TextEncoder().encode(stage.c.payload));
+            try {
+              const r = await post<TransferResult>(`${USER_API}/transfers/${encodeURIComponent(stage.c.transferId)}/confirm`, {
+                signature,
+                ...(needPin ? { confirmPin: f.values.confirmPin } : {}),
+                ...(needOtp ? { otp: f.values.otp.trim() } : {}),
+              });
+              // Sent: Back must not offer this confirmation again, so 送信完了 takes its entry.
+              steps.go({ at: "done", r, shown: stage.shown }, { replace: true });
+            } finally {
+              f.set("confirmPin", "");
+              f.set("otp", "");
+            }
+          }}
         >
           {needPin ? <PinField {...f.bind("confirmPin")} label={t("userConfirmPin")} maxLength={12} error={action.error} /> : null}
           {needOtp ? <Field {...f.bind("otp")} label={t("tokenOtp")} hint={t("tokenOtpHint", { digits: inst.tokenOtpDigits })} inputMode="numeric" maxLength={inst.tokenOtpDigits} size="short" required error={action.error} autoComplete="one-time-code" /> : null}
@@ -188,7 +178,7 @@ export function UserTransfer(props: { inst: Institution }): JSX.Element {
               {t("cancel")}
             </a>
           </Actions>
-        </Form>
+        </ActionForm>
       </Screen>
     );
   }
