@@ -7,7 +7,10 @@
  *      (`openssl ocsp`: revoked, certificateHold) → the branch resumes it (bank API; good again);
  *   2. a type-4 customer: U002 is refused with MSG-T10, SUPER001 is admitted;
  *   3. the hand-off from the bank's internet banking opens the session (once: a replay is
- *      refused), and a browser without the carrier's prerequisites gets the 「安裝」 guidance.
+ *      refused), and a browser without the carrier's prerequisites gets the 「安裝」 guidance;
+ *   4. an EDI customer applies, the server's clock moves into the renewal window, 憑證更新 with the
+ *      same carrier (MSG-T01 → T02, the old certificate superseded), is led to the proof sheet of
+ *      the new certificate, and the branch registers it (BO-6; an 11-digit code refused, AC-43).
  * Every screen is saved under test-results/screenshots/tw-*.png and checked for labelled fields,
  * one heading, no horizontal scroll (also at 320 px); no console error or foreign request.
  */
@@ -304,5 +307,97 @@ describe("TW certificate platform journeys in Chromium", () => {
       await old.dispose();
     }
     pc.assertClean();
+  });
+
+  test("4. EDI customer renews inside the window and is led to the proof sheet; BO-6 registers the new serial (AC-39, AC-43)", async () => {
+    const edi = new Profile("tw-edi-pc", s.url);
+    try {
+      await edi.open();
+      const page = edi.page;
+      const id = "55555555";
+      const menu = () => page.getByRole("navigation", { name: "憑證管理選單" });
+      const logIn = async (): Promise<void> => {
+        await edi.goto(`/portal/${CODE}`);
+        await screen(page, "憑證管理平台登入");
+        await fill(page, { identifier: id, userCode: "EDI01", password: passwordOf(id, "EDI01") });
+        await page.getByRole("button", { name: "登入" }).click();
+        await screen(page, HOME);
+      };
+      await logIn();
+      // Nothing to renew yet.
+      await menu().getByRole("link", { name: "憑證更新" }).click();
+      await screen(page, "憑證更新");
+      await page.getByText("目前沒有可更新的憑證").waitFor();
+      await check(page, "renew-none");
+
+      // 憑證申請 → 憑證下載 into a new carrier.
+      await menu().getByRole("link", { name: "憑證申請" }).click();
+      await screen(page, "憑證申請");
+      await page.getByRole("button", { name: "下一步" }).click();
+      await page.getByRole("button", { name: "下一步" }).click();
+      await page.getByLabel("本人已詳細審閱並同意上述約定條款").check();
+      await page.getByRole("button", { name: "確定申請" }).click();
+      await page.getByRole("radio", { name: "建立新的憑證載具" }).waitFor();
+      await fill(page, { pin: "edi-pin1", pinAgain: "edi-pin1" });
+      await page.getByRole("button", { name: "憑證下載" }).click();
+      await page.getByRole("alertdialog").getByRole("button", { name: "確定" }).click();
+      await page.locator(".notice-success").waitFor();
+      const first = (await s.platform.db.select().from(certificates)).find((r) => r.cn.startsWith(`${id}-`));
+      assert.ok(first, "the EDI customer's certificate");
+
+      // The server's clock moves to 20 days before expiry: inside the renewal window.
+      s.clock.advance(first.notAfter.getTime() - 20 * 86_400_000 - s.clock.now().getTime());
+      await logIn();
+      await menu().getByRole("link", { name: "憑證更新" }).click();
+      await screen(page, "憑證更新");
+      await page.getByRole("radio", { name: new RegExp(first.serialHex) }).waitFor();
+      await check(page, "renew-list");
+      await page.getByRole("button", { name: "確定" }).click();
+      // The certificate's own carrier is chosen; a wrong PIN is MSG-T11.
+      await page.locator('input[name="pin"]').waitFor();
+      assert.equal(await page.getByRole("radio", { name: /使用此瀏覽器的憑證載具/ }).isChecked(), true);
+      await check(page, "renew-carrier");
+      await fill(page, { pin: "wrong-pin" });
+      await page.getByRole("button", { name: "確定" }).click();
+      assert.equal(await formError(page), T11);
+      await fill(page, { pin: "edi-pin1" });
+      await page.getByRole("button", { name: "確定" }).click();
+      await page.locator(".tw-terms-text").waitFor();
+      await page.getByLabel("本人已詳細審閱並同意上述約定條款").check();
+      await check(page, "renew-terms");
+      await page.getByRole("button", { name: "更新", exact: true }).click();
+      const prompt = page.getByRole("alertdialog");
+      await prompt.waitFor();
+      assert.equal((await prompt.locator(".tw-prompt-text").innerText()).trim(), T01);
+      await page.getByText("正式進入憑證更新作業。更新過程中，請耐心等候一分鐘。").waitFor();
+      await prompt.getByRole("button", { name: "確定" }).click();
+      await page.locator(".notice-success").waitFor();
+      assert.equal((await page.locator(".notice-success p").first().innerText()).trim(), T02);
+      await page.getByText(/請點選\[憑證證明單列印\]/).waitFor();
+      await check(page, "renew-done-edi");
+      const superseded = await ocsp(first.serialHex);
+      assert.match(superseded, /: revoked/, superseded);
+      assert.match(superseded, /Reason: superseded/, superseded);
+
+      // Led to the proof sheet: the new certificate is pre-selected.
+      await page.getByRole("link", { name: "前往憑證證明單列印" }).click();
+      await screen(page, "憑證證明單列印");
+      await page.getByText("已自動選取最新憑證資料，此部份請勿更改，請直接點選[確定]。").waitFor();
+      await page.getByRole("button", { name: "確定" }).click();
+      const newSerial = await page.locator('.tw-sheet [data-field="serialHex"]').innerText();
+      assert.notEqual(newSerial, first.serialHex);
+      await check(page, "renew-proof");
+
+      // BO-6: the branch's EDI officer enters the serial from the sheet (an 11-digit related party is refused).
+      const b = await bank();
+      const bad = await b.post(`${TW_BANK_API}/customers/${id}/edi-certificates`, { serial: newSerial, relatedPartyCodes: ["12345678901"] });
+      assert.equal(bad.status, 400, bad.raw);
+      assert.equal(bad.body.code, "TW_EDI_CODE_INVALID");
+      const registered = await b.post(`${TW_BANK_API}/customers/${id}/edi-certificates`, { serial: newSerial, relatedPartyCodes: ["123456789012"] });
+      assert.equal(registered.status, 201, registered.raw);
+      edi.assertClean();
+    } finally {
+      await edi.dispose();
+    }
   });
 });

@@ -104,11 +104,15 @@ export function TwRenew(props: { code: string; session: TwSession }): JSX.Elemen
         </ActionForm>
       ) : null}
       {step.n === "download" ? (
-        result ? (
-          <DownloadDone code={props.code} result={result} />
-        ) : (
-          <DownloadRun code={props.code} cn={props.session.customer.identifier} pin={pin} applicationId={step.application.applicationId} wait={step.wait} onDone={setResult} />
-        )
+        <>
+          {/* The seed's step 5 prompt stays while the renewal runs and after it. */}
+          {step.wait ? <Notice kind="info">{step.wait}</Notice> : null}
+          {result ? (
+            <DownloadDone code={props.code} result={result} />
+          ) : (
+            <DownloadRun code={props.code} cn={props.session.customer.identifier} pin={pin} applicationId={step.application.applicationId} onDone={setResult} />
+          )}
+        </>
       ) : null}
     </Screen>
   );
