@@ -154,8 +154,16 @@ export async function resetBankStaffByOperator(
   }
 }
 
-/** Staff login → a BANK session (stage FULL). `source`: the request's address and user agent, for the audit rows of a failure. */
-export async function loginBankStaff(ctx: ServiceContext, input: { institutionCode: unknown; username: unknown; password: unknown; source?: RequestSource }): Promise<BankLogin> {
+/**
+ * Staff login → a BANK session: stage FULL for API clients (`/api/bank/login`), or stage
+ * PASSWORD when the console asks for the TOTP second factor next (bank-mfa.ts). `source`: the
+ * request's address and user agent, for the audit rows of a failure.
+ */
+export async function loginBankStaff(
+  ctx: ServiceContext,
+  input: { institutionCode: unknown; username: unknown; password: unknown; source?: RequestSource },
+  opts: { stage?: "FULL" | "PASSWORD" } = {},
+): Promise<BankLogin> {
   const code = typeof input.institutionCode === "string" && /^[0-9]{3,4}$/.test(input.institutionCode) ? input.institutionCode : null;
   const institution = code ? await findInstitutionByCode(ctx.db, code) : undefined;
   if (!institution) throw serviceError("INSTITUTION_UNKNOWN", "invalid", { fields: ["institutionCode"] });
@@ -214,11 +222,11 @@ export async function loginBankStaff(ctx: ServiceContext, input: { institutionCo
       kind: "BANK",
       institutionId: institution.id,
       staffRef: staff.id,
-      stage: "FULL",
+      stage: opts.stage ?? "FULL",
       idleMinutes: institution.policy.sessionIdleMinutes,
       absoluteMinutes: institution.policy.sessionAbsoluteMinutes,
     });
-    await appendAudit(tx, ctx.keyring, ctx.clock, { actor: bankActorName(actor), action: "bank_staff.login", institutionId: institution.id, subject: staff.username, detail: { role: staff.role } });
+    await appendAudit(tx, ctx.keyring, ctx.clock, { actor: bankActorName(actor), action: opts.stage === "PASSWORD" ? "bank_staff.password_ok" : "bank_staff.login", institutionId: institution.id, subject: staff.username, detail: { role: staff.role } });
     return succeed({ session, actor, institution });
   });
   return unwrap(outcome);

@@ -87,6 +87,26 @@ const TABLE = {
     "密碼輸入錯誤次數已達上限，此帳號已停用，請洽詢系統管理者。",
     "This account is locked after too many wrong passwords. Please contact your supervisor.",
   ),
+  BANK_TOTP_INVALID: t(
+    "確認コードに誤りがあるか、すでに使用されています。認証アプリの新しいコードを入力してください。",
+    "驗證碼錯誤或已使用，請輸入驗證器應用程式的新驗證碼。",
+    "The code is incorrect or was already used. Enter a new code from your authenticator app.",
+  ),
+  BANK_TOTP_NOT_ENROLLED: t(
+    "二要素認証が登録されていません。登録を行ってください。",
+    "尚未設定雙因素驗證，請先完成設定。",
+    "No second factor is enrolled yet. Please enrol first.",
+  ),
+  BANK_TOTP_ALREADY_ENROLLED: t(
+    "二要素認証はすでに登録済みです。",
+    "雙因素驗證已完成設定。",
+    "A second factor is already enrolled.",
+  ),
+  BANK_MFA_REQUIRED: t(
+    "この操作には二要素認証によるサインインが必要です。",
+    "此操作需以雙因素驗證登入。",
+    "This operation needs a sign-in with the second factor.",
+  ),
   BANK_ROLE_FORBIDDEN: t(
     "この操作を行う権限がありません。",
     "您沒有執行此操作的權限。",
