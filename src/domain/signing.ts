@@ -9,7 +9,7 @@
 
 export const LOGIN_SIGNING_VERSION = "inkan-login/1";
 
-export type ChallengePurpose = "admin-login" | "user-login" | "renewal" | "staff-login" | "tw-suspend";
+export type ChallengePurpose = "admin-login" | "user-login" | "renewal" | "staff-login" | "tw-suspend" | "sec-order";
 
 export function loginChallengeMessage(origin: string, purpose: ChallengePurpose, nonce: string): Uint8Array {
   return new TextEncoder().encode(`${LOGIN_SIGNING_VERSION}\n${origin}\n${purpose}\n${nonce}`);

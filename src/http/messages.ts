@@ -16,6 +16,7 @@ import { corporateServiceMessages } from "../services/corporate/messages.js";
 import { corporateUserMessages } from "../services/corporate/user-messages.js";
 import { twMessages } from "../domain/tw/messages.js";
 import { ediMessages } from "../domain/tw/edi-messages.js";
+import { secMessages } from "../domain/securities/messages.js";
 
 export type MessageTable = Readonly<Record<string, LocalizedText>>;
 
@@ -183,4 +184,5 @@ export const MESSAGES: ReadonlyMap<string, LocalizedText> = mergeMessageTables({
   notify: NOTIFY_MESSAGES,
   tw: twMessages,
   edi: ediMessages,
+  securities: secMessages,
 });

@@ -186,7 +186,7 @@ interface JarCookie {
 }
 
 /** The session paths whose CSRF token the client keeps apart (one per cookie path). */
-export const SESSION_PATHS = ["/api/corporate/admin", "/api/corporate/user", "/api/bank", "/api/tw"] as const;
+export const SESSION_PATHS = ["/api/corporate/admin", "/api/corporate/user", "/api/bank", "/api/tw", "/api/securities"] as const;
 
 const pathOf = (url: string): string => new URL(url, "http://x").pathname;
 const under = (path: string, prefix: string): boolean => path === prefix || path.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`);

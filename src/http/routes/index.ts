@@ -17,6 +17,8 @@ import portalCertificateRoutes from "./portal-certificates.js";
 import twBankRoutes from "./tw/bank.js";
 import twRoutes from "./tw/platform.js";
 import twProofPdfRoutes from "./tw/proof-pdf.js";
+import secBankRoutes from "./securities/bank.js";
+import secToolRoutes from "./securities/tool.js";
 
 export const ADMIN_API = SESSION_COOKIES.ADMIN.path;
 export const USER_API = SESSION_COOKIES.USER.path;
@@ -24,6 +26,9 @@ export const BANK_API = SESSION_COOKIES.BANK.path;
 /** The TW certificate platform (憑證管理平台) and the bank's side of it (inside the BANK cookie's path). */
 export const TW_API = SESSION_COOKIES.TW.path;
 export const TW_BANK_API = `${BANK_API}/tw`;
+/** The securities software-certificate tool and the firm's side of it. */
+export const SEC_API = SESSION_COOKIES.SEC.path;
+export const SEC_BANK_API = `${BANK_API}/securities`;
 /** Public, pre-login portal calls (no session cookie travels here). */
 export const PORTAL_API = "/api/portal";
 
@@ -39,6 +44,8 @@ export function corporateRoutePlugins(_platform: Platform, runtime: PkiRuntime):
     { plugin: twProofPdfRoutes, prefix: TW_API },
     { plugin: twBankRoutes, options: { runtime }, prefix: TW_BANK_API },
     { plugin: bankEdiRoutes, prefix: BANK_API },
+    { plugin: secToolRoutes, options: { runtime }, prefix: SEC_API },
+    { plugin: secBankRoutes, options: {}, prefix: SEC_BANK_API },
     // Documented here; served for real on the mutual-TLS listener (mtlsRoutePlugins).
     { plugin: ediRoutes, prefix: EDI_API },
   ];

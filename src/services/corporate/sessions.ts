@@ -17,7 +17,7 @@ import { issueCsrfToken } from "../csrf.js";
 import type { Queryable } from "../../store/database.js";
 import { sessions } from "../../store/schema/index.js";
 
-export type SessionKind = "ADMIN" | "USER" | "BANK" | "TW";
+export type SessionKind = "ADMIN" | "USER" | "BANK" | "TW" | "SEC";
 
 /** Cookie name and path of each kind: separate cookies, each sent only to its own API. */
 export const SESSION_COOKIES: Readonly<Record<SessionKind, { name: string; path: string }>> = {
@@ -26,6 +26,8 @@ export const SESSION_COOKIES: Readonly<Record<SessionKind, { name: string; path:
   BANK: { name: "inkan_bank", path: "/api/bank" },
   /** Customers of the Taiwanese certificate platform (憑證管理平台). */
   TW: { name: "inkan_tw", path: "/api/tw" },
+  /** Customers of a securities firm's software-certificate tool and electronic orders. */
+  SEC: { name: "inkan_sec", path: "/api/securities" },
 };
 
 /** Keys of `state` the session module keeps for itself. */
