@@ -38,8 +38,27 @@ export const REDACT_PATHS = [
   "*.confirmPin",
 ];
 
+/**
+ * The process logger, writing to stdout asynchronously (a buffered SonicBoom): a log line never
+ * waits for the terminal or a log shipper. pino flushes it when the process exits; shells flush
+ * explicitly before a clean stop too (flushLog).
+ */
 export function makeLogger(level: Config["logLevel"]): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, base: { service: "inkan" } });
+  return pino(
+    { level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, base: { service: "inkan" } },
+    pino.destination({ dest: 1, sync: false }),
+  );
+}
+
+/** Writes out what the logger still buffers; resolves even when the stream refuses. */
+export function flushLog(log: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      log.flush(() => resolve());
+    } catch {
+      resolve();
+    }
+  });
 }
 
 export async function startPlatform(

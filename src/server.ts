@@ -20,7 +20,7 @@ import type { Keyring } from "./keyring.js";
 import { OutboxDeliverer } from "./notify/deliverer.js";
 import { smtpTransport } from "./notify/mail.js";
 import { devSmsSink, httpSmsGateway, type SmsGateway } from "./notify/sms.js";
-import { startPlatform, type Platform } from "./platform.js";
+import { flushLog, startPlatform, type Platform } from "./platform.js";
 import { ensureDemo, formatDemoInfo } from "./services/demo-setup.js";
 import { startHousekeeping } from "./services/housekeeping.js";
 import { startAuditDuties } from "./audit-duties.js";
@@ -153,9 +153,10 @@ export async function serve(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     platform.log.info({ signal }, "shutting down");
+    // The log is written asynchronously: flush it so a clean stop loses no line.
     server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => flushLog(platform.log).then(() => process.exit(0)),
+      () => flushLog(platform.log).then(() => process.exit(1)),
     );
   };
   process.on("SIGINT", () => stop("SIGINT"));

@@ -9,13 +9,13 @@ import type { ServerOptions as HttpsServerOptions } from "node:https";
 import fastifyCookie from "@fastify/cookie";
 import { sql } from "drizzle-orm";
 import AjvCompiler from "@fastify/ajv-compiler";
-import Fastify from "fastify";
+import Fastify, { LogController } from "fastify";
 import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, FastifyPluginCallback, FastifyServerOptions } from "fastify";
 import type { Platform } from "../platform.js";
 import type { Db } from "../store/database.js";
 import { clientErrorHandler, errorBodySchema, frameworkErrorHandler, registerErrorHandling, sendError } from "./errors.js";
 import { registerI18n } from "./i18n.js";
-import { registerMetrics } from "./metrics.js";
+import { registerMetrics, UNMATCHED_ROUTE } from "./metrics.js";
 import { registerOpenApi } from "./openapi.js";
 import { registerRateLimit } from "./rate-limit.js";
 import { registerSecurityHeaders } from "./security.js";
@@ -42,6 +42,14 @@ export interface HttpAppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Routes answered at load (OCSP, CRLs, CA certificates) and probed every few seconds (health):
+ * no log line per request — /metrics counts them by route and status.
+ */
+export function isQuietRoute(route: string): boolean {
+  return route.startsWith("/pki/") || route === "/pki" || route === "/healthz" || route === "/readyz";
+}
 
 /** Whether the database answers `select 1` within the timeout. */
 export async function databaseReachable(db: Db, timeoutMs: number): Promise<boolean> {
@@ -97,6 +105,9 @@ export async function buildHttpApp(platform: Platform, opts: HttpAppOptions = {}
     ajv: { customOptions: { allErrors: true, allowUnionTypes: true } },
     schemaController: { compilersFactory: { buildValidator: strictBodyValidator as never } },
     return503OnClosing: true,
+    // Fastify's own request lines carry the raw URL (query strings can carry secrets) and come
+    // two per request; the access log below writes one line of safe fields instead.
+    logController: new LogController({ disableRequestLogging: true }),
     // Refusals raised before any route runs (undecodable URL, overlong parameter, oversized
     // headers) answer our JSON too, never quoting the URL.
     frameworkErrors: frameworkErrorHandler,
@@ -120,6 +131,15 @@ export async function buildHttpApp(platform: Platform, opts: HttpAppOptions = {}
   registerTextGuard(app);
   await registerRateLimit(app, platform);
   registerMetrics(app);
+  if (opts.logger !== false) {
+    // One access line per request: method, route pattern (never the URL with its query string),
+    // status and duration; reqId comes from the request's child logger. No headers, no bodies.
+    app.addHook("onResponse", async (request, reply) => {
+      const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+      if (isQuietRoute(route)) return;
+      request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, "request");
+    });
+  }
   if (opts.openApi !== false) await registerOpenApi(app, platform);
   else app.addSchema(errorBodySchema);
 
