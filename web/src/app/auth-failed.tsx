@@ -8,6 +8,7 @@
 import type { JSX } from "preact";
 import { ApiError } from "./api.js";
 import { t } from "./i18n.js";
+import { useSteps } from "./router.js";
 import { Actions, Screen } from "../ui/screen.js";
 
 const AUTH_FAILED = new Set(["ADMIN_AUTH_FAILED", "USER_AUTH_FAILED"]);
@@ -28,4 +29,29 @@ export function AuthFailedPage(props: { code: string; message: string; onBack: (
       </Actions>
     </Screen>
   );
+}
+
+type AuthFailed = { at: "authFailed"; code: string; message: string };
+
+/**
+ * A screen's steps (router.ts useSteps) with the wrong-credential page as a step of its own:
+ * `authFailed` is the catch handler of a request that can answer MSG-J06 / MSG-J08, and `page` is
+ * that page while it is shown (render it first). `go` replaces the current entry unless `pushed`
+ * says the next step is one Back should return from.
+ */
+export function useAuthSteps<S extends { at: string }>(
+  first: S,
+  pushed: (next: S) => boolean = () => false,
+): { step: S; go: (next: S) => void; authFailed: (e: unknown) => never; page: JSX.Element | null } {
+  const steps = useSteps<S | AuthFailed>(first);
+  const cur = steps.step;
+  return {
+    step: cur.at === "authFailed" ? first : (cur as S),
+    go: (next) => steps.go(next, { replace: !pushed(next) }),
+    authFailed: (e) => {
+      if (isAuthFailure(e)) steps.go({ at: "authFailed", code: e.code, message: e.message });
+      throw e;
+    },
+    page: cur.at === "authFailed" ? <AuthFailedPage code={(cur as AuthFailed).code} message={(cur as AuthFailed).message} onBack={steps.back} /> : null,
+  };
 }

@@ -7,26 +7,24 @@ import type { JSX } from "preact";
 import { ADMIN_API, get, post } from "../api.js";
 import { seed, t } from "../i18n.js";
 import type { Advice, CardChallenge, Institution, ScreenMessage } from "../model.js";
-import { AuthFailedPage, isAuthFailure } from "../auth-failed.js";
-import { useSteps } from "../router.js";
+import { useAuthSteps } from "../auth-failed.js";
 import { CardStep } from "../../ui/login.js";
 import { Actions, AdviceList, EmailField, ErrorView, Field, ActionForm, LinkButton, Notice, PinField, Screen, useAction, useFields } from "../ui.js";
 
-type Step = { at: "start" } | { at: "authFailed"; code: string; message: string } | { at: "credentials"; company: string } | { at: "card"; company: string; card: CardChallenge; advice: Advice[] } | { at: "done"; messages: ScreenMessage[]; advice: Advice[] };
+type Step = { at: "start" } | { at: "credentials"; company: string } | { at: "card"; company: string; card: CardChallenge; advice: Advice[] } | { at: "done"; messages: ScreenMessage[]; advice: Advice[] };
 
 export function AdminActivation(props: { inst: Institution }): JSX.Element {
   const { inst } = props;
   // The server's activation moves on at every step: each replaces the last in the history, except
   // MSG-J06's page, from which Back (the browser's or 戻る) returns to the filled-in first form.
-  const steps = useSteps<Step>({ at: "start" });
-  const step = steps.step;
-  const setStep = (next: Step): void => steps.go(next, { replace: true });
+  const steps = useAuthSteps<Step>({ at: "start" });
+  const { step, go: setStep } = steps;
   const action = useAction();
   const f = useFields({ contractId: "", registrationPin: "", registrationPinAgain: "", loginPin: "", confirmPin: "", email: "" });
   const total = 3;
 
   if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} />;
-  if (step.at === "authFailed") return <AuthFailedPage code={step.code} message={step.message} onBack={steps.back} />;
+  if (steps.page) return steps.page;
 
   if (step.at === "start")
     return (
@@ -41,10 +39,7 @@ export function AdminActivation(props: { inst: Institution }): JSX.Element {
               institutionCode: inst.code,
               contractId: f.values.contractId.trim(),
               registrationPin: f.values.registrationPin,
-            }).catch((e: unknown) => {
-              if (isAuthFailure(e)) steps.go({ at: "authFailed", code: e.code, message: e.message });
-              throw e;
-            });
+            }).catch(steps.authFailed);
             f.set("registrationPinAgain", "");
             setStep({ at: "credentials", company: r.companyName });
           }}

@@ -7,13 +7,12 @@ import type { JSX } from "preact";
 import { ADMIN_API, get, post } from "../api.js";
 import { t } from "../i18n.js";
 import type { CardChallenge, Institution } from "../model.js";
-import { AuthFailedPage, isAuthFailure } from "../auth-failed.js";
-import { navigate, useSteps } from "../router.js";
+import { useAuthSteps } from "../auth-failed.js";
+import { navigate } from "../router.js";
 import { CardStep, CertificateStep, PinStep, refusedCertificateLink, signedLogin } from "../../ui/login.js";
 import { ErrorView, useAction } from "../ui.js";
 
 type Stage =
-  | { at: "authFailed"; code: string; message: string }
   | { at: "pick" }
   | { at: "pin"; company: string; cn: string }
   | { at: "card"; company: string; cn: string; card: CardChallenge };
@@ -22,19 +21,14 @@ export function AdminLogin(props: { inst: Institution }): JSX.Element {
   const { inst } = props;
   // Certificate → PIN is a history step; a wrong PIN (MSG-J06/J08) gets a page of its own from
   // which Back returns to the PIN; steps the server cannot redo replace their entry.
-  const steps = useSteps<Stage>({ at: "pick" });
-  const stage = steps.step;
-  const setStage = (next: Stage): void => steps.go(next, { replace: next.at !== "pin" });
-  const authFailed = (e: unknown): never => {
-    if (isAuthFailure(e)) steps.go({ at: "authFailed", code: e.code, message: e.message });
-    throw e;
-  };
+  const steps = useAuthSteps<Stage>({ at: "pick" }, (next) => next.at === "pin");
+  const { step: stage, go: setStage, authFailed } = steps;
   const action = useAction();
   const certificateHref = `/portal/${inst.code}/admin/certificate`;
 
   if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} links={refusedCertificateLink(action.error, certificateHref)} />;
 
-  if (stage.at === "authFailed") return <AuthFailedPage code={stage.code} message={stage.message} onBack={steps.back} />;
+  if (steps.page) return steps.page;
 
   if (stage.at === "pick")
     return (

@@ -8,14 +8,13 @@ import type { JSX } from "preact";
 import { post, USER_API } from "../api.js";
 import { seed, t } from "../i18n.js";
 import type { Advice, Institution, ScreenMessage, UserActivationView } from "../model.js";
-import { AuthFailedPage, isAuthFailure } from "../auth-failed.js";
-import { navigate, useSteps } from "../router.js";
+import { useAuthSteps } from "../auth-failed.js";
+import { navigate } from "../router.js";
 import { CertificateStep, PinStep, refusedCertificateLink, signedLogin } from "../../ui/login.js";
 import { Actions, AdviceList, EmailField, ErrorView, ActionForm, LinkButton, Notice, PinField, Screen, useAction, useFields } from "../ui.js";
 import { rememberLoginCertificate } from "./session.js";
 
 type Stage =
-  | { at: "authFailed"; code: string; message: string }
   | { at: "pick" }
   | { at: "pin"; company: string; cn: string; userId: string; activationRequired: boolean }
   | { at: "activation"; view: UserActivationView }
@@ -25,13 +24,8 @@ export function UserLogin(props: { inst: Institution }): JSX.Element {
   const { inst } = props;
   // Certificate → PIN is a history step; a wrong PIN (MSG-J06/J08) gets a page of its own from
   // which Back returns to the PIN; steps the server cannot redo replace their entry.
-  const steps = useSteps<Stage>({ at: "pick" });
-  const stage = steps.step;
-  const setStage = (next: Stage): void => steps.go(next, { replace: next.at !== "pin" });
-  const authFailed = (e: unknown): never => {
-    if (isAuthFailure(e)) steps.go({ at: "authFailed", code: e.code, message: e.message });
-    throw e;
-  };
+  const steps = useAuthSteps<Stage>({ at: "pick" }, (next) => next.at === "pin");
+  const { step: stage, go: setStage, authFailed } = steps;
   const action = useAction();
   const f = useFields({ tempLoginPin: "", newLoginPin: "", tempConfirmPin: "", newConfirmPin: "", email: "" });
   const status = `/portal/${inst.code}/user/status`;
@@ -39,7 +33,7 @@ export function UserLogin(props: { inst: Institution }): JSX.Element {
 
   if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} links={refusedCertificateLink(action.error, certificateHref)} />;
 
-  if (stage.at === "authFailed") return <AuthFailedPage code={stage.code} message={stage.message} onBack={steps.back} />;
+  if (steps.page) return steps.page;
 
   if (stage.at === "pick")
     return (
