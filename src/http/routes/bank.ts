@@ -97,7 +97,7 @@ const bankRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opts) => {
       schema: {
         tags: TAGS,
         summary: "Staff login (user name and password) → BANK session",
-        body: body(["institutionCode", "username", "password"], { institutionCode: str(4, { pattern: "^[0-9]{3,4}$" }), username: str(64), password: str(256) }),
+        body: body(["institutionCode", "username", "password"], { institutionCode: str(4, { pattern: "^[0-9A-Z]{3,4}$", description: "Bank code (1286, 006) or securities firm code (9A00)" }), username: str(64), password: str(256) }),
         response: {
           200: ok(["username", "role", "institution", "csrfToken"], {
             username: { type: "string" },

@@ -164,7 +164,7 @@ export async function loginBankStaff(
   input: { institutionCode: unknown; username: unknown; password: unknown; source?: RequestSource },
   opts: { stage?: "FULL" | "PASSWORD" } = {},
 ): Promise<BankLogin> {
-  const code = typeof input.institutionCode === "string" && /^[0-9]{3,4}$/.test(input.institutionCode) ? input.institutionCode : null;
+  const code = typeof input.institutionCode === "string" && /^[0-9A-Z]{3,4}$/.test(input.institutionCode) ? input.institutionCode : null;
   const institution = code ? await findInstitutionByCode(ctx.db, code) : undefined;
   if (!institution) throw serviceError("INSTITUTION_UNKNOWN", "invalid", { fields: ["institutionCode"] });
   const username = typeof input.username === "string" ? input.username : "";
