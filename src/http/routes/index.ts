@@ -9,6 +9,7 @@ import type { HttpRoutePlugin } from "../app.js";
 import bankRoutes from "./bank.js";
 import bankEdiRoutes from "./bank-edi.js";
 import bankConsoleRoutes from "./bank-console.js";
+import bankCertificateRoutes from "./bank-certificates.js";
 import adminRoutes from "./corporate-admin.js";
 import adminUserRoutes from "./corporate-admin-users.js";
 import userRoutes from "./corporate-user.js";
@@ -39,6 +40,7 @@ export function corporateRoutePlugins(_platform: Platform, runtime: PkiRuntime):
     { plugin: userRoutes, options: { runtime }, prefix: USER_API },
     { plugin: bankRoutes, options: { runtime }, prefix: BANK_API },
     { plugin: bankConsoleRoutes, options: {}, prefix: BANK_API },
+    { plugin: bankCertificateRoutes, options: { runtime }, prefix: BANK_API },
     { plugin: portalCertificateRoutes, options: {}, prefix: PORTAL_API },
     { plugin: twRoutes, options: { runtime }, prefix: TW_API },
     { plugin: twProofPdfRoutes, prefix: TW_API },

@@ -107,6 +107,16 @@ const TABLE = {
     "此操作需以雙因素驗證登入。",
     "This operation needs a sign-in with the second factor.",
   ),
+  BANK_CERT_SERIAL_INVALID: t(
+    "シリアル番号は16進数で入力してください（コロン区切り可）。",
+    "序號請以十六進位輸入（可用冒號分隔）。",
+    "Enter the serial number in hexadecimal (colons allowed).",
+  ),
+  BANK_CERT_NOT_FOUND: t(
+    "該当する電子証明書はありません。",
+    "查無此電子憑證。",
+    "No such certificate.",
+  ),
   BANK_ROLE_FORBIDDEN: t(
     "この操作を行う権限がありません。",
     "您沒有執行此操作的權限。",
