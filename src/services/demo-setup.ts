@@ -16,6 +16,7 @@ import type { CardGrid } from "../domain/corporate/card.js";
 import { DEMO_SHINKIN, DEMO_TAIWAN, demoDigits, demoPassword, ensureDemoInstitutions, loadDemoInfo, localDate, saveDemoInfo, type DemoInfo } from "./demo.js";
 import { getInstitution } from "./institutions.js";
 import { ensureTwDemo } from "./tw/demo.js";
+import { DEMO_SECURITIES, ensureSecuritiesDemo } from "./securities/demo.js";
 
 export { formatDemoInfo } from "./demo.js";
 
@@ -53,7 +54,10 @@ async function demoContract(p: Platform, actor: BankActor, input: NewContractInp
 
 export async function ensureDemo(p: Platform, caPassphrase: string): Promise<DemoInfo> {
   const existing = await loadDemoInfo(p);
-  if (existing) return existing.twPlatform ? existing : addTwDemo(p, existing);
+  if (existing) {
+    const withTw = existing.twPlatform ? existing : await addTwDemo(p, existing);
+    return withTw.securities ? withTw : addSecuritiesDemo(p, withTw, caPassphrase);
+  }
   await ensureDemoInstitutions(p);
   await initCaHierarchy(p, { passphrase: caPassphrase, mode: "per-institution", publicUrl: p.config.publicUrl, now: p.clock.now(), actor: "demo" });
 
@@ -125,8 +129,25 @@ export async function ensureDemo(p: Platform, caPassphrase: string): Promise<Dem
     token,
   };
   info.twPlatform = await ensureTwDemo(p, actors.get(tw.id)!);
-  await saveDemoInfo(p, info);
-  return info;
+  return addSecuritiesDemo(p, info, caPassphrase);
+}
+
+/** The securities firm 9A00 with its HQ operator and customer-service officer (BRANCH_OFFICER), then the tool's customers. */
+async function addSecuritiesDemo(p: Platform, info: DemoInfo, caPassphrase: string): Promise<DemoInfo> {
+  const staff: DemoInfo["bankStaff"] = [];
+  const securities = await ensureSecuritiesDemo(
+    p,
+    async (institutionId) => {
+      const hq = await demoStaff(p, institutionId, `hq-${DEMO_SECURITIES.code}`, "HQ_OPERATOR");
+      const cs = await demoStaff(p, institutionId, `cs-${DEMO_SECURITIES.code}`, "BRANCH_OFFICER");
+      staff.push({ institutionId, username: hq.actor.username, password: hq.password, role: hq.actor.role }, { institutionId, username: cs.actor.username, password: cs.password, role: cs.actor.role });
+      return hq.actor;
+    },
+    caPassphrase,
+  );
+  const next: DemoInfo = { ...info, bankStaff: [...info.bankStaff.filter((s) => s.institutionId !== DEMO_SECURITIES.id), ...staff], securities };
+  await saveDemoInfo(p, next);
+  return next;
 }
 
 /** A demo made before the TW platform existed gets its TW customers on the next start. */

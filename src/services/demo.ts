@@ -19,6 +19,7 @@ import type { CardGrid } from "../domain/corporate/card.js";
 import { base32Decode, totp } from "../domain/otp.js";
 import { createInstitution, listInstitutions } from "./institutions.js";
 import { formatTwDemo, type TwDemoInfo } from "./tw/demo.js";
+import { formatSecDemo, type SecDemoInfo } from "./securities/demo.js";
 
 export interface DemoInfo {
   createdAt: string;
@@ -41,6 +42,8 @@ export interface DemoInfo {
   bankStaff: { institutionId: string; username: string; password: string; role: string }[];
   /** The TW certificate platform's demo customers at bank 006 (absent in demos made before it existed). */
   twPlatform?: TwDemoInfo;
+  /** The securities firm 9A00 and its tool's customers (absent in demos made before it existed). */
+  securities?: SecDemoInfo;
   /** A hardware token in the Shinkin bank's stock (TOTP, SHA-1, 6 digits, 30 s), to assign to a demo user. */
   token: { institutionId: string; serial: string; secret: string };
 }
@@ -131,6 +134,7 @@ export function formatDemoInfo(d: DemoInfo, now: Date = new Date()): string {
     `  ${d.taiwan.bankName} — bank code ${d.taiwan.bankCode}`,
     `    contract ID ${d.taiwan.contractId}  ${d.taiwan.companyName}  registration PIN ${d.taiwan.registrationPin}  card ${cardLine(d.taiwan.customerCard)}`,
     ...(d.twPlatform ? formatTwDemo(d.twPlatform) : []),
+    ...(d.securities ? ["", ...formatSecDemo(d.securities)] : []),
     "",
     `  Hardware token in stock (トークン): serial ${d.token.serial}, TOTP secret ${d.token.secret}`,
     `    code now ${codes.current} (${codes.secondsLeft} s left), next ${codes.next} — run \`npm run inkan -- demo\` again for fresh codes`,
