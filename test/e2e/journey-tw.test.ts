@@ -15,7 +15,7 @@
  * one heading, no horizontal scroll (also at 320 px); no console error or foreign request.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -27,7 +27,8 @@ import { mintDemoAssertion } from "../../src/services/tw/demo.js";
 import { certificates } from "../../src/store/schema/index.js";
 import { PortalClient, loginBank } from "../support/browser-client.js";
 import { assertScreenOk, fill, formError, Profile, screen, shot, tabTo } from "../support/e2e-browser.js";
-import { startE2eServer, type E2eServer } from "../support/e2e-server.js";
+import { PORTAL_DIST, startE2eServer, type E2eServer } from "../support/e2e-server.js";
+import { pageJavaScript } from "../support/chromium.js";
 import { runTool, runToolOk } from "../support/openssl.js";
 
 const CODE = "006";
@@ -53,7 +54,12 @@ describe("TW certificate platform journeys in Chromium", () => {
   const passwordOf = (identifier: string, userCode: string): string => customer(identifier).users.find((u) => u.userCode === userCode)!.password;
 
   /** The page's query date/time line (MSG-T03) has the ROC shape. */
-  const timeLine = async (page: Page): Promise<string> => (await page.locator(".tw-time").innerText()).trim();
+  const timeLine = async (page: Page, shape: RegExp = TIME_LINE): Promise<string> => {
+    // The line is the server's answer (asked again after a language switch): wait for its shape.
+    const line = page.locator(".tw-time", { hasText: shape });
+    await line.waitFor();
+    return (await line.innerText()).trim();
+  };
 
   /** Screenshot and layout checks of the current screen, also at 320 px wide. */
   const check = async (page: Page, name: string): Promise<void> => {
@@ -264,6 +270,29 @@ describe("TW certificate platform journeys in Chromium", () => {
     await login(page, id, "SUPER001", passwordOf(id, "SUPER001"));
     await screen(page, HOME);
     assert.match(await page.locator(".tw-main").innerText(), /SUPER001/);
+
+    // English and Japanese: the menu, the time line and the server's texts follow the switch.
+    await page.getByRole("button", { name: "English" }).click();
+    await screen(page, "Certificate platform");
+    const en = /^Query date: \d{3}\/\d{2}\/\d{2} Query time: \d{2}:\d{2}:\d{2}$/;
+    assert.match(await timeLine(page, en), en);
+    await page.getByRole("navigation", { name: "Certificate menu" }).getByRole("link", { name: "Certificate inquiry" }).click();
+    await screen(page, "Certificate inquiry");
+    await check(page, "query-en");
+    await page.getByRole("button", { name: "日本語" }).click();
+    await screen(page, "電子証明書の照会");
+    assert.match(await timeLine(page, /^照会日: /), /^照会日: \d{3}\/\d{2}\/\d{2} 照会時刻: \d{2}:\d{2}:\d{2}$/);
+    await check(page, "query-ja");
+    await page.getByRole("button", { name: "繁體中文" }).click();
+    await screen(page, "憑證查詢");
+
+    // The TW screens are a lazily loaded chunk: the Shinkin first page carries none of them.
+    const js = await pageJavaScript(PORTAL_DIST, "index.html");
+    const manifest = JSON.parse(readFileSync(join(PORTAL_DIST, ".vite", "manifest.json"), "utf8")) as Record<string, { file: string }>;
+    const twChunk = manifest["src/tw/app.tsx"]?.file;
+    assert.ok(twChunk, "web/src/tw/app.tsx is a chunk of its own");
+    assert.ok(!js.initial.some((c) => c.file === twChunk), "not in the first page");
+    assert.ok(js.lazy.some((c) => c.file === twChunk), "loaded lazily");
     pc.assertClean();
   });
 

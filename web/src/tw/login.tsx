@@ -6,6 +6,7 @@
  */
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { currentLocale } from "../app/i18n.js";
 import { navigate } from "../app/router.js";
 import { toShown, type ShownError } from "../app/errors.js";
 import { Field } from "../ui/fields.js";
@@ -18,9 +19,10 @@ import { tw } from "./texts.js";
 
 function useBank(code: string): TwBank | undefined {
   const [bank, setBank] = useState<TwBank | undefined>(undefined);
+  const locale = currentLocale();
   useEffect(() => {
     twGet<TwBank>(`/banks/${code}`).then(setBank, () => undefined);
-  }, [code]);
+  }, [code, locale]);
   return bank;
 }
 

@@ -6,6 +6,7 @@
 import type { ComponentChildren, JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { isApiError } from "../app/api.js";
+import { currentLocale } from "../app/i18n.js";
 import { navigate } from "../app/router.js";
 import { toShown, type ShownError } from "../app/errors.js";
 import { ErrorPage } from "../ui/error-page.js";
@@ -64,6 +65,8 @@ export function PublicPage(props: { q: QueryTime | undefined; children: Componen
 export function SessionPage(props: { code: string; at: string; children: (s: TwSession) => ComponentChildren }): JSX.Element {
   const [session, setSession] = useState<TwSession | undefined>(undefined);
   const [error, setError] = useState<ShownError | undefined>(undefined);
+  // Asked again when the language changes: the time line (MSG-T03) is the server's, in the page's language.
+  const locale = currentLocale();
   useEffect(() => {
     twGet<TwSession>("/session").then(
       (s) => {
@@ -75,7 +78,7 @@ export function SessionPage(props: { code: string; at: string; children: (s: TwS
         else setError(toShown(e));
       },
     );
-  }, []);
+  }, [locale]);
   if (error) return <ErrorPage error={error} next="" homeHref={twPath(props.code)} />;
   if (!session) return <Loading />;
   return (
