@@ -8,7 +8,9 @@
  * to start half-configured (productionProblems), creates nothing, prints no secret, mounts no
  * /dev page and leaves SMS in the outbox until a gateway is configured.
  */
+import cluster from "node:cluster";
 import { fileURLToPath } from "node:url";
+import { AggregatorRegistry } from "prom-client";
 import type { FastifyInstance } from "fastify";
 import { ConfigError, PRODUCTION_HEADING, productionProblems, type Config } from "./config.js";
 import { buildHttpApp, type HttpRoutePlugin } from "./http/app.js";
@@ -29,7 +31,7 @@ import { corporateRoutePlugins, mtlsRoutePlugins } from "./http/routes/index.js"
 import { startMtlsListener } from "./http/mtls.js";
 import { ensureWebBuilt, webRoutes } from "./http/routes/web.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** INKAN_CA_PASSPHRASE, or one derived from the master key — never under NODE_ENV=production. */
 export function caPassphraseOf(config: Config, keyring: Keyring): string {
@@ -38,18 +40,38 @@ export function caPassphraseOf(config: Config, keyring: Keyring): string {
   return keyring.caPassphrase();
 }
 
+/** The configured SMS gateway (INKAN_SMS_URL), if any. */
+export function httpSmsGatewayOf(config: Config): SmsGateway | undefined {
+  return config.smsUrl && config.smsToken ? httpSmsGateway({ url: config.smsUrl, token: config.smsToken }) : undefined;
+}
+
 /** The configured SMS gateway; the demo's in-memory sink; or none (SMS stay pending). */
 function smsGatewayOf(config: Config, platform: Platform): SmsGateway | undefined {
-  if (config.smsUrl && config.smsToken) return httpSmsGateway({ url: config.smsUrl, token: config.smsToken });
+  const gateway = httpSmsGatewayOf(config);
+  if (gateway) return gateway;
   if (config.mode === "demo") return devSmsSink(platform.log.child({ component: "sms" }));
   return undefined;
+}
+
+/** Housekeeping and the audit duties: one per deployment's primary process. Returns their closers. */
+export async function startOnceOnlyDuties(platform: Platform): Promise<(() => Promise<void>)[]> {
+  const { config } = platform;
+  const housekeeping = startHousekeeping(platform, 60_000);
+  // Head check, scheduled signed checkpoints, and (embedded database) the CLI's admin socket.
+  const audit = await startAuditDuties(platform, {
+    checkpointFile: config.auditCheckpointFile,
+    checkpointMinutes: config.auditCheckpointMinutes,
+    adminSocketDir: platform.database.kind === "pglite" ? config.dataDir : undefined,
+  });
+  return [() => housekeeping.stop(), () => audit.stop()];
 }
 
 export interface RunningServer {
   platform: Platform;
   runtime: PkiRuntime;
   app: FastifyInstance;
-  deliverer: OutboxDeliverer;
+  /** undefined in a cluster worker (the primary delivers). */
+  deliverer: OutboxDeliverer | undefined;
   url: string;
   /** The metrics listener's /metrics URL; undefined with INKAN_METRICS_ADDR=off. */
   metricsUrl: string | undefined;
@@ -63,7 +85,10 @@ export interface RunningServer {
  * production a missing setting throws a ConfigError before anything — the data dir included —
  * is touched.
  */
-export async function startServer(config: Config, opts: { platform?: Platform } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, opts: { platform?: Platform; worker?: boolean } = {}): Promise<RunningServer> {
+  // A cluster worker (cluster.ts) serves requests only: the primary has migrated, set up the
+  // demo, and runs the once-only loops and the metrics listener.
+  const worker = opts.worker === true;
   const demo = config.mode === "demo";
   const problems = demo ? [] : productionProblems(config);
   if (problems.length) throw new ConfigError(problems, PRODUCTION_HEADING);
@@ -74,7 +99,7 @@ export async function startServer(config: Config, opts: { platform?: Platform } 
   };
   try {
     const passphrase = caPassphraseOf(config, platform.keyring);
-    if (demo) await ensureDemo(platform, passphrase);
+    if (demo && !worker) await ensureDemo(platform, passphrase);
     const runtime = await PkiRuntime.load(platform, { passphrase, publicUrl: config.publicUrl });
     await runtime.start();
     closers.push(() => runtime.stop());
@@ -82,7 +107,7 @@ export async function startServer(config: Config, opts: { platform?: Platform } 
     const sms = smsGatewayOf(config, platform);
     if (!sms) platform.log.warn("no SMS gateway configured (INKAN_SMS_URL): SMS stay pending in the outbox");
     if (!demo && !config.publicUrl.startsWith("https://")) platform.log.warn("INKAN_PUBLIC_URL is not https: certificates and the portal name a plain-http address");
-    const deliverer = new OutboxDeliverer({
+    const deliverer = worker ? undefined : new OutboxDeliverer({
       db: platform.db,
       clock: platform.clock,
       log: platform.log.child({ component: "outbox" }),
@@ -90,17 +115,11 @@ export async function startServer(config: Config, opts: { platform?: Platform } 
       ...(sms ? { sms } : {}),
       ...(config.smtpUrl ? { mail: smtpTransport(config.smtpUrl, config.mailFrom) } : {}),
     });
-    deliverer.start();
-    closers.push(() => deliverer.stop());
-    const housekeeping = startHousekeeping(platform, 60_000);
-    closers.push(() => housekeeping.stop());
-    // Head check, scheduled signed checkpoints, and (embedded database) the CLI's admin socket.
-    const audit = await startAuditDuties(platform, {
-      checkpointFile: config.auditCheckpointFile,
-      checkpointMinutes: config.auditCheckpointMinutes,
-      adminSocketDir: platform.database.kind === "pglite" ? config.dataDir : undefined,
-    });
-    closers.push(() => audit.stop());
+    if (deliverer) {
+      deliverer.start();
+      closers.push(() => deliverer.stop());
+      closers.push(...(await startOnceOnlyDuties(platform)));
+    }
 
     const routes: HttpRoutePlugin[] = [
       { plugin: pkiRoutes, options: { runtime, db: platform.db } },
@@ -118,7 +137,7 @@ export async function startServer(config: Config, opts: { platform?: Platform } 
     const port = typeof address === "object" && address ? address.port : config.port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     let metricsUrl: string | undefined;
-    if (config.metricsAddr) {
+    if (config.metricsAddr && !worker) {
       const metrics = await startMetricsListener(app.metrics, config.metricsAddr, { token: config.metricsToken });
       closers.push(() => metrics.close());
       metricsUrl = metrics.url;
@@ -137,13 +156,16 @@ export async function startServer(config: Config, opts: { platform?: Platform } 
 }
 
 export async function serve(config: Config): Promise<void> {
-  const server = await startServer(config);
+  const worker = cluster.isWorker;
+  const server = await startServer(config, { worker });
   const { platform } = server;
-  platform.log.info(
+  // The primary's metrics listener asks each worker for its registry (cluster.ts).
+  if (worker) AggregatorRegistry.setRegistries([server.app.metrics]);
+  if (!worker) platform.log.info(
     { mode: config.mode, url: server.url, metrics: server.metricsUrl ?? "off", mtls: server.mtlsUrl ?? "off", apiDocs: config.apiDocs, database: config.databaseUrl ? "postgres" : config.dataDir },
     "Inkan is serving",
   );
-  if (config.mode === "demo") {
+  if (config.mode === "demo" && !worker) {
     const { loadDemoInfo } = await import("./services/demo.js");
     const info = await loadDemoInfo(platform);
     if (info) process.stdout.write(`\n${formatDemoInfo(info)}\n\n`);

@@ -6,6 +6,7 @@ import { startPlatform } from "../platform.js";
 import { initCaHierarchy } from "../services/ca.js";
 import { demoTokenCodes, formatDemoInfo, readDemoInfo } from "../services/demo.js";
 import { caPassphraseOf, serve } from "../server.js";
+import { isClusterWorker, resolveWorkers, servePrimary } from "../cluster.js";
 import { auditCommands } from "./audit-commands.js";
 import { UsageError } from "./usage.js";
 
@@ -23,6 +24,7 @@ export interface Flags {
   "public-key"?: boolean;
   institution?: string;
   print?: boolean;
+  workers?: string;
   /** Positionals after the command's words (e.g. USERNAME of `staff reset`). */
   args?: string[];
 }
@@ -32,8 +34,11 @@ type Command = (config: Config, flags: Flags) => Promise<number>;
 const out = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : s + "\n");
 
 export const commands: Record<string, Command> = {
-  serve: async (config) => {
-    await serve(config); // demo or production: config.mode (from --demo and NODE_ENV)
+  serve: async (config, flags) => {
+    // demo or production: config.mode (from --demo and NODE_ENV); several workers: cluster.ts
+    const workers = isClusterWorker() ? 1 : resolveWorkers(config, flags.workers);
+    if (workers > 1) await servePrimary(config, workers);
+    else await serve(config);
     return 0;
   },
 

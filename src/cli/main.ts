@@ -12,8 +12,10 @@ import { commands, UsageError } from "./commands.js";
 const USAGE = `Usage: inkan <command> [options]
 
 Commands:
-  serve [--demo]           start the platform (HTTP API, CRL/OCSP, mail deliverer, metrics listener); without --demo it is
-                           production and refuses to start half-configured; --demo (npm start) runs the demo
+  serve [--demo] [--workers N]
+                           start the platform (HTTP API, CRL/OCSP, mail deliverer, metrics listener); without --demo it is
+                           production and refuses to start half-configured; --demo (npm start) runs the demo; --workers N
+                           serves with N processes (default: one per CPU on PostgreSQL, 1 on the embedded database)
   migrate                  apply database migrations and exit
   demo [--json]            print the demo institutions, contract, PINs and customer card
   audit verify [--checkpoint FILE] [--json]
@@ -54,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       "public-key": { type: "boolean" },
       institution: { type: "string" },
       print: { type: "boolean" },
+      workers: { type: "string" },
     },
   });
   const [command, sub] = positionals;
@@ -69,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
   }
   // --demo is the demo mode of `serve` (`npm start`); without it, serve is production.
   if (values.demo && key !== "serve") throw new UsageError("--demo is an option of `inkan serve` only");
+  if (values.workers !== undefined && key !== "serve") throw new UsageError("--workers is an option of `inkan serve` only");
   const config = loadConfig(process.env, { demo: values.demo === true });
   return run(config, { ...values, args: positionals.slice(key.split(" ").length) });
 }

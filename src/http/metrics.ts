@@ -10,7 +10,8 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
-import { Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import cluster from "node:cluster";
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling, sendError } from "./errors.js";
 import { registerI18n } from "./i18n.js";
 
@@ -35,12 +36,20 @@ export function registerMetrics(app: FastifyInstance): Registry {
     registers: [registry],
   });
   app.decorate("metrics", registry);
+  // Under `serve --workers N` the primary sums the workers' registries; this counter keeps each
+  // worker's share visible (by slot number 1..N, never the pid).
+  const slot = cluster.isWorker ? (process.env.INKAN_WORKER_SLOT ?? "?") : undefined;
+  const byWorker =
+    slot === undefined
+      ? undefined
+      : new Counter({ name: "inkan_worker_responses_total", help: "Responses sent by each cluster worker, by route pattern", labelNames: ["worker", "route"] as const, registers: [registry] });
 
   app.addHook("onResponse", async (request, reply) => {
     duration.observe(
       { method: request.method, route: request.routeOptions.url ?? UNMATCHED_ROUTE, status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    byWorker?.inc({ worker: slot, route: request.routeOptions.url ?? UNMATCHED_ROUTE });
   });
   return registry;
 }
@@ -54,6 +63,12 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   return timingSafeEqual(digest(m?.[1] ?? ""), digest(token)) && m !== null;
 }
 
+/** What /metrics serves: one app's registry, or (cluster primary) every worker's, aggregated. */
+export interface MetricsSource {
+  contentType: string;
+  metrics(): Promise<string>;
+}
+
 export interface MetricsAppOptions {
   /** When set, /metrics answers 401 without `Authorization: Bearer <token>`. */
   token?: string | undefined;
@@ -63,7 +78,7 @@ export interface MetricsAppOptions {
  * The metrics listener's app: GET /metrics (the registry's text format) and nothing else; every
  * other path is the usual 404 JSON. Not started: call `listen` (or `inject` in tests).
  */
-export async function buildMetricsApp(registry: Registry, opts: MetricsAppOptions = {}): Promise<FastifyInstance> {
+export async function buildMetricsApp(registry: MetricsSource, opts: MetricsAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, frameworkErrors: frameworkErrorHandler, clientErrorHandler }) as unknown as FastifyInstance;
   registerI18n(app);
   registerErrorHandling(app);
@@ -87,7 +102,7 @@ export interface MetricsListener {
 }
 
 /** Starts the metrics listener on its own address. */
-export async function startMetricsListener(registry: Registry, addr: { host: string; port: number }, opts: MetricsAppOptions = {}): Promise<MetricsListener> {
+export async function startMetricsListener(registry: MetricsSource, addr: { host: string; port: number }, opts: MetricsAppOptions = {}): Promise<MetricsListener> {
   const app = await buildMetricsApp(registry, opts);
   await app.listen({ host: addr.host, port: addr.port });
   const a = app.server.address();
