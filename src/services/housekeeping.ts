@@ -11,6 +11,7 @@ import { sendRenewalReminders } from "./corporate/reminders.js";
 import { executeDueTransfers } from "./corporate/transfer-reservations.js";
 import { pruneSessions } from "./corporate/sessions.js";
 import { pruneHandoffNonces } from "./tw/handoff.js";
+import { prunePairings } from "./securities/pairings.js";
 
 export type HousekeepingStep = (ctx: ServiceContext) => Promise<number>;
 
@@ -20,6 +21,8 @@ export const DEFAULT_STEPS: Record<string, HousekeepingStep> = {
   rateLimits: (ctx) => pruneCounters(ctx.db, ctx.clock),
   /** Used TW hand-off jtis whose assertions have expired (a replay fails on exp anyway). */
   twHandoffNonces: (ctx) => pruneHandoffNonces(ctx.db, ctx),
+  /** Expired upload-to-mobile pairings, with ciphertext never fetched (securities tool). */
+  secPairings: (ctx) => prunePairings(ctx),
   /** 30 and 10 days before expiry, each once (a unique row per certificate and day count). */
   renewalReminders: async (ctx) => (await sendRenewalReminders(ctx)).mailed,
   /** RESERVED → SENT on the execution date (institution time), each once across processes. */

@@ -29,10 +29,10 @@ forEachDatabase("housekeeping", (kind) => {
       { key: "past", count: 3, resetAt: at(-1000) },
       { key: "open", count: 3, resetAt: at(60_000) },
     ]);
-    assert.deepEqual(await runHousekeeping(p), { challenges: 1, sessions: 2, rateLimits: 1, renewalReminders: 0, transferReservations: 0, twHandoffNonces: 0 });
+    assert.deepEqual(await runHousekeeping(p), { challenges: 1, sessions: 2, rateLimits: 1, renewalReminders: 0, transferReservations: 0, twHandoffNonces: 0, secPairings: 0 });
     assert.deepEqual((await p.db.select().from(challenges)).map((c) => c.id), ["live"]);
     assert.deepEqual((await p.db.select().from(sessions)).map((s) => s.idHash), ["current"]);
     assert.deepEqual((await p.db.select().from(rateLimits)).map((r) => r.key), ["open"]);
-    assert.deepEqual(await runHousekeeping(p), { challenges: 0, sessions: 0, rateLimits: 0, renewalReminders: 0, transferReservations: 0, twHandoffNonces: 0 });
+    assert.deepEqual(await runHousekeeping(p), { challenges: 0, sessions: 0, rateLimits: 0, renewalReminders: 0, transferReservations: 0, twHandoffNonces: 0, secPairings: 0 });
   });
 });

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { orderSigningMessage } from "../../src/domain/securities/orders.js";
 import { toBase64Url } from "../../src/domain/signing.js";
+import { prunePairings } from "../../src/services/securities/pairings.js";
 import { secOrders, secPairings } from "../../src/store/schema/index.js";
 import { Pc, type PortalClient } from "../support/browser-client.js";
 import { forEachDatabase } from "../support/db.js";
@@ -137,6 +138,9 @@ forEachDatabase("securities orders and pairings", (kind) => {
     const { client: phone2 } = await loginSec(w, { nationalId: h.nationalId, password: h.password });
     const expired = await phone2.post(`${SEC_API}/pairings/${second.body.pairingId as string}/fetch`, { code: "123456" });
     assert.deepEqual([expired.status, expired.body.code], [404, "SEC_PAIRING_NOT_FOUND"]);
+    // Housekeeping removes expired pairings with their ciphertext.
+    assert.ok((await prunePairings(w.p)) >= 1);
+    assert.equal((await w.p.db.select().from(secPairings).where(eq(secPairings.id, second.body.pairingId as string))).length, 0);
     assert.equal((await h.tool.post(`${SEC_API}/pairings`, { ciphertext: "short" })).status, 400);
     assert.equal((await secAudit(w, "sec.pairing_fetched")).length, 1);
   });

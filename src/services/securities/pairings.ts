@@ -6,7 +6,7 @@
  * use (the ciphertext is erased when fetched); expired, used and unknown pairings answer alike.
  */
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, lte } from "drizzle-orm";
 import { secError } from "../../domain/securities/messages.js";
 import { PAIRING_TTL_MS } from "../../domain/securities/rules.js";
 import type { ServiceContext } from "../../platform.js";
@@ -61,4 +61,10 @@ export async function fetchPairing(ctx: ServiceContext, session: Session, input:
     return succeed({ ciphertext: row.ciphertext });
   });
   return unwrap(outcome);
+}
+
+/** Housekeeping: expired pairings go, with any ciphertext the phone never fetched. */
+export async function prunePairings(ctx: Pick<ServiceContext, "db" | "clock">): Promise<number> {
+  const rows = await ctx.db.delete(secPairings).where(lte(secPairings.expiresAt, ctx.clock.now())).returning({ id: secPairings.id });
+  return rows.length;
 }
