@@ -4,7 +4,7 @@
  * installation, the import check, export / removal records, and the upload-to-mobile pairings.
  */
 import type { FastifyInstance, preHandlerAsyncHookHandler } from "fastify";
-import { secText } from "../../../domain/securities/messages.js";
+import { secError, secText } from "../../../domain/securities/messages.js";
 import type { Locale, LocalizedText } from "../../../domain/errors.js";
 import { serviceError } from "../../../services/corporate/messages.js";
 import { sendCodeForSession, secPrincipalOf } from "../../../services/securities/auth.js";
@@ -125,7 +125,7 @@ export function registerSecCertificateRoutes(app: FastifyInstance, ctx: { full: 
   app.get("/consent", { preHandler: full, schema: { tags: SEC_TAGS, summary: "The CA's application consent in effect (versioned)", response: { 200: consentSchema, ...errorResponses(503) } } }, async (request) => {
     const p = await secPrincipalOf(platform.db, sessionOf(request));
     const c = await currentConsent(platform.db, p.institution.id, platform.clock.now());
-    if (!c) throw serviceError("INSTITUTION_UNKNOWN", "unavailable");
+    if (!c) throw secError("SEC_CONSENT_MISSING", "unavailable");
     return c;
   });
 
