@@ -30,17 +30,18 @@ describe("journey 5: the certificate's key cannot leave the browser and survives
   });
 
   test("each bank's portal speaks its default language until the customer picks one", async () => {
+    // The Taiwanese bank's portal is its certificate platform (web/src/tw), in Traditional Chinese.
     await pc.goto("/portal/006");
-    await screen(pc.page, "法人網路銀行");
+    await screen(pc.page, "憑證管理平台登入");
     await shot(pc.page, "home-zh-TW-bank-default");
     await pc.goto("/portal/1286");
     await screen(pc.page, "法人インターネットバンキング");
     await pc.page.getByRole("button", { name: "English" }).click();
     await screen(pc.page, "Corporate internet banking");
     await pc.goto("/portal/006");
-    await screen(pc.page, "Corporate internet banking");
+    await screen(pc.page, "Certificate platform login");
     await pc.page.getByRole("button", { name: "日本語" }).click();
-    await screen(pc.page, "法人インターネットバンキング");
+    await screen(pc.page, "電子証明書管理プラットフォーム ログイン");
   });
 
   test("no export is offered, the key is non-extractable, and it still signs after a restart", async () => {
