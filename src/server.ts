@@ -160,7 +160,11 @@ export async function serve(config: Config): Promise<void> {
   const server = await startServer(config, { worker });
   const { platform } = server;
   // The primary's metrics listener asks each worker for its registry (cluster.ts).
-  if (worker) AggregatorRegistry.setRegistries([server.app.metrics]);
+  // (prom-client answers the primary's requests only once an AggregatorRegistry exists in the worker.)
+  if (worker) {
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([server.app.metrics]);
+  }
   if (!worker) platform.log.info(
     { mode: config.mode, url: server.url, metrics: server.metricsUrl ?? "off", mtls: server.mtlsUrl ?? "off", apiDocs: config.apiDocs, database: config.databaseUrl ? "postgres" : config.dataDir },
     "Inkan is serving",
