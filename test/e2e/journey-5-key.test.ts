@@ -125,7 +125,7 @@ describe("the portal as served", () => {
     }
 
     const banks = (await (await fetch(`${s.url}/api/portal/institutions`)).json()) as { code: string; defaultLocale: string }[];
-    assert.deepEqual(banks.map((b) => [b.code, b.defaultLocale]).sort(), [["006", "zh-TW"], ["1286", "ja"]]);
+    assert.deepEqual(banks.map((b) => [b.code, b.defaultLocale]).sort(), [["006", "zh-TW"], ["1286", "ja"], ["9A00", "zh-TW"]]);
   });
 
   test("ensureWebBuilt builds a missing portal once, then finds it fresh", async () => {

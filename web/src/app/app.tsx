@@ -126,6 +126,8 @@ export function App(): JSX.Element {
   else if (home) screen = single ? ROUTES[0]!.render({ code: single.code }, single) : <BankList institutions={banks} />;
   else if (!inst) screen = <NotFound />;
   else if (isTwInstitution(inst)) screen = <TwPlatform inst={inst} path={path} />;
+  // The corporate screens are the Shinkin journey's only: a securities firm's tool is not one of them.
+  else if (inst.kind !== "JP_SHINKIN") screen = <NotFound inst={inst} />;
   else {
     let found: JSX.Element | undefined;
     for (const r of ROUTES) {
