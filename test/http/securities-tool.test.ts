@@ -135,7 +135,10 @@ forEachDatabase("securities tool", (kind) => {
     const csr = await pc.makeCsr();
     assert.equal((await c.client.post(`${SEC_API}/applications/${id}/certificate`, { consentVersion: 1, acceptConsent: false, csr })).body.code, "SEC_CONSENT_NOT_ACCEPTED");
     assert.equal((await c.client.post(`${SEC_API}/applications/${id}/certificate`, { consentVersion: 2, acceptConsent: true, csr })).body.code, "SEC_CONSENT_VERSION_STALE");
-    const tampered = csr.replace(/[A-Za-z](?=[A-Za-z0-9+/]{20}\n-----END)/, (ch) => (ch === "A" ? "B" : "A"));
+    // One bit of the signature's last integer flipped: the proof of possession fails.
+    const der = Buffer.from(csr.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64");
+    der[der.length - 5]! ^= 0x01;
+    const tampered = der.toString("base64");
     const bad = await c.client.post(`${SEC_API}/applications/${id}/certificate`, { consentVersion: 1, acceptConsent: true, csr: tampered });
     assert.equal(bad.status, 400);
     const [row] = await w.p.db.select().from(secApplications).where(eq(secApplications.id, id));
