@@ -74,7 +74,21 @@ type Change =
   | { kind: "revoke"; reason: CrlReasonCode };
 
 async function changeStatus(ctx: ServiceContext, runtime: PkiRuntime, id: string, change: Change, actor: string, note?: string): Promise<CertificateRecord> {
-  const row = await ctx.db.transaction(async (tx) => {
+  const row = await ctx.db.transaction((tx) => changeStatusInTx(tx, ctx, id, change, actor, note));
+  await runtime.afterStatusChange(row);
+  return toRecord(row);
+}
+
+/**
+ * 憑證暫禁 inside the caller's transaction, so a confirmation (password, signature) and the
+ * suspension it confirms commit together. After the commit, hand the row to `publishStatusChanges`.
+ */
+export function suspendCertificateInTx(tx: Tx, ctx: Pick<ServiceContext, "clock" | "keyring">, id: string, actor: string, note?: string): Promise<Row> {
+  return changeStatusInTx(tx, ctx, id, { kind: "suspend" }, actor, note);
+}
+
+async function changeStatusInTx(tx: Tx, ctx: Pick<ServiceContext, "clock" | "keyring">, id: string, change: Change, actor: string, note?: string): Promise<Row> {
+  {
     const cur = await lockCertificate(tx, id);
     const now = ctx.clock.now();
     const expired = now.getTime() > cur.notAfter.getTime();
@@ -118,9 +132,7 @@ async function changeStatus(ctx: ServiceContext, runtime: PkiRuntime, id: string
       },
     });
     return updated!;
-  });
-  await runtime.afterStatusChange(row);
-  return toRecord(row);
+  }
 }
 
 /** 憑證暫禁: VALID → SUSPENDED, published as certificateHold. */

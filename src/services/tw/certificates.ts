@@ -21,7 +21,9 @@ import type { ServiceContext } from "../../platform.js";
 import type { Tx } from "../../store/database.js";
 import { certificateAuthorities, certificates, twApplications, twCustomers, twDailySequences } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
-import { issueCertificateFromCsr, issuedCertificateView, listCertificatesOf, suspendCertificate, type CertificateRecord } from "../certificates.js";
+import { issueCertificateFromCsr, issuedCertificateView, listCertificatesOf, type CertificateRecord } from "../certificates.js";
+import { toRecord } from "../certificate-rows.js";
+import { publishStatusChanges, suspendCertificateInTx } from "../certificate-lifecycle.js";
 import type { RequestSource } from "../corporate/pre-login.js";
 import { refuse, succeed, unwrap, type Outcome } from "../corporate/principals.js";
 import { consumeChallenge, createChallenge, type ConsumedChallenge, type IssuedChallenge } from "../corporate/challenges.js";
@@ -305,7 +307,7 @@ export async function suspendByCustomer(
   input: { certificateId: string; password?: unknown; challengeId?: unknown; signature?: unknown; source?: RequestSource },
 ): Promise<TwCertificateView> {
   const c = await ownCertificate(ctx, p, input.certificateId);
-  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<true>> => {
+  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<typeof certificates.$inferSelect>> => {
     if (input.password === undefined) {
       // The challenge is spent by its first answer, right or wrong (the transaction commits).
       const challenge = await consumeChallenge(tx, ctx, input.challengeId, "tw-suspend");
@@ -313,13 +315,16 @@ export async function suspendByCustomer(
         await appendAudit(tx, ctx.keyring, ctx.clock, { actor: twActor(p), action: "tw.suspend_signature_invalid", institutionId: p.institution.id, subject: c.id });
         return refuse(serviceError("LOGIN_SIGNATURE_INVALID", "unauthenticated", { fields: ["signature"] }));
       }
-      return succeed(true);
+    } else {
+      const refusal = await confirmPassword(tx, ctx, p, input.password, "suspend", input.source);
+      if (refusal) return refuse(refusal);
     }
-    const refusal = await confirmPassword(tx, ctx, p, input.password, "suspend", input.source);
-    return refusal ? refuse(refusal) : succeed(true);
+    // The confirmation and the suspension it confirms commit together.
+    return succeed(await suspendCertificateInTx(tx, ctx, c.id, twActor(p), "F-TWB-SUSPEND by the customer"));
   });
-  unwrap(outcome);
-  const updated = await suspendCertificate(ctx, runtime, c.id, { actor: twActor(p), note: "F-TWB-SUSPEND by the customer" });
+  const row = unwrap(outcome);
+  await publishStatusChanges(ctx, runtime, [row]);
+  const updated = toRecord(row);
   return certificateView(updated, p, ctx.clock.now(), false);
 }
 
