@@ -80,7 +80,7 @@ export interface ImportPfxOptions {
   maxPinAttempts?: number;
 }
 
-const PURPOSES: readonly ChallengePurpose[] = ["admin-login", "user-login", "renewal", "staff-login"];
+const PURPOSES: readonly ChallengePurpose[] = ["admin-login", "user-login", "renewal", "staff-login", "tw-suspend"];
 const LOGIN_PREFIX = new TextEncoder().encode(`${LOGIN_SIGNING_VERSION}\n`);
 
 const invalid = (field: string): KeystoreError => new KeystoreError("KEYSTORE_INPUT_INVALID", { params: { field }, fields: [field] });

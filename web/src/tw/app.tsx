@@ -2,13 +2,14 @@
  * The TW certificate platform (憑證管理平台, SPEC §12) under /portal/<code> of a TW_BANK
  * institution. Loaded by the portal with a dynamic import, so none of it is in the Shinkin
  * first page. Paths: /portal/<code> (login), /handoff, /password, /home, /apply, /renew, /query,
- * /proof, /carrier-pin, /suspend, /faq, /logout.
+ * /proof, /carrier-pin, /carrier-backup, /carrier-import, /suspend, /faq, /logout.
  */
 import "./tw.css";
 import type { JSX } from "preact";
 import type { Institution } from "../app/model.js";
 import { NotFound } from "../app/home.js";
 import { TwApply } from "./apply.js";
+import { TwCarrierBackup, TwCarrierImport } from "./backup.js";
 import { TwHandoff, TwLogin, TwLogout, TwPasswordChange } from "./login.js";
 import { TwCarrierPin, TwFaq, TwHome, TwSuspend } from "./manage.js";
 import { TwProofPage } from "./proof.js";
@@ -37,6 +38,8 @@ export function TwApp(props: { inst: Institution; path: string }): JSX.Element {
     query: () => <TwQuery />,
     proof: () => <TwProofPage code={code} />,
     "carrier-pin": (s) => <TwCarrierPin code={code} session={s} />,
+    "carrier-backup": (s) => <TwCarrierBackup code={code} session={s} />,
+    "carrier-import": () => <TwCarrierImport code={code} />,
     suspend: () => <TwSuspend code={code} />,
     faq: () => <TwFaq />,
   };

@@ -71,6 +71,9 @@ export function CarrierForm(props: { code: string; preferSerial?: string; submit
           <input type="radio" name="carrier" value={NEW} checked={isNew} onChange={() => setChoice(NEW)} />
           {tw("carrierNew")}
         </label>
+        <p class="hint">
+          <a href={twPath(props.code, "carrier-import")}>{tw("importLink")}</a>
+        </p>
       </fieldset>
       <PinField {...f.bind("pin")} label={isNew ? tw("carrierPinNew") : tw("carrierPinLabel")} hint={tw("carrierPinHint")} error={action.error} maxLength={16} autoComplete="off" />
       {isNew ? <PinField {...f.bind("pinAgain")} label={tw("carrierPinAgain")} error={action.error} maxLength={16} autoComplete="off" /> : null}

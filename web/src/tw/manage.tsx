@@ -1,7 +1,8 @@
 /**
  * 憑證載具密碼變更 (the key re-wrapped in the browser under the new PIN; a wrong old PIN is
  * MSG-T11 and counts toward the carrier's retry limit; the server records that it happened,
- * never the PIN), 憑證暫禁 (confirmed with the login password; afterwards the certificate shows
+ * never the PIN), 憑證暫禁 (confirmed with the login password, or with the carrier PIN: the
+ * carrier's key signs the server's "tw-suspend" challenge; afterwards the certificate shows
  * 暫禁), the FAQ and the platform's home page.
  */
 import type { JSX } from "preact";
@@ -14,7 +15,7 @@ import { ActionForm, useAction, useFields } from "../ui/form.js";
 import { PinField } from "../ui/pin.js";
 import { Actions, LinkButton, Loading, Notice, Screen } from "../ui/screen.js";
 import { twPost, type TwCertificate, type TwSession } from "./api.js";
-import { carriersOf, changePin, checkNewPin } from "./carrier.js";
+import { carrierOfSerial, carriersOf, changePin, checkNewPin, suspendWithCarrier } from "./carrier.js";
 import { CertFacts, useCertificates } from "./query.js";
 import { SecurityGate } from "./security.js";
 import { twPath } from "./shell.js";
@@ -94,16 +95,30 @@ export function TwCarrierPin(props: { code: string; session: TwSession }): JSX.E
   );
 }
 
+type SuspendHow = "password" | "carrier";
+
 export function TwSuspend(props: { code: string }): JSX.Element {
   const { list, error } = useCertificates();
   const [chosen, setChosen] = useState("");
+  const [how, setHow] = useState<SuspendHow>("password");
+  const [carrier, setCarrier] = useState<CertificateInfo | null | undefined>(undefined);
   const [suspended, setSuspended] = useState<TwCertificate | undefined>(undefined);
   const action = useAction();
-  const f = useFields({ password: "" });
+  const f = useFields({ password: "", pin: "" });
   const valid = list?.filter((c) => c.status === "VALID") ?? [];
   useEffect(() => {
     if (list && !chosen) setChosen(valid[0]?.certificateId ?? "");
   }, [list]);
+  // The carrier of the chosen certificate in this browser, if there is one.
+  useEffect(() => {
+    const serial = valid.find((c) => c.certificateId === chosen)?.serialHex;
+    setCarrier(undefined);
+    if (!serial) return;
+    carrierOfSerial(props.code, serial).then(
+      (c) => setCarrier(c ?? null),
+      () => setCarrier(null),
+    );
+  }, [chosen]);
   return (
     <Screen title={tw("suspend")} lead={tw("suspendLead")}>
       {error ? <Notice kind="warn">{error.message}</Notice> : null}
@@ -128,11 +143,31 @@ export function TwSuspend(props: { code: string }): JSX.Element {
           submit={tw("suspendAction")}
           danger
           onSubmit={async () => {
-            setSuspended(await twPost<TwCertificate>(`/certificates/${chosen}/suspend`, { password: f.values.password }));
+            if (how === "carrier") {
+              if (!carrier) throw localError("TW_NO_CARRIER", tw("suspendNoCarrier"), ["how"]);
+              setSuspended(await suspendWithCarrier<TwCertificate>(carrier.id, f.values.pin, chosen));
+            } else {
+              setSuspended(await twPost<TwCertificate>(`/certificates/${chosen}/suspend`, { password: f.values.password }));
+            }
           }}
         >
           <Select name="certificateId" label={tw("suspendChoose")} value={chosen} onInput={(e) => setChosen(e.currentTarget.value)} options={valid.map((c) => [c.certificateId, `${c.serialHex} (${c.validTo})`] as const)} />
-          <PinField {...f.bind("password")} label={tw("suspendPassword")} error={action.error} maxLength={256} autoComplete="current-password" />
+          <fieldset class="checks">
+            <legend>{tw("suspendHow")}</legend>
+            {(["password", "carrier"] as const).map((h) => (
+              <label class="check" key={h}>
+                <input type="radio" name="how" value={h} checked={how === h} onChange={() => setHow(h)} />
+                {tw(h === "password" ? "suspendByPassword" : "suspendByCarrier")}
+              </label>
+            ))}
+          </fieldset>
+          {how === "password" ? (
+            <PinField {...f.bind("password")} label={tw("suspendPassword")} error={action.error} maxLength={256} autoComplete="current-password" />
+          ) : carrier === null ? (
+            <p class="hint">{tw("suspendNoCarrier")}</p>
+          ) : (
+            <PinField {...f.bind("pin")} label={tw("carrierPinLabel")} hint={carrier ? `${carrier.cn} ${carrier.serialHex}` : undefined} error={action.error} maxLength={16} autoComplete="off" />
+          )}
         </ActionForm>
       ) : null}
     </Screen>

@@ -22,6 +22,7 @@ const MENU: readonly (readonly [string, TwKey])[] = [
   ["query", "query"],
   ["proof", "proof"],
   ["carrier-pin", "carrierPin"],
+  ["carrier-backup", "carrierBackup"],
   ["suspend", "suspend"],
   ["faq", "faq"],
   ["home", "home"],

@@ -18,6 +18,7 @@ export const TW = {
   proof: x("憑證證明單列印", "電子証明書証明書の印刷", "Print the proof sheet"),
   carrierPin: x("憑證載具密碼變更", "電子証明書媒体のパスワード変更", "Change the carrier PIN"),
   suspend: x("憑證暫禁", "電子証明書の一時停止", "Suspend a certificate"),
+  carrierBackup: x("備份憑證載具", "電子証明書媒体のバックアップ", "Back up the carrier"),
   faq: x("常見問題(FAQ)", "よくある質問(FAQ)", "FAQ"),
   home: x("回首頁", "トップへ戻る", "Home"),
   logout: x("登出", "ログアウト", "Log out"),
@@ -147,6 +148,30 @@ export const TW = {
   suspendAction: x("確定暫禁", "一時停止する", "Suspend"),
   suspendDone: x("憑證已暫禁。", "電子証明書を一時停止しました。", "The certificate is suspended."),
   suspendNone: x("沒有可暫禁的憑證。", "一時停止できる電子証明書はありません。", "No certificate can be suspended."),
+  suspendHow: x("確認方式", "確認方法", "Confirm with"),
+  suspendByPassword: x("登入密碼", "ログインパスワード", "The login password"),
+  suspendByCarrier: x("憑證載具密碼", "電子証明書媒体のパスワード", "The carrier PIN"),
+  suspendNoCarrier: x("此瀏覽器沒有這張憑證的憑證載具，請以登入密碼確認。", "このブラウザにはこの電子証明書の媒体がありません。ログインパスワードで確認してください。", "This browser has no carrier for this certificate; confirm with the login password."),
+  // ---- carrier backup / import (.pfx) ----
+  backupLead: x(
+    "將憑證載具（私密金鑰與憑證）備份為 .pfx 檔案，請妥善保管檔案及其密碼。",
+    "電子証明書媒体（秘密鍵と電子証明書）を .pfx ファイルにバックアップします。ファイルとそのパスワードは大切に保管してください。",
+    "Back up the carrier (private key and certificate) as a .pfx file. Keep the file and its password safe.",
+  ),
+  backupPassword: x("備份檔密碼", "バックアップファイルのパスワード", "Backup file password"),
+  backupPasswordAgain: x("再次輸入備份檔密碼", "バックアップファイルのパスワード（確認）", "Backup file password again"),
+  backupPasswordHint: x("4～10 碼", "4～10文字", "4–10 characters"),
+  backupPasswordMismatch: x("兩次輸入的備份檔密碼不一致。", "バックアップファイルのパスワードが一致しません。", "The two backup file passwords differ."),
+  backupAction: x("備份", "バックアップする", "Back up"),
+  backupDone: x("備份檔已產生：", "バックアップファイルを作成しました：", "The backup file is ready:"),
+  backupDownload: x("下載 {name}", "{name} をダウンロード", "Download {name}"),
+  importTitle: x("由 .pfx 匯入憑證載具", ".pfx から媒体を取り込む", "Import a carrier from a .pfx"),
+  importLink: x("由 .pfx 備份檔匯入憑證載具", ".pfx のバックアップから媒体を取り込む", "Import a carrier from a .pfx backup"),
+  importFile: x("備份檔（.pfx）", "バックアップファイル（.pfx）", "Backup file (.pfx)"),
+  importAction: x("匯入", "取り込む", "Import"),
+  importNoFile: x("請選擇 .pfx 備份檔。", ".pfx ファイルを選んでください。", "Choose the .pfx file."),
+  importForeign: x("此備份檔的憑證不是您的憑證，無法匯入。", "このファイルの電子証明書はお客様のものではないため、取り込めません。", "The certificate in this file is not one of yours; it cannot be imported."),
+  importDone: x("已匯入憑證載具（{serial}）。", "媒体を取り込みました（{serial}）。", "The carrier has been imported ({serial})."),
 } as const satisfies Record<string, Text>;
 
 export type TwKey = keyof typeof TW;
