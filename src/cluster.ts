@@ -35,6 +35,16 @@ const STABLE_MS = 60_000;
 /** How long the primary waits for workers to finish before it kills them. */
 const STOP_GRACE_MS = 30_000;
 
+/** What a worker tells the primary once its listeners are open. */
+export interface WorkerListening {
+  inkan: "listening";
+  url: string;
+  mtlsUrl?: string;
+}
+
+const isWorkerListening = (m: unknown): m is WorkerListening =>
+  typeof m === "object" && m !== null && (m as { inkan?: unknown }).inkan === "listening" && typeof (m as { url?: unknown }).url === "string";
+
 /** The number of workers: --workers N, else every core on PostgreSQL and 1 on the embedded database. */
 export function resolveWorkers(config: Config, requested: string | undefined): number {
   if (requested === undefined) return config.databaseUrl ? availableParallelism() : 1;
@@ -104,18 +114,23 @@ export async function servePrimary(config: Config, workers: number): Promise<voi
       }, delay).unref();
     });
   };
+  // Each worker reports its listeners' addresses once it serves (serve() in server.ts): with
+  // PORT=0 the port is only known then, and it is the same for every worker.
+  let served: WorkerListening | undefined;
   const listening = new Promise<void>((resolve) => {
     let n = 0;
-    const onListening = (): void => {
+    const onMessage = (_w: Worker, msg: unknown): void => {
+      if (!isWorkerListening(msg)) return;
+      served ??= msg;
       if (++n < workers) return;
-      cluster.off("listening", onListening);
+      cluster.off("message", onMessage);
       resolve();
     };
-    cluster.on("listening", onListening);
+    cluster.on("message", onMessage);
   });
   for (let i = 1; i <= workers; i++) fork(i);
   await listening;
-  log.info({ mode: config.mode, workers, url: `http://${config.host}:${config.port}`, metrics: metricsUrl ?? "off", mtls: config.mtlsAddr ? "on" : "off" }, "Inkan is serving");
+  log.info({ mode: config.mode, workers, url: served!.url, metrics: metricsUrl ?? "off", mtls: served!.mtlsUrl ?? "off" }, "Inkan is serving");
   if (demo) {
     const { loadDemoInfo } = await import("./services/demo.js");
     const info = await loadDemoInfo(platform);

@@ -9,6 +9,7 @@
  * /dev page and leaves SMS in the outbox until a gateway is configured.
  */
 import cluster from "node:cluster";
+import type { WorkerListening } from "./cluster.js";
 import { fileURLToPath } from "node:url";
 import { AggregatorRegistry } from "prom-client";
 import type { FastifyInstance } from "fastify";
@@ -164,6 +165,8 @@ export async function serve(config: Config): Promise<void> {
   if (worker) {
     new AggregatorRegistry();
     AggregatorRegistry.setRegistries([server.app.metrics]);
+    const listening: WorkerListening = { inkan: "listening", url: server.url, ...(server.mtlsUrl ? { mtlsUrl: server.mtlsUrl } : {}) };
+    process.send?.(listening);
   }
   if (!worker) platform.log.info(
     { mode: config.mode, url: server.url, metrics: server.metricsUrl ?? "off", mtls: server.mtlsUrl ?? "off", apiDocs: config.apiDocs, database: config.databaseUrl ? "postgres" : config.dataDir },

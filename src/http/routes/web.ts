@@ -218,7 +218,15 @@ export async function ensureWebBuilt(
       throw new Error(`${distDir} is missing or stale and Vite is not installed (npm install, including dev dependencies, then start again)`);
     }
     opts.log?.("building the portal (web/) …");
-    await vite.build({ configFile: join(root, "web", "vite.config.ts"), mode, logLevel: "warn", build: { outDir: distDir, emptyOutDir: true } });
+    // Vite sets process.env.NODE_ENV=production for its build; left behind, it would turn this
+    // process (and the workers it forks) into production mode, which refuses --demo.
+    const nodeEnv = process.env.NODE_ENV;
+    try {
+      await vite.build({ configFile: join(root, "web", "vite.config.ts"), mode, logLevel: "warn", build: { outDir: distDir, emptyOutDir: true } });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     await writeFile(stamp, mode);
     return { distDir, built: true };
   } finally {
