@@ -4,24 +4,34 @@
  *   1. the individual logs in → 憑證申請 (4 steps, terms) → 憑證下載 into a new browser carrier
  *      (MSG-T01 then MSG-T02) → 憑證查詢 (正常) → 憑證證明單列印 (the PDF's text equals the
  *      certificate's fields) → 憑證載具密碼變更 (a wrong old PIN is MSG-T11) → 憑證暫禁
- *      (`openssl ocsp`: revoked, certificateHold) → the branch resumes it (bank API; good again);
+ *      (`openssl ocsp`: revoked, certificateHold; `openssl verify -crl_check` with the published CRL:
+ *      certificate revoked) → the branch resumes it (bank API; good again);
  *   2. a type-4 customer: U002 is refused with MSG-T10, SUPER001 is admitted;
  *   3. the hand-off from the bank's internet banking opens the session (once: a replay is
  *      refused), and a browser without the carrier's prerequisites gets the 「安裝」 guidance;
  *   4. an EDI customer applies, the server's clock moves into the renewal window, 憑證更新 with the
  *      same carrier (MSG-T01 → T02, the old certificate superseded), is led to the proof sheet of
- *      the new certificate, and the branch registers it (BO-6; an 11-digit code refused, AC-43).
+ *      the new certificate, backs up the carrier as a .pfx whose key and new certificate a host
+ *      presents on the mutual-TLS listener: an EDI instruction is MSG-T12 until the branch registers
+ *      the serial (BO-6; an 11-digit code refused, AC-43), then accepted for the customer and for
+ *      its related party (AC-42).
  * Every screen is saved under test-results/screenshots/tw-*.png and checked for labelled fields,
  * one heading, no horizontal scroll (also at 320 px); no console error or foreign request.
  */
 import assert from "node:assert/strict";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { formatLocal } from "../../src/domain/time.js";
+import { demoServerCredentials, startMtlsListener, type MtlsListener } from "../../src/http/mtls.js";
+import { EDI_API } from "../../src/http/routes/edi.js";
+import { mtlsRoutePlugins } from "../../src/http/routes/index.js";
+import { crlToPem } from "../../src/pki/crl.js";
 import { pemOf } from "../../src/services/certificate-rows.js";
 import { mintDemoAssertion } from "../../src/services/tw/demo.js";
 import { certificates } from "../../src/store/schema/index.js";
@@ -37,6 +47,9 @@ const T01 = "憑證下載成功!";
 const T02 = "憑證下載成功";
 const T10 = "請使用管理者代號／SUPER001 登入憑證管理平台";
 const T11 = "憑證載具密碼錯誤";
+/** The demo's related party (66666666) of the EDI customer 55555555. */
+const RELATED_CODE = "123456789012";
+const T12 = "憑證尚未完成分行展期建檔，暫無法使用轉帳功能";
 /** The platform's home heading (the login page's 憑證管理平台登入 must not match it). */
 const HOME = /^憑證管理平台$/;
 const TIME_LINE = /^查詢日期: \d{3}\/\d{2}\/\d{2} 查詢時間: \d{2}:\d{2}:\d{2}$/;
@@ -45,6 +58,7 @@ describe("TW certificate platform journeys in Chromium", () => {
   let s: E2eServer;
   let pc: Profile;
   let dir: string;
+  let ediSeq = 0;
 
   const customer = (identifier: string) => {
     const c = s.demo.twPlatform?.customers.find((x) => x.identifier === identifier);
@@ -101,6 +115,50 @@ describe("TW certificate platform journeys in Chromium", () => {
     return r.stdout + r.stderr;
   };
 
+  /** `openssl verify -crl_check` with the chain and the CRL as the server publishes them over HTTP. */
+  const crlVerify = async (serialHex: string): Promise<{ ok: boolean; out: string }> => {
+    const [row] = await s.platform.db.select().from(certificates).where(eq(certificates.serialHex, serialHex));
+    assert.ok(row, `certificate ${serialHex}`);
+    const chainRes = await fetch(`${s.url}/pki/ca/${row.issuerId}.pem`);
+    assert.equal(chainRes.status, 200);
+    const crlRes = await fetch(`${s.url}/pki/crl/${row.issuerId}.crl`);
+    assert.equal(crlRes.status, 200);
+    assert.equal(crlRes.headers.get("content-type"), "application/pkix-crl");
+    const chain = join(dir, "crl-chain.pem");
+    const crl = join(dir, "crl.pem");
+    const cert = join(dir, "crl-cert.pem");
+    writeFileSync(chain, await chainRes.text());
+    writeFileSync(crl, crlToPem(Buffer.from(await crlRes.arrayBuffer())));
+    writeFileSync(cert, pemOf(row.certDer));
+    const at = String(Math.floor(s.clock.now().getTime() / 1000));
+    const r = await runTool("openssl", ["verify", "-crl_check", "-attime", at, "-CAfile", chain, "-CRLfile", crl, cert]);
+    return { ok: r.code === 0, out: r.stdout + r.stderr };
+  };
+
+  /** An EDI transfer instruction over mutual TLS (node https), presenting a certificate and its key. */
+  const ediPost = (mtls: MtlsListener, client: { cert: string; key: string }, extra: Record<string, unknown> = {}): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const data = JSON.stringify({ requestId: `e2e-${++ediSeq}`, debitAccount: "0060001234567", payeeBankCode: "812", payeeAccount: "00123456789", amount: 125_000, ...extra });
+    const ca = s.runtime
+      .authorities()
+      .filter((c) => c.role === "root")
+      .map((c) => pemOf(c.issuer.certDer))
+      .join("");
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest(
+        `${mtls.url}${EDI_API}/instructions`,
+        { method: "POST", ca, cert: client.cert, key: client.key, agent: false, headers: { "content-type": "application/json", "accept-language": "zh-TW", "content-length": Buffer.byteLength(data) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown> }));
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(data);
+    });
+  };
+
   before(async () => {
     s = await startE2eServer();
     dir = mkdtempSync(join(tmpdir(), "inkan-e2e-tw-"));
@@ -113,7 +171,7 @@ describe("TW certificate platform journeys in Chromium", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test("1. individual: applies, downloads, queries, prints the proof sheet, changes the carrier PIN, suspends; the branch resumes", async () => {
+  test("1. individual: applies, downloads, queries, prints the proof sheet, changes the carrier PIN, suspends (OCSP and CRL); the branch resumes", async () => {
     const page = pc.page;
     const id = "A123456789";
     await pc.goto(`/portal/${CODE}`);
@@ -241,6 +299,9 @@ describe("TW certificate platform journeys in Chromium", () => {
     const held = await ocsp(serial);
     assert.match(held, /: revoked/, held);
     assert.match(held, /Reason: certificateHold/, held);
+    const crlHeld = await crlVerify(serial);
+    assert.equal(crlHeld.ok, false, crlHeld.out);
+    assert.match(crlHeld.out, /certificate revoked/, crlHeld.out);
 
     // The branch resumes it: good again, and 憑證查詢 shows 正常.
     const b = await bank();
@@ -338,8 +399,9 @@ describe("TW certificate platform journeys in Chromium", () => {
     pc.assertClean();
   });
 
-  test("4. EDI customer renews inside the window and is led to the proof sheet; BO-6 registers the new serial (AC-39, AC-43)", async () => {
+  test("4. EDI customer renews inside the window and is led to the proof sheet; its host's instructions over mutual TLS are MSG-T12 until BO-6 registers the new serial, then pass (AC-39, AC-42, AC-43)", async () => {
     const edi = new Profile("tw-edi-pc", s.url);
+    let mtls: MtlsListener | undefined;
     try {
       await edi.open();
       const page = edi.page;
@@ -417,15 +479,55 @@ describe("TW certificate platform journeys in Chromium", () => {
       assert.notEqual(newSerial, first.serialHex);
       await check(page, "renew-proof");
 
+      // The customer's host presents the new certificate over mutual TLS with its real key, taken
+      // from the carrier's .pfx backup (備份憑證載具): refused with MSG-T12 until BO-6.
+      await menu().getByRole("link", { name: "備份憑證載具" }).click();
+      await screen(page, "備份憑證載具");
+      await page.locator('input[name="pfxPassword"]').waitFor();
+      await fill(page, { pin: "edi-pin1", pfxPassword: "edi-pfx1", pfxPasswordAgain: "edi-pfx1" });
+      await page.getByRole("button", { name: "備份" }).click();
+      const link = page.getByRole("link", { name: /^下載 .+\.pfx$/ });
+      await link.waitFor();
+      const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+      const pfxPath = join(dir, "edi.pfx");
+      await download.saveAs(pfxPath);
+      const opened = (await runToolOk("openssl", ["pkcs12", "-in", pfxPath, "-nodes", "-passin", "pass:edi-pfx1"])).stdout;
+      const certPems = opened.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
+      const keyPems = opened.match(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n?/g) ?? [];
+      const newCert = certPems.map((p) => new X509Certificate(p)).find((c) => c.serialNumber.replace(/^0+/, "").toUpperCase() === newSerial.replace(/^0+/, "").toUpperCase());
+      assert.ok(newCert, `the .pfx holds the new certificate ${newSerial}: ${certPems.length} certificate(s)`);
+      const newKey = keyPems.find((k) => newCert.checkPrivateKey(createPrivateKey(k)));
+      assert.ok(newKey, "the .pfx holds the new certificate's key");
+      const client = { cert: newCert.toString(), key: newKey };
+      // Real time for the listener's own certificate: the TLS client checks it against the system clock.
+      mtls = await startMtlsListener(s.platform, s.runtime, { host: "127.0.0.1", port: 0 }, mtlsRoutePlugins(), { credentials: demoServerCredentials(s.runtime, "127.0.0.1", new Date()) });
+      const t12 = await ediPost(mtls, client);
+      assert.equal(t12.status, 403, JSON.stringify(t12.body));
+      assert.equal(t12.body.code, "TW_EDI_CERT_NOT_REGISTERED");
+      assert.equal(t12.body.message, T12);
+      const t12Related = await ediPost(mtls, client, { partyCode: RELATED_CODE });
+      assert.equal(t12Related.body.code, "TW_EDI_CERT_NOT_REGISTERED");
+
       // BO-6: the branch's EDI officer enters the serial from the sheet (an 11-digit related party is refused).
       const b = await bank();
       const bad = await b.post(`${TW_BANK_API}/customers/${id}/edi-certificates`, { serial: newSerial, relatedPartyCodes: ["12345678901"] });
       assert.equal(bad.status, 400, bad.raw);
       assert.equal(bad.body.code, "TW_EDI_CODE_INVALID");
-      const registered = await b.post(`${TW_BANK_API}/customers/${id}/edi-certificates`, { serial: newSerial, relatedPartyCodes: ["123456789012"] });
+      const registered = await b.post(`${TW_BANK_API}/customers/${id}/edi-certificates`, { serial: newSerial, relatedPartyCodes: [RELATED_CODE] });
       assert.equal(registered.status, 201, registered.raw);
+
+      // Registered: the same host's instructions pass, for the customer and for the related party.
+      const own = await ediPost(mtls, client);
+      assert.equal(own.status, 201, JSON.stringify(own.body));
+      assert.equal(own.body.status, "ACCEPTED");
+      assert.equal(own.body.partyCode, customer(id).ediUserCode);
+      assert.equal(own.body.certificateSerial, newSerial);
+      const forRelated = await ediPost(mtls, client, { partyCode: RELATED_CODE });
+      assert.equal(forRelated.status, 201, JSON.stringify(forRelated.body));
+      assert.equal(forRelated.body.partyCode, RELATED_CODE);
       edi.assertClean();
     } finally {
+      await mtls?.close();
       await edi.dispose();
     }
   });
