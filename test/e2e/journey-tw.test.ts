@@ -10,7 +10,7 @@
  *   3. the hand-off from the bank's internet banking opens the session (once: a replay is
  *      refused), and a browser without the carrier's prerequisites gets the 「安裝」 guidance;
  *   4. an EDI customer applies, the server's clock moves into the renewal window, 憑證更新 with the
- *      same carrier (MSG-T01 → T02, the old certificate superseded), is led to the proof sheet of
+ *      same carrier (MSG-T01 → T02; the old certificate stays valid: `openssl ocsp` good), is led to the proof sheet of
  *      the new certificate, backs up the carrier as a .pfx whose key and new certificate a host
  *      presents on the mutual-TLS listener: an EDI instruction is MSG-T12 until the branch registers
  *      the serial (BO-6; an 11-digit code refused, AC-43), then accepted for the customer and for
@@ -466,9 +466,9 @@ describe("TW certificate platform journeys in Chromium", () => {
       assert.equal((await page.locator(".notice-success p").first().innerText()).trim(), T02);
       await page.getByText(/請點選\[憑證證明單列印\]/).waitFor();
       await check(page, "renew-done-edi");
-      const superseded = await ocsp(first.serialHex);
-      assert.match(superseded, /: revoked/, superseded);
-      assert.match(superseded, /Reason: superseded/, superseded);
+      // SPEC §12.4: the renewed certificate stays valid until its notAfter (EDI moves over at BO-6).
+      const kept = await ocsp(first.serialHex);
+      assert.match(kept, /: good/, kept);
 
       // Led to the proof sheet: the new certificate is pre-selected.
       await page.getByRole("link", { name: "前往憑證證明單列印" }).click();

@@ -259,9 +259,11 @@ forEachDatabase("EDI over mutual TLS (BO-6, R-TWB-EDI-1)", (kind) => {
     assert.equal(reused.status, 409);
     assert.equal(reused.body.code, "EDI_REQUEST_ID_REUSED");
 
-    // The next renewal: the new certificate passes once registered, and the old one stops.
+    // The next renewal leaves the old certificate valid (SPEC §12.4): it keeps passing until the
+    // branch registers the new serial (BO-6); then the new one passes and the old one stops.
     const next = await issueFor(w, CUSTOMER.identifier);
     assert.equal((await ediPost(w, instruction(), next)).body.code, "TW_EDI_CERT_NOT_REGISTERED");
+    assert.equal((await ediPost(w, instruction(), cert)).status, 201, "the old certificate passes until BO-6");
     const reg2 = await bo6(w, CUSTOMER.identifier, { serial: next.serialHex });
     assert.deepEqual(reg2.body.unlinked, [cert.serialHex]);
     assert.equal((await ediPost(w, instruction(), next)).status, 201);

@@ -1,7 +1,8 @@
 /**
  * The TW platform's certificate flows through the API (SPEC §12.2–§12.7, issue 9): 憑證申請 →
  * terms (versioned acceptance) → 憑證下載 with the carrier's CSR (tampered CSR refused, nothing
- * written), AC-39 renewal of a type-3 customer inside the window (old certificate superseded),
+ * written), AC-39 renewal of a type-3 customer inside the window (the old certificate stays valid
+ * until its notAfter and cannot be renewed a second time),
  * 憑證查詢 with the proof-sheet fields, 憑證暫禁 by the customer (certificateHold in OCSP and
  * the CRL at once) and the branch's resume / revoke, the carrier PIN change's audit row, the
  * EDI customer's next step and its related parties (AC-43: an 11-digit code is refused).
@@ -97,7 +98,7 @@ forEachDatabase("TW platform certificates", (kind) => {
     assert.match(ok.body.subjectDn as string, /OU=FXML, CN=20000002-00-20260608002$/);
   });
 
-  test("AC-39 type-3 renewal inside the window: new 1-year certificate, MSG-T01/MSG-T02, the old one superseded", async () => {
+  test("AC-39 type-3 renewal inside the window: new 1-year certificate, MSG-T01/MSG-T02, the old one stays valid and is not renewable again", async () => {
     const spec = { kind: "CORPORATE" as const, customerType: 3 as const, identifier: "30000003", users: [{ userCode: "admin3", isAdmin: true }, { userCode: "staff3" }] };
     const pw = await registerTwCustomer(w, spec);
     const login = await loginTw(w, { identifier: spec.identifier, userCode: "admin3", password: pw.admin3! });
@@ -121,14 +122,23 @@ forEachDatabase("TW platform certificates", (kind) => {
     assert.equal(download.status, 200, download.raw);
     assert.deepEqual((download.body.texts as { text: string }[]).map((t) => t.text), ["憑證下載成功!", "憑證下載成功"]);
     assert.equal(download.body.nextStep, "DONE");
-    assert.equal(download.body.supersededCertificateId, oldId);
+    assert.equal(download.body.renewedCertificateId, oldId);
+    assert.equal("supersededCertificateId" in download.body, false);
     assert.equal(download.body.notAfter, "2028-05-20T15:59:59.000Z");
     assert.match(download.body.subjectDn as string, /CN=30000003-01-20270520001$/, "the customer's second certificate, the day's first");
     const old = await published((first.download.body.serialHex as string));
-    assert.deepEqual([old.row.status, old.row.revocationReason, old.row.supersededBy], ["REVOKED", 4, download.body.certificateId]);
-    assert.equal(old.ocsp.kind, "revoked");
+    // SPEC §12.4 PROPOSAL: the old certificate stays valid until its notAfter (no supersede).
+    assert.deepEqual([old.row.status, old.row.revocationReason, old.row.supersededBy], ["VALID", null, null]);
+    assert.deepEqual([old.ocsp.kind, old.inCrl], ["good", false]);
     const list = (await client.get(`${TW_API}/certificates`)).body.certificates as { certificateId: string; status: string; statusLabel: Record<string, string>; newest: boolean }[];
-    assert.deepEqual(list.map((c) => [c.status, c.statusLabel["zh-TW"], c.newest]), [["VALID", "正常", true], ["REVOKED", "廢止", false]]);
+    assert.deepEqual(list.map((c) => [c.certificateId, c.status, c.statusLabel["zh-TW"], c.newest]), [[download.body.certificateId, "VALID", "正常", true], [oldId, "VALID", "正常", false]]);
+    // Renewed once: no longer offered, and a second renewal of it is refused with nothing written.
+    const after = (await client.get(`${TW_API}/applications/options`)).body.renew as { certificateId: string; renewal: { renewable: boolean; reason: string | null } }[];
+    assert.deepEqual(after.map((r) => [r.certificateId, r.renewal.renewable, r.renewal.reason]), [[download.body.certificateId, false, "TW_RENEWAL_NOT_OPEN"], [oldId, false, "TW_RENEWAL_DONE"]]);
+    const twice = await client.post(`${TW_API}/applications`, { kind: "RENEW", certificateId: oldId, termsVersion: 1, acceptTerms: true });
+    assert.deepEqual([twice.status, twice.body.code], [409, "TW_RENEWAL_DONE"]);
+    assert.match(twice.body.message as string, /已完成更新/);
+    assert.equal(((await client.get(`${TW_API}/applications/options`)).body.pending as unknown[]).length, 0, "no application waits");
     assert.ok((await twAudit(w, "tw.renewal_created")).length === 1);
     w.p.clock.set("2026-06-08T09:13:11Z");
   });

@@ -83,6 +83,7 @@ const TABLE = {
   TW_APPLICATION_PENDING: t("已有待下載的申請，請先至憑證下載。", "ダウンロード待ちの申請があります。先に電子証明書ダウンロードを行ってください。", "An application is waiting for download. Please download it first."),
   TW_RENEWAL_NOT_OPEN: t("憑證將到期一個月內方可更新（可更新日：{opensAt}）。", "有効期限の1か月前から更新できます（更新可能日：{opensAt}）。", "Renewal opens one month before expiry ({opensAt})."),
   TW_RENEWAL_NOT_ALLOWED: t("此憑證目前的狀態無法更新。", "この電子証明書は現在の状態では更新できません。", "This certificate cannot be renewed in its current state."),
+  TW_RENEWAL_DONE: t("此憑證已完成更新，請使用新憑證。", "この電子証明書は更新済みです。新しい電子証明書をご利用ください。", "This certificate has already been renewed. Please use the new certificate."),
   TW_CERT_NOT_FOUND: t("找不到此憑證。", "電子証明書が見つかりません。", "The certificate was not found."),
   TW_CN_SEQUENCE_EXHAUSTED: t("本日憑證簽發數已達上限，請明日再試。", "本日の発行数の上限に達しました。明日もう一度お試しください。", "Today's certificate numbers are used up. Please try again tomorrow."),
   TW_CERT_SUSPENDED: t("憑證已暫禁，無法使用，請洽往來分行。", "電子証明書は一時停止中のため使用できません。お取引店にお問合せください。", "The certificate is suspended and cannot be used. Please contact your branch."),

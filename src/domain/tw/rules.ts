@@ -151,15 +151,21 @@ export interface Renewability {
   renewable: boolean;
   opensAt: Date;
   closesAt: Date;
-  /** Why not, as an error code (TW_RENEWAL_NOT_OPEN, TW_RENEWAL_NOT_ALLOWED). */
-  reason: "TW_RENEWAL_NOT_OPEN" | "TW_RENEWAL_NOT_ALLOWED" | null;
+  /** Why not, as an error code (TW_RENEWAL_NOT_OPEN, TW_RENEWAL_NOT_ALLOWED, TW_RENEWAL_DONE). */
+  reason: "TW_RENEWAL_NOT_OPEN" | "TW_RENEWAL_NOT_ALLOWED" | "TW_RENEWAL_DONE" | null;
 }
 
-/** F-TWB-RENEW: a VALID certificate inside the renewal window (R-CERT-2) may be renewed. */
-export function renewability(cert: { status: "VALID" | "SUSPENDED" | "REVOKED"; notAfter: Date; supersededBy?: string | null }, now: Date, policy: RenewalPolicy): Renewability {
+/**
+ * F-TWB-RENEW: a VALID certificate inside the renewal window (R-CERT-2) may be renewed — once.
+ * A renewal leaves the old certificate valid until its notAfter (SPEC §12.4 PROPOSAL: an EDI
+ * customer keeps sending until BO-6 registers the new serial), so `renewed` (a completed renewal
+ * already references it) is what stops one old certificate from yielding several new ones.
+ */
+export function renewability(cert: { status: "VALID" | "SUSPENDED" | "REVOKED"; notAfter: Date; renewed?: boolean }, now: Date, policy: RenewalPolicy): Renewability {
   const w = renewalWindow(cert.notAfter, policy);
   const status = twCertStatus(cert.status, cert.notAfter, now);
   if (status !== "VALID") return { renewable: false, ...w, reason: "TW_RENEWAL_NOT_ALLOWED" };
+  if (cert.renewed) return { renewable: false, ...w, reason: "TW_RENEWAL_DONE" };
   const r = renewalStatus(cert.notAfter, now, policy);
   return r === "OPEN" ? { renewable: true, ...w, reason: null } : { renewable: false, ...w, reason: "TW_RENEWAL_NOT_OPEN" };
 }
@@ -167,6 +173,7 @@ export function renewability(cert: { status: "VALID" | "SUSPENDED" | "REVOKED"; 
 export function assertRenewable(cert: Parameters<typeof renewability>[0], now: Date, policy: RenewalPolicy): void {
   const r = renewability(cert, now, policy);
   if (r.reason === "TW_RENEWAL_NOT_OPEN") throw twError("TW_RENEWAL_NOT_OPEN", "forbidden", { params: { opensAt: formatLocal(r.opensAt, policy.timeZone) } });
+  if (r.reason === "TW_RENEWAL_DONE") throw twError("TW_RENEWAL_DONE", "conflict");
   if (r.reason) throw twError("TW_RENEWAL_NOT_ALLOWED", "forbidden");
 }
 

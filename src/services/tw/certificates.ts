@@ -3,8 +3,9 @@
  *  - 憑證申請 / 憑證更新: the options (step 1), then an application with the terms accepted
  *    (steps 3–4, one transaction: acceptance + application), waiting for 憑證下載;
  *  - 憑證下載: the carrier's CSR (proof of possession checked) → the certificate with the TW
- *    subject of the customer's profile; a renewal supersedes the renewed certificate in the same
- *    transaction (CRL and OCSP updated before the answer);
+ *    subject of the customer's profile; a renewal leaves the renewed certificate valid until its
+ *    notAfter (SPEC §12.4 PROPOSAL; EDI moves to the new serial only through BO-6) and marks it
+ *    as renewed, so it is not offered for renewal again;
  *  - 憑證查詢 with the proof-sheet fields, the proof sheet of one certificate;
  *  - 憑證暫禁 confirmed with the login password; the carrier PIN change's audit row.
  * A TW certificate belongs to the customer: owner_kind "tw-customer", owner_ref = customer id.
@@ -18,7 +19,7 @@ import type { LocalizedText } from "../../domain/errors.js";
 import { proofSheet, type ProofSheet } from "../../pki/proof.js";
 import { subjectFor } from "../../pki/profiles.js";
 import type { ServiceContext } from "../../platform.js";
-import type { Tx } from "../../store/database.js";
+import type { Queryable, Tx } from "../../store/database.js";
 import { certificateAuthorities, certificates, twApplications, twCustomers, twDailySequences } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import { issueCertificateFromCsr, issuedCertificateView, listCertificatesOf, type CertificateRecord } from "../certificates.js";
@@ -61,11 +62,11 @@ export interface TwCertificateView {
   renewal: { renewable: boolean; opensAt: string; closesAt: string; reason: string | null };
 }
 
-function certificateView(c: CertificateRecord, p: TwPrincipal, now: Date, newest: boolean): TwCertificateView {
+function certificateView(c: CertificateRecord, p: TwPrincipal, now: Date, newest: boolean, renewed: ReadonlySet<string>): TwCertificateView {
   const tz = p.institution.policy.timeZone;
   const sheet = proofSheet({ certDer: c.certDer, status: c.status === "VALID" ? "VALID" : c.status, printedAt: c.createdAt, timeZone: tz });
   const status = twCertStatus(c.status, c.notAfter, now);
-  const r = renewability(c, now, p.institution.policy);
+  const r = renewability({ ...c, renewed: renewed.has(c.id) }, now, p.institution.policy);
   return {
     certificateId: c.id,
     profile: c.profile,
@@ -86,11 +87,21 @@ function certificateView(c: CertificateRecord, p: TwPrincipal, now: Date, newest
   };
 }
 
-/** 憑證查詢: every certificate of the customer, newest first. */
+/** The customer's certificates that a completed renewal (an ISSUED RENEW application) references. */
+async function renewedCertificateIds(db: Queryable, customerId: string): Promise<Set<string>> {
+  const rows = await db
+    .select({ id: twApplications.renewsCertificateId })
+    .from(twApplications)
+    .where(and(eq(twApplications.customerRef, customerId), eq(twApplications.kind, "RENEW"), eq(twApplications.status, "ISSUED")));
+  return new Set(rows.flatMap((r) => (r.id ? [r.id] : [])));
+}
+
+/** 憑證查詢: every certificate of the customer, newest first (a renewed one stays 正常 until it expires). */
 export async function listTwCertificates(ctx: Pick<ServiceContext, "db" | "clock">, p: TwPrincipal): Promise<TwCertificateView[]> {
   const now = ctx.clock.now();
   const list = await listCertificatesOf(ctx.db, owner(p));
-  return list.map((c, i) => certificateView(c, p, now, i === 0));
+  const renewed = await renewedCertificateIds(ctx.db, p.customer.id);
+  return list.map((c, i) => certificateView(c, p, now, i === 0, renewed));
 }
 
 async function ownCertificate(ctx: Pick<ServiceContext, "db">, p: TwPrincipal, certificateId: string): Promise<CertificateRecord> {
@@ -158,9 +169,10 @@ export async function applicationOptions(ctx: Pick<ServiceContext, "db" | "clock
     .where(and(eq(twApplications.customerRef, p.customer.id), eq(twApplications.status, "PENDING"), sql`${twApplications.expiresAt} > ${now.toISOString()}::timestamptz`))
     .orderBy(desc(twApplications.createdAt));
   const eligible = mayApply(liveOnes.length);
+  const renewed = await renewedCertificateIds(ctx.db, p.customer.id);
   return {
     apply: [{ profile: profileOfCustomer(p.customer.kind), eligible, reason: eligible ? null : "TW_APPLY_NOT_ALLOWED" }],
-    renew: liveOnes.map((c) => certificateView(c, p, now, c.id === list[0]?.id)),
+    renew: liveOnes.map((c) => certificateView(c, p, now, c.id === list[0]?.id, renewed)),
     pending: pending.map((a) => applicationView(a, now)),
   };
 }
@@ -188,7 +200,7 @@ export async function createApplication(
     } else {
       const c = list.find((x) => x.id === input.certificateId);
       if (!c) throw twError("TW_CERT_NOT_FOUND", "not_found", { fields: ["certificateId"] });
-      assertRenewable(c, now, p.institution.policy);
+      assertRenewable({ ...c, renewed: (await renewedCertificateIds(tx, p.customer.id)).has(c.id) }, now, p.institution.policy);
       renews = c.id;
     }
     const id = randomUUID();
@@ -237,7 +249,8 @@ async function drawCnNumbers(tx: Tx, p: TwPrincipal, issuedAt: Date): Promise<{ 
 export interface DownloadResult {
   certificate: ReturnType<typeof issuedCertificateView>;
   application: ApplicationView;
-  supersededCertificateId: string | null;
+  /** The certificate this renewal renewed; it stays valid until its notAfter (SPEC §12.4). */
+  renewedCertificateId: string | null;
   /** EDI customers go on with the proof sheet and the branch's registration (F-TWB-EDI). */
   nextStep: "DONE" | "EDI_PROOF_SHEET";
 }
@@ -257,14 +270,15 @@ export async function downloadCertificate(ctx: ServiceContext, runtime: PkiRunti
     ownerRef: p.customer.id,
     csr: input.csr,
     actor: twActor(p),
-    supersedes: app0.renewsCertificateId ?? undefined,
     guard: async (tx) => {
+      // The customer row first (as createApplication does): one renewal of one old certificate at a time.
+      await tx.select({ id: twCustomers.id }).from(twCustomers).where(eq(twCustomers.id, p.customer.id)).for("update");
       const [a] = await tx.select().from(twApplications).where(eq(twApplications.id, app0.id)).for("update");
       if (!a || a.status !== "PENDING" || a.expiresAt.getTime() <= ctx.clock.now().getTime()) throw twError("TW_APPLICATION_NOT_FOUND", "not_found", { fields: ["applicationId"] });
       if (a.renewsCertificateId) {
         const [old] = await tx.select().from(certificates).where(eq(certificates.id, a.renewsCertificateId));
         if (!old) throw twError("TW_CERT_NOT_FOUND", "not_found");
-        assertRenewable(old, ctx.clock.now(), institution.policy);
+        assertRenewable({ ...old, renewed: (await renewedCertificateIds(tx, p.customer.id)).has(old.id) }, ctx.clock.now(), institution.policy);
       } else {
         const liveOnes = (await listCertificatesOf(tx, owner(p))).filter((c) => live(c, ctx.clock.now()));
         if (!mayApply(liveOnes.length)) throw twError("TW_APPLY_NOT_ALLOWED", "conflict");
@@ -281,7 +295,7 @@ export async function downloadCertificate(ctx: ServiceContext, runtime: PkiRunti
   return {
     certificate: issuedCertificateView(issued),
     application: applicationView(app!, ctx.clock.now()),
-    supersededCertificateId: app0.renewsCertificateId,
+    renewedCertificateId: app0.renewsCertificateId,
     nextStep: p.customer.kind === "EDI" && app0.kind === "RENEW" ? "EDI_PROOF_SHEET" : "DONE",
   };
 }
@@ -325,7 +339,7 @@ export async function suspendByCustomer(
   const row = unwrap(outcome);
   await publishStatusChanges(ctx, runtime, [row]);
   const updated = toRecord(row);
-  return certificateView(updated, p, ctx.clock.now(), false);
+  return certificateView(updated, p, ctx.clock.now(), false, await renewedCertificateIds(ctx.db, p.customer.id));
 }
 
 /** 憑證載具密碼變更: the PIN never reaches the server; the change is recorded. */

@@ -43,7 +43,7 @@ export const twCertificateSchema = ok(["certificateId", "serialHex", "subjectDn"
   issuedRocDate: { type: "string" },
   newest: { type: "boolean" },
   supersededBy: { type: ["string", "null"] },
-  renewal: ok(["renewable", "opensAt", "closesAt", "reason"], { renewable: { type: "boolean" }, opensAt: DATE_TIME, closesAt: DATE_TIME, reason: { type: ["string", "null"] } }),
+  renewal: ok(["renewable", "opensAt", "closesAt", "reason"], { renewable: { type: "boolean" }, opensAt: DATE_TIME, closesAt: DATE_TIME, reason: { type: ["string", "null"], description: "TW_RENEWAL_NOT_OPEN, TW_RENEWAL_NOT_ALLOWED or TW_RENEWAL_DONE (a completed renewal already renewed it)" } }),
 });
 
 const applicationSchema = ok(["applicationId", "kind", "profile", "status", "expiresAt"], {
@@ -113,7 +113,7 @@ export function registerTwCertificateRoutes(app: FastifyInstance, deps: { full: 
       schema: {
         tags: TW_TAGS,
         summary:
-          "取得申請結果: accept the terms (version in effect) and record the application (APPLY, or RENEW of a certificate inside its renewal window). 400 TW_TERMS_NOT_ACCEPTED, 409 TW_TERMS_VERSION_STALE / TW_APPLY_NOT_ALLOWED, 403 TW_RENEWAL_NOT_OPEN",
+          "取得申請結果: accept the terms (version in effect) and record the application (APPLY, or RENEW of a certificate inside its renewal window). 400 TW_TERMS_NOT_ACCEPTED, 409 TW_TERMS_VERSION_STALE / TW_APPLY_NOT_ALLOWED / TW_RENEWAL_DONE (the certificate was already renewed), 403 TW_RENEWAL_NOT_OPEN",
         body: body(["kind", "termsVersion", "acceptTerms"], {
           kind: { type: "string", enum: ["APPLY", "RENEW"] },
           profile: str(32),
@@ -138,14 +138,14 @@ export function registerTwCertificateRoutes(app: FastifyInstance, deps: { full: 
       schema: {
         tags: TW_TAGS,
         summary:
-          "憑證下載: the carrier's PKCS#10 (key generated in the browser; proof of possession checked) → the certificate with the TW FXML subject; a renewal supersedes the old certificate (CRL/OCSP at once). texts: MSG-T01 then MSG-T02 (+ the EDI next step)",
+          "憑證下載: the carrier's PKCS#10 (key generated in the browser; proof of possession checked) → the certificate with the TW FXML subject; a renewal leaves the old certificate valid until its notAfter (renewedCertificateId; it cannot be renewed again: TW_RENEWAL_DONE). texts: MSG-T01 then MSG-T02 (+ the EDI next step)",
         params: idParams,
         body: body(["csr"], { csr: CSR }),
         response: {
           200: ok([...ISSUED_CERTIFICATE_REQUIRED, "application", "nextStep", "texts"], {
             ...issuedCertificateProperties,
             application: applicationSchema,
-            supersededCertificateId: { type: ["string", "null"] },
+            renewedCertificateId: { type: ["string", "null"] },
             nextStep: { type: "string", enum: ["DONE", "EDI_PROOF_SHEET"] },
             texts: textsSchema,
           }),
@@ -157,7 +157,7 @@ export function registerTwCertificateRoutes(app: FastifyInstance, deps: { full: 
       const p = await principal(request);
       const r = await downloadCertificate(platform, runtime(), p, { applicationId: request.params.id, csr: request.body.csr });
       const ids: TwTextId[] = ["MSG-T01", "MSG-T02", ...(r.nextStep === "EDI_PROOF_SHEET" ? (["TW-EDI-NEXT"] as const) : [])];
-      return { ...r.certificate, application: r.application, supersededCertificateId: r.supersededCertificateId, nextStep: r.nextStep, texts: textsView(request, ids) };
+      return { ...r.certificate, application: r.application, renewedCertificateId: r.renewedCertificateId, nextStep: r.nextStep, texts: textsView(request, ids) };
     },
   );
 
