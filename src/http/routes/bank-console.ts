@@ -9,8 +9,8 @@ import type { FastifyPluginAsync } from "fastify";
 import { beginTotpEnrolment, totpEnrolled, verifyStaffTotp } from "../../services/corporate/bank-mfa.js";
 import { BANK_ROLES, loginBankStaff } from "../../services/corporate/bank-staff.js";
 import { getInstitution } from "../../services/institutions.js";
-import { registerSessionSupport, requireSameOrigin, requireSession, sessionOf, setSessionCookie } from "../session.js";
-import { body, type CorporateRouteOptions, csrfTokenSchema, errorResponses, identifierLimit, ok, preLoginConfig, requestSource, str } from "./corporate-common.js";
+import { registerSessionSupport, requireSession, sessionOf, setSessionCookie } from "../session.js";
+import { body, type CorporateRouteOptions, csrfTokenSchema, errorResponses, staffLoginGuards, STAFF_LOGIN_BODY, ok, preLoginConfig, requestSource, str } from "./corporate-common.js";
 
 const TAGS = ["bank"];
 const institutionSchema = ok(["code", "name"], { code: { type: "string" }, name: { type: "string" } });
@@ -24,17 +24,11 @@ const bankConsoleRoutes: FastifyPluginAsync<CorporateRouteOptions> = async (app,
     "/console/login",
     {
       config: preLoginConfig(platform, opts),
-      preHandler: [
-        requireSameOrigin,
-        ...identifierLimit(platform, opts, "staff", (r) => {
-          const b = r.body as { institutionCode?: unknown; username?: unknown };
-          return [b.institutionCode, b.username];
-        }),
-      ],
+      preHandler: staffLoginGuards(platform, opts),
       schema: {
         tags: TAGS,
         summary: "Console sign-in, first factor (user name and password) → BANK session waiting for the TOTP code; `next` says whether to enrol first",
-        body: body(["institutionCode", "username", "password"], { institutionCode: str(4, { pattern: "^[0-9]{3,4}$" }), username: str(64), password: str(256) }),
+        body: STAFF_LOGIN_BODY,
         response: {
           200: ok(["username", "role", "institution", "next", "csrfToken"], {
             username: { type: "string" },

@@ -21,13 +21,13 @@ import { csrfTokenOf } from "../../services/corporate/sessions.js";
 import { loadHardwareTokens, MAX_TOKENS_PER_BATCH } from "../../services/corporate/tokens.js";
 import { getInstitution } from "../../services/institutions.js";
 import type { PkiRuntime } from "../../services/pki-runtime.js";
-import { clearSessionCookie, registerSessionSupport, requireSameOrigin, requireSession, sessionOf, setSessionCookie } from "../session.js";
+import { clearSessionCookie, registerSessionSupport, requireSession, sessionOf, setSessionCookie } from "../session.js";
 import {
   body,
   type CorporateRouteOptions,
   csrfTokenSchema,
   errorResponses,
-  identifierLimit,
+  staffLoginGuards, STAFF_LOGIN_BODY,
   ok,
   preLoginConfig,
   requestSource,
@@ -87,17 +87,11 @@ const bankRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opts) => {
     {
       config: preLoginConfig(platform, opts),
       // Per address, and per typed user name (existing or not); see services/corporate/pre-login.ts.
-      preHandler: [
-        requireSameOrigin,
-        ...identifierLimit(platform, opts, "staff", (r) => {
-          const b = r.body as { institutionCode?: unknown; username?: unknown };
-          return [b.institutionCode, b.username];
-        }),
-      ],
+      preHandler: staffLoginGuards(platform, opts),
       schema: {
         tags: TAGS,
         summary: "Staff login (user name and password) → BANK session",
-        body: body(["institutionCode", "username", "password"], { institutionCode: str(4, { pattern: "^[0-9A-Z]{3,4}$", description: "Bank code (1286, 006) or securities firm code (9A00)" }), username: str(64), password: str(256) }),
+        body: STAFF_LOGIN_BODY,
         response: {
           200: ok(["username", "role", "institution", "csrfToken"], {
             username: { type: "string" },

@@ -10,6 +10,7 @@ import type { ServiceContext } from "../../platform.js";
 import type { RequestSource } from "../../services/corporate/pre-login.js";
 import { screenTexts } from "../../services/corporate/user-messages.js";
 import { localize, negotiateLocale } from "../i18n.js";
+import { requireSameOrigin } from "../session.js";
 import { DEFAULT_IDENTIFIER_RATE_LIMIT, identifierRateLimit, rateLimitFor, type RouteRateLimit } from "../rate-limit.js";
 
 /** Route plugin options of the corporate and back-office APIs. */
@@ -186,4 +187,22 @@ export function registerCredentialSettings(
 /** Screen texts (the seeds' MSG-J… and ours) for the users' side, in the request's language. */
 export function texts(request: FastifyRequest, ids: readonly string[]): { id: string; text: string }[] {
   return screenTexts(ids, negotiateLocale(request));
+}
+
+/** The staff sign-in body, the same for the API login and the console's first factor. */
+export const STAFF_LOGIN_BODY = body(["institutionCode", "username", "password"], {
+  institutionCode: str(4, { pattern: "^[0-9A-Z]{3,4}$", description: "Bank code (1286, 006) or securities firm code (9A00)" }),
+  username: str(64),
+  password: str(256),
+});
+
+/** Staff sign-in guards: same origin, then limits per address and per typed user name (existing or not). */
+export function staffLoginGuards(platform: Pick<ServiceContext, "db" | "clock" | "keyring">, opts: CorporateRouteOptions) {
+  return [
+    requireSameOrigin,
+    ...identifierLimit(platform, opts, "staff", (r) => {
+      const b = r.body as { institutionCode?: unknown; username?: unknown };
+      return [b.institutionCode, b.username];
+    }),
+  ];
 }
