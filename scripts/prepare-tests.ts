@@ -3,7 +3,7 @@
 // migrations) and, with DATABASE_URL, this run's PostgreSQL template inkan_tpl_<run>.
 // With --drop: drops exactly this run's PostgreSQL databases (its template and its
 // inkan_t_<run>_* test databases), whatever the tests left; nothing of another run.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { openPglite, openPostgres } from "../src/store/database.js";
@@ -43,7 +43,12 @@ async function preparePglite(): Promise<void> {
   mkdirSync(tmp, { recursive: true });
   const dir = pgliteTemplateDir();
   if (existsSync(dir)) return;
-  for (const old of readdirSync(tmp)) if (old.startsWith("pglite-template-")) rmSync(join(tmp, old), { recursive: true, force: true });
+  // Templates of other migration sets may be in use by a run on another branch or checkout state
+  // right now: only those untouched for a day are old enough to delete.
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const old of readdirSync(tmp)) {
+    if (old.startsWith("pglite-template-") && statSync(join(tmp, old)).mtimeMs < dayAgo) rmSync(join(tmp, old), { recursive: true, force: true });
+  }
   const building = `${dir}.building-${process.pid}`;
   const db = await openPglite(building);
   await db.close();
