@@ -50,6 +50,10 @@ export const InstitutionPolicy = z
     keyAlgorithm: KeyAlgorithm.default("ECDSA-P256"),
     timeZone: z.string().default("Asia/Tokyo"),
     defaultLocale: z.enum(["ja", "zh-TW", "en"]).default("ja"),
+    /** Dual control (maker–checker) of the back office's sensitive operations; off keeps one-person operation. */
+    dualControl: z.boolean().default(false),
+    /** How long a dual-control request waits for its second person. */
+    approvalWindowHours: z.number().int().min(1).max(168).default(24),
   })
   .superRefine((p, ctx) => {
     if (p.pfxPasswordMin > p.pfxPasswordMax)

@@ -13,6 +13,7 @@ import { PKCS12_MESSAGES } from "../pki/pkcs12-messages.js";
 import { REVOCATION_MESSAGES } from "../pki/revocation.js";
 import { certificateMessages } from "../services/certificates.js";
 import { corporateServiceMessages } from "../services/corporate/messages.js";
+import { approvalMessages } from "../services/corporate/approval-messages.js";
 import { corporateUserMessages } from "../services/corporate/user-messages.js";
 import { twMessages } from "../domain/tw/messages.js";
 import { ediMessages } from "../domain/tw/edi-messages.js";
@@ -185,4 +186,5 @@ export const MESSAGES: ReadonlyMap<string, LocalizedText> = mergeMessageTables({
   tw: twMessages,
   edi: ediMessages,
   securities: secMessages,
+  approvals: approvalMessages,
 });

@@ -77,6 +77,8 @@ const bankRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opts) => {
   registerSessionSupport(app);
   const guard = requireSession("BANK");
   const actorOf = (request: FastifyRequest): Promise<BankActor> => bankActorOf(platform.db, sessionOf(request));
+  /** For the routes every role uses (the session, log off), CUSTOMER_SERVICE included. */
+  const anyActorOf = (request: FastifyRequest): Promise<BankActor> => bankActorOf(platform.db, sessionOf(request), { customerService: true });
   const runtime = (): PkiRuntime => {
     if (!opts.runtime) throw serviceError("CERT_ISSUANCE_UNAVAILABLE", "unavailable");
     return opts.runtime;
@@ -121,14 +123,14 @@ const bankRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opts) => {
       },
     },
     async (request) => {
-      const actor = await actorOf(request);
+      const actor = await anyActorOf(request);
       const inst = await getInstitution(platform.db, actor.institutionId);
       return { username: actor.username, role: actor.role, institution: { code: inst.code, name: inst.name }, csrfToken: csrfTokenOf(platform.keyring, sessionOf(request)) };
     },
   );
 
   app.post("/logout", { preHandler: guard, schema: { tags: TAGS, summary: "Log off", response: { 204: { type: "null" }, ...errorResponses() } } }, async (request, reply) => {
-    await logoutBankStaff(platform, sessionOf(request), await actorOf(request));
+    await logoutBankStaff(platform, sessionOf(request), await anyActorOf(request));
     clearSessionCookie(reply, platform, "BANK");
     return reply.code(204).send();
   });

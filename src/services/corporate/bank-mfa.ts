@@ -49,7 +49,7 @@ export interface TotpEnrolment {
  * the enrolment screen shows a new seed, the old one never becomes valid).
  */
 export async function beginTotpEnrolment(ctx: ServiceContext, session: Session): Promise<TotpEnrolment> {
-  const actor = await bankActorOf(ctx.db, session);
+  const actor = await bankActorOf(ctx.db, session, { customerService: true });
   const institution = await getInstitution(ctx.db, actor.institutionId);
   const secret = generateOtpSecret();
   const sealed = ctx.keyring.seal(secret, sealContext(actor.staffRef));
@@ -80,7 +80,7 @@ export interface TotpSignIn {
 
 /** Checks the code of a PASSWORD-stage session; on success the session becomes FULL with MFA, under a new token. */
 export async function verifyStaffTotp(ctx: ServiceContext, session: Session, code: unknown): Promise<TotpSignIn> {
-  const actor = await bankActorOf(ctx.db, session);
+  const actor = await bankActorOf(ctx.db, session, { customerService: true });
   const institution = await getInstitution(ctx.db, actor.institutionId);
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<TotpSignIn>> => {
     const [row] = await tx.select().from(bankStaffTotp).where(eq(bankStaffTotp.staffId, actor.staffRef));
@@ -114,7 +114,7 @@ export async function verifyStaffTotp(ctx: ServiceContext, session: Session, cod
       });
       return refuse(locked ? serviceError("BANK_STAFF_LOCKED", "forbidden") : serviceError("BANK_TOTP_INVALID", "unauthenticated", { fields: ["code"] }));
     }
-    await tx.update(bankStaff).set({ failures: 0 }).where(eq(bankStaff.id, actor.staffRef));
+    await tx.update(bankStaff).set({ failures: 0, lastLoginAt: now }).where(eq(bankStaff.id, actor.staffRef));
     const enrolled = row.confirmedAt === null;
     if (enrolled) await appendAudit(tx, ctx.keyring, ctx.clock, { actor: bankActorName(actor), action: "bank_staff.totp_enrolled", institutionId: actor.institutionId, subject: actor.username });
     const next = await advanceStage(tx, ctx, session, "FULL", { state: { mfa: true }, rotate: true });

@@ -16,13 +16,14 @@ import type { ServiceContext } from "../../platform.js";
 import type { Queryable } from "../../store/database.js";
 import { bankStaff } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
+import { approvalError } from "./approval-messages.js";
 import { serviceError } from "./messages.js";
 import { hashSecret, verifySecretOrDummy } from "./passwords.js";
 import { recordUnknownFailure, shadowFailure, sourceDetail, type RequestSource } from "./pre-login.js";
 import { refuse, succeed, unwrap, type Outcome } from "./principals.js";
 import { createSession, endSession, endSessionsOf, type IssuedSession, type Session } from "./sessions.js";
 
-export const BANK_ROLES = ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"] as const;
+export const BANK_ROLES = ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR", "CUSTOMER_SERVICE"] as const;
 export type BankRole = (typeof BANK_ROLES)[number];
 
 /** Who is acting in the back office, as the services and the audit trail see them. */
@@ -43,6 +44,11 @@ export function isBankRole(v: unknown): v is BankRole {
   return typeof v === "string" && (BANK_ROLES as readonly string[]).includes(v);
 }
 
+/** CUSTOMER_SERVICE exists only at securities firms (the tool's call centre): 400 elsewhere. */
+export function assertRoleFitsInstitution(role: BankRole, institution: Pick<Institution, "kind">): void {
+  if (role === "CUSTOMER_SERVICE" && institution.kind !== "TW_SECURITIES") throw approvalError("BANK_ROLE_INSTITUTION_MISMATCH", "invalid", { fields: ["role"] });
+}
+
 /** Creates a staff account (CLI, demo, or an HQ operator). */
 export async function createBankStaff(
   ctx: ServiceContext,
@@ -53,7 +59,7 @@ export async function createBankStaff(
   if (typeof input.password !== "string" || input.password.length < STAFF_PASSWORD_MIN || input.password.length > STAFF_PASSWORD_MAX)
     throw serviceError("BANK_STAFF_INPUT_INVALID", "invalid", { fields: ["password"] });
   if (!isBankRole(input.role)) throw serviceError("BANK_STAFF_INPUT_INVALID", "invalid", { fields: ["role"] });
-  await getInstitution(ctx.db, input.institutionId);
+  assertRoleFitsInstitution(input.role, await getInstitution(ctx.db, input.institutionId));
   const passwordHash = await hashSecret(input.password);
   return ctx.db.transaction(async (tx) => {
     const id = randomUUID();
@@ -97,7 +103,7 @@ export async function resetBankStaff(ctx: ServiceContext, actor: BankActor, inpu
 }
 
 /** The reset itself: new password hash, unlocked, failures cleared, BANK sessions ended, audited. */
-async function applyStaffReset(ctx: ServiceContext, who: { institutionId: string; username: string }, passwordHash: string, actor: string): Promise<{ username: string; role: BankRole }> {
+export async function applyStaffReset(ctx: ServiceContext, who: { institutionId: string; username: string }, passwordHash: string, actor: string): Promise<{ username: string; role: BankRole }> {
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(bankStaff)
@@ -210,12 +216,13 @@ export async function loginBankStaff(
       });
       return refuse(locked ? serviceError("BANK_STAFF_LOCKED", "forbidden") : serviceError("BANK_AUTH_FAILED", "unauthenticated"));
     }
-    // The password was right: now, and only now, the lock.
+    // The password was right: now, and only now, the lock and the disabling.
     if (staff.locked) return refuse(serviceError("BANK_STAFF_LOCKED", "forbidden"));
+    if (staff.disabled) return refuse(approvalError("BANK_STAFF_DISABLED", "forbidden"));
     const reset = await tx
       .update(bankStaff)
-      .set({ failures: 0 })
-      .where(and(eq(bankStaff.id, staff.id), eq(bankStaff.locked, false)))
+      .set({ failures: 0, ...(opts.stage === "PASSWORD" ? {} : { lastLoginAt: ctx.clock.now() }) })
+      .where(and(eq(bankStaff.id, staff.id), eq(bankStaff.locked, false), eq(bankStaff.disabled, false)))
       .returning({ id: bankStaff.id });
     if (reset.length === 0) return refuse(serviceError("BANK_STAFF_LOCKED", "forbidden"));
     const session = await createSession(tx, ctx, {
@@ -232,10 +239,16 @@ export async function loginBankStaff(
   return unwrap(outcome);
 }
 
-/** The acting staff member of a BANK session (a locked or deleted account ends here). */
-export async function bankActorOf(q: Queryable, session: Session): Promise<BankActor> {
+/**
+ * The acting staff member of a BANK session (a locked, disabled or deleted account ends here).
+ * CUSTOMER_SERVICE is refused (403) unless the caller says the route is one of theirs
+ * (`customerService: true`: the session itself, sign-in, the securities customers), so a
+ * route added later is closed to them by default.
+ */
+export async function bankActorOf(q: Queryable, session: Session, opts: { customerService?: boolean } = {}): Promise<BankActor> {
   const [staff] = session.staffRef ? await q.select().from(bankStaff).where(eq(bankStaff.id, session.staffRef)) : [];
-  if (!staff || staff.locked || staff.institutionId !== session.institutionId) throw serviceError("SESSION_REQUIRED", "unauthenticated");
+  if (!staff || staff.locked || staff.disabled || staff.institutionId !== session.institutionId) throw serviceError("SESSION_REQUIRED", "unauthenticated");
+  if (staff.role === "CUSTOMER_SERVICE" && !opts.customerService) throw serviceError("BANK_ROLE_FORBIDDEN", "forbidden");
   return { staffRef: staff.id, username: staff.username, role: staff.role, institutionId: staff.institutionId };
 }
 

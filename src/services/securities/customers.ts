@@ -3,8 +3,8 @@
  * (身分證字號, name; the initial login password is generated, returned once and stored only as
  * an argon2id hash), unlock after the policy's limit of wrong passwords, and bind or change the
  * mobile number (R-SEC-1) — the old number receives a notice SMS. Every change is audited.
- * Roles: HQ_OPERATOR and BRANCH_OFFICER (the staff model has no customer-service role; the
- * branch officer stands for 客服 / the counter), AUDITOR reads.
+ * Roles: HQ_OPERATOR, BRANCH_OFFICER (the counter) and CUSTOMER_SERVICE (客服, the call centre)
+ * change; AUDITOR reads.
  */
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, ilike, isNull, or } from "drizzle-orm";
@@ -89,7 +89,7 @@ export interface NewSecCustomer {
 }
 
 export async function registerSecCustomer(ctx: ServiceContext, actor: BankActor, input: NewSecCustomer): Promise<{ customer: SecCustomerView; initialPassword: string }> {
-  assertBankRole(actor, "HQ_OPERATOR", "BRANCH_OFFICER");
+  assertBankRole(actor, "HQ_OPERATOR", "BRANCH_OFFICER", "CUSTOMER_SERVICE");
   const nationalId = normalizeNationalId(input.nationalId);
   if (!NATIONAL_ID.test(nationalId)) throw invalid("nationalId");
   const name = typeof input.name === "string" ? input.name.normalize("NFC").trim() : "";
@@ -125,7 +125,7 @@ export async function listSecCustomers(ctx: Pick<ServiceContext, "db">, actor: B
 
 /** Customer service unlocks the login after the policy's limit of wrong passwords. */
 export async function unlockSecCustomer(ctx: ServiceContext, actor: BankActor, nationalId: unknown, note?: string): Promise<SecCustomerView> {
-  assertBankRole(actor, "HQ_OPERATOR", "BRANCH_OFFICER");
+  assertBankRole(actor, "HQ_OPERATOR", "BRANCH_OFFICER", "CUSTOMER_SERVICE");
   return ctx.db.transaction(async (tx) => {
     const c = await ownCustomer(tx, actor, nationalId, true);
     const [row] = await tx.update(secCustomers).set({ locked: false, lockedAt: null, failures: 0, updatedAt: ctx.clock.now() }).where(eq(secCustomers.id, c.id)).returning();
@@ -144,7 +144,7 @@ function localeOf(c: Pick<SecCustomerRow, "locale">, inst: Institution): Locale 
  * spent, so a code sent to the old number is useless.
  */
 export async function bindSecMobile(ctx: ServiceContext, actor: BankActor, nationalId: unknown, input: { mobile: unknown; note?: string }): Promise<SecCustomerView> {
-  assertBankRole(actor, "HQ_OPERATOR", "BRANCH_OFFICER");
+  assertBankRole(actor, "HQ_OPERATOR", "BRANCH_OFFICER", "CUSTOMER_SERVICE");
   const mobile = normalizeMobile(input.mobile);
   if (!mobile) throw secError("SEC_MOBILE_INVALID", "invalid", { fields: ["mobile"] });
   return ctx.db.transaction(async (tx) => {

@@ -203,9 +203,12 @@ export const bankStaff = pgTable(
     institutionId: text("institution_id").notNull(),
     username: text("username").notNull(),
     passwordHash: text("password_hash").notNull(),
-    role: text("role", { enum: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"] }).notNull(),
+    role: text("role", { enum: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR", "CUSTOMER_SERVICE"] }).notNull(),
     failures: integer("failures").notNull().default(0),
     locked: boolean("locked").notNull().default(false),
+    /** Disabled by HQ: no sign-in, no session; kept for the audit trail (issue 11). */
+    disabled: boolean("disabled").notNull().default(false),
+    lastLoginAt: ts("last_login_at"),
     createdAt: ts("created_at").notNull(),
   },
   (t) => [uniqueIndex("bank_staff_username_uq").on(t.institutionId, t.username)],

@@ -3,8 +3,8 @@
  * /api/bank/securities inside the back office's cookie path (the BANK session of
  * /api/bank/login): register a customer (initial password returned once), unlock, bind or
  * change the mobile number (the old number gets a notice SMS), publish the CA consent text.
- * Roles: HQ_OPERATOR and BRANCH_OFFICER (customer service / the counter) change, AUDITOR reads;
- * the consent is HQ_OPERATOR's.
+ * Roles: HQ_OPERATOR, BRANCH_OFFICER (the counter) and CUSTOMER_SERVICE (the call centre)
+ * register, unlock and bind the mobile; AUDITOR reads; the consent is HQ_OPERATOR's.
  */
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { assertBankRole, bankActorName, bankActorOf, type BankActor } from "../../../services/corporate/bank-staff.js";
@@ -35,7 +35,8 @@ const secBankRoutes: FastifyPluginAsync<SecRouteOptions> = async (app) => {
   const platform = app.platform;
   registerSessionSupport(app);
   const preHandler = requireSession("BANK");
-  const actorOf = (request: FastifyRequest): Promise<BankActor> => bankActorOf(platform.db, sessionOf(request));
+  // The securities customers are CUSTOMER_SERVICE's routes (the consent stays HQ's: assertBankRole).
+  const actorOf = (request: FastifyRequest): Promise<BankActor> => bankActorOf(platform.db, sessionOf(request), { customerService: true });
 
   app.post<{ Body: { nationalId: string; name: string; mobile?: string; locale?: "zh-TW" | "ja" | "en" } }>(
     "/customers",
@@ -43,7 +44,7 @@ const secBankRoutes: FastifyPluginAsync<SecRouteOptions> = async (app) => {
       preHandler,
       schema: {
         tags: TAGS,
-        summary: "Register a securities customer (身分證字號, name, optionally the mobile number); the initial login password is returned once — HQ, branch",
+        summary: "Register a securities customer (身分證字號, name, optionally the mobile number); the initial login password is returned once — HQ, branch, customer service",
         body: body(["nationalId", "name"], { nationalId: NATIONAL_ID, name: str(80), mobile: MOBILE, locale: { type: "string", enum: ["zh-TW", "ja", "en"] } }),
         response: { 201: ok(["customer", "initialPassword"], { customer: customerSchema, initialPassword: { type: "string", description: "Shown once; stored only as an argon2id hash" } }), ...errorResponses(409) },
       },
@@ -65,7 +66,7 @@ const secBankRoutes: FastifyPluginAsync<SecRouteOptions> = async (app) => {
 
   app.post<{ Params: { nationalId: string }; Body: { note?: string } }>(
     "/customers/:nationalId/unlock",
-    { preHandler, schema: { tags: TAGS, summary: "Unlock the login after the policy's limit of wrong passwords — HQ, branch (customer service)", params, body: body([], { note: NOTE }), response: { 200: customerSchema, ...errorResponses(404) } } },
+    { preHandler, schema: { tags: TAGS, summary: "Unlock the login after the policy's limit of wrong passwords — HQ, branch, customer service", params, body: body([], { note: NOTE }), response: { 200: customerSchema, ...errorResponses(404) } } },
     async (request) => unlockSecCustomer(platform, await actorOf(request), request.params.nationalId, request.body?.note),
   );
 
@@ -75,7 +76,7 @@ const secBankRoutes: FastifyPluginAsync<SecRouteOptions> = async (app) => {
       preHandler,
       schema: {
         tags: TAGS,
-        summary: "BO-7: bind or change the mobile number (the customer identified by phone or at the counter). The old number gets a notice SMS; open SMS codes are spent. Audited — HQ, branch",
+        summary: "BO-7: bind or change the mobile number (the customer identified by phone or at the counter). The old number gets a notice SMS; open SMS codes are spent. Audited — HQ, branch, customer service",
         params,
         body: body(["mobile"], { mobile: MOBILE, note: NOTE }),
         response: { 200: customerSchema, ...errorResponses(404) },
