@@ -4,3 +4,4 @@ export * from "./corporate.js";
 export * from "./tw.js";
 export * from "./securities.js";
 export * from "./staff.js";
+export * from "./ra.js";
