@@ -9,7 +9,7 @@ import { addLocalMonths, compactLocalDate, fromLocal, toLocal } from "../domain/
 import type { DnAttr } from "./dn.js";
 import { OIDS, type KeyUsageName } from "./extensions.js";
 
-export type ProfileKind = "shinkin-admin" | "shinkin-user" | "tw-fxml" | "tw-individual" | "tw-securities";
+export type ProfileKind = "shinkin-admin" | "shinkin-user" | "tw-fxml" | "tw-individual" | "tw-securities" | "ra-client";
 
 /** The extension choices of a profile; URLs and policy OIDs belong to the issuing context. */
 export interface CertProfile {
@@ -134,6 +134,8 @@ export interface SubjectInputs {
   "tw-fxml": TwBankValues & { customerId: string };
   "tw-individual": TwBankValues & { nationalId: string };
   "tw-securities": { firmName: string; nationalId: string };
+  /** The certificate a bank system presents to the RA enrollment API (issue 12). */
+  "ra-client": { country: string; organization: string; name: string };
 }
 
 type ProfileEntry<K extends ProfileKind> = CertProfile & { kind: K; subject(input: SubjectInputs[K]): DnAttr[] };
@@ -184,6 +186,17 @@ export const CERT_PROFILES: { readonly [K in ProfileKind]: ProfileEntry<K> } = {
       { type: "O", value: i.firmName },
       { type: "OU", value: "Securities" },
       { type: "CN", value: check(i.nationalId, TW_NATIONAL_ID, "nationalId") },
+    ],
+  },
+  "ra-client": {
+    kind: "ra-client",
+    keyUsage: ["digitalSignature"],
+    extKeyUsage: [OIDS.kpClientAuth],
+    subject: (i) => [
+      { type: "C", value: check(i.country, /^[A-Z]{2}$/, "country") },
+      { type: "O", value: i.organization },
+      { type: "OU", value: "RA client" },
+      { type: "CN", value: check(i.name, /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "name") },
     ],
   },
 };

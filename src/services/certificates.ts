@@ -8,7 +8,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { and, desc, eq } from "drizzle-orm";
 import { renewalStatus, renewalWindow, type RenewalStatus } from "../domain/corporate/windows.js";
 import { InkanError, type LocalizedText } from "../domain/errors.js";
-import { parseCsr } from "../pki/csr.js";
+import { parseCsr, type ParsedCsr } from "../pki/csr.js";
 import { commonName, formatName, type DnAttr } from "../pki/dn.js";
 import { issueCertificate } from "../pki/issue.js";
 import { certificateValidity, type ProfileKind } from "../pki/profiles.js";
@@ -56,8 +56,10 @@ export interface IssueFromCsrInput {
   /** Whose certificate it is, e.g. "corporate-admin" / contract id, "corporate-user" / "<contract>/<user>". */
   ownerKind: string;
   ownerRef: string;
-  /** PKCS#10, PEM or DER; its proof of possession is checked. */
-  csr: string | Uint8Array;
+  /** PKCS#10, PEM or DER; its proof of possession is checked. Or a request parseCsr already checked. */
+  csr: string | Uint8Array | ParsedCsr;
+  /** The new certificate's id, for a caller that records it in the same transaction (guard). */
+  id?: string;
   /**
    * Reissue: this certificate — or these, or those a function of the issuing transaction names
    * (it runs after the guard, e.g. the owner's certificates never used to log in) — is revoked
@@ -76,7 +78,7 @@ export interface IssueFromCsrInput {
 const MAX_SERIAL_ATTEMPTS = 5;
 
 export async function issueCertificateFromCsr(ctx: ServiceContext, runtime: PkiRuntime, input: IssueFromCsrInput): Promise<IssuedCertificateRecord> {
-  const csr = parseCsr(input.csr);
+  const csr = typeof input.csr === "object" && "spkiDer" in input.csr ? input.csr : parseCsr(input.csr);
   for (const [field, value] of [["ownerKind", input.ownerKind], ["ownerRef", input.ownerRef]] as const) {
     if (typeof value !== "string" || value.length === 0 || value.length > 200) {
       throw new InkanError("PKI_INPUT_INVALID", "invalid", { params: { field }, fields: [field] });
@@ -110,7 +112,7 @@ export async function issueCertificateFromCsr(ctx: ServiceContext, runtime: PkiR
       olds.push(old);
     }
 
-    const id = randomUUID();
+    const id = input.id ?? randomUUID();
     let inserted: Row | undefined;
     for (let attempt = 1; attempt <= MAX_SERIAL_ATTEMPTS && !inserted; attempt++) {
       const issued = issueCertificate(issuing, {

@@ -105,5 +105,7 @@ export function sampleSubject(kind: ProfileKind): DnAttr[] {
       return subjectFor(kind, { ...TW_BANK, nationalId: "A123456789" });
     case "tw-securities":
       return subjectFor(kind, { firmName: "Pei Cheng Securities", nationalId: "A123456789" });
+    case "ra-client":
+      return subjectFor(kind, { country: "JP", organization: "Meguro Shinkin Bank", name: "ib-host" });
   }
 }
