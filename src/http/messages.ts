@@ -14,6 +14,7 @@ import { REVOCATION_MESSAGES } from "../pki/revocation.js";
 import { certificateMessages } from "../services/certificates.js";
 import { corporateServiceMessages } from "../services/corporate/messages.js";
 import { approvalMessages } from "../services/corporate/approval-messages.js";
+import { consoleDeskMessages } from "../services/bank/console-messages.js";
 import { corporateUserMessages } from "../services/corporate/user-messages.js";
 import { twMessages } from "../domain/tw/messages.js";
 import { ediMessages } from "../domain/tw/edi-messages.js";
@@ -187,4 +188,5 @@ export const MESSAGES: ReadonlyMap<string, LocalizedText> = mergeMessageTables({
   edi: ediMessages,
   securities: secMessages,
   approvals: approvalMessages,
+  consoleDesks: consoleDeskMessages,
 });

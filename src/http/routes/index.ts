@@ -10,6 +10,11 @@ import bankRoutes from "./bank.js";
 import bankEdiRoutes from "./bank-edi.js";
 import bankConsoleRoutes from "./bank-console.js";
 import bankCertificateRoutes from "./bank-certificates.js";
+import bankApprovalRoutes from "./bank-approvals.js";
+import bankStaffAccountRoutes from "./bank-staff-accounts.js";
+import bankAuditRoutes from "./bank-audit.js";
+import bankOutboxRoutes from "./bank-outbox.js";
+import bankOverviewRoutes from "./bank-overview.js";
 import adminRoutes from "./corporate-admin.js";
 import adminUserRoutes from "./corporate-admin-users.js";
 import userRoutes from "./corporate-user.js";
@@ -41,6 +46,11 @@ export function corporateRoutePlugins(_platform: Platform, runtime: PkiRuntime):
     { plugin: bankRoutes, options: { runtime }, prefix: BANK_API },
     { plugin: bankConsoleRoutes, options: {}, prefix: BANK_API },
     { plugin: bankCertificateRoutes, options: { runtime }, prefix: BANK_API },
+    { plugin: bankApprovalRoutes, options: { runtime }, prefix: BANK_API },
+    { plugin: bankStaffAccountRoutes, options: {}, prefix: BANK_API },
+    { plugin: bankAuditRoutes, prefix: BANK_API },
+    { plugin: bankOutboxRoutes, prefix: BANK_API },
+    { plugin: bankOverviewRoutes, prefix: BANK_API },
     { plugin: portalCertificateRoutes, options: {}, prefix: PORTAL_API },
     { plugin: twRoutes, options: { runtime }, prefix: TW_API },
     { plugin: twProofPdfRoutes, prefix: TW_API },
