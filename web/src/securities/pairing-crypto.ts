@@ -80,7 +80,12 @@ export class PairingCodeWrong extends Error {
 
 /** Opens the envelope; a wrong code (or an envelope not for this customer) → PairingCodeWrong. */
 export async function openOnPhone(envelope: string, code: string, who: { firmCode: string; nationalId: string }, iterations = PAIRING_PBKDF2_ITERATIONS): Promise<PairingPayload> {
-  const bytes = fromBase64Url(envelope);
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64Url(envelope);
+  } catch {
+    throw new PairingCodeWrong();
+  }
   if (bytes.length < MAGIC.length + SALT + IV + 16 || bytes[0] !== MAGIC[0] || bytes[1] !== MAGIC[1]) throw new PairingCodeWrong();
   const salt = bytes.slice(MAGIC.length, MAGIC.length + SALT);
   const iv = bytes.slice(MAGIC.length + SALT, MAGIC.length + SALT + IV);
@@ -91,7 +96,12 @@ export async function openOnPhone(envelope: string, code: string, who: { firmCod
   } catch {
     throw new PairingCodeWrong();
   }
-  const parsed = JSON.parse(new TextDecoder().decode(plain)) as { password?: unknown; pfx?: unknown };
+  let parsed: { password?: unknown; pfx?: unknown };
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(plain)) as typeof parsed;
+  } catch {
+    throw new PairingCodeWrong();
+  }
   plain.fill(0);
   if (typeof parsed.password !== "string" || typeof parsed.pfx !== "string") throw new PairingCodeWrong();
   return { password: parsed.password, pfx: fromBase64Url(parsed.pfx) };
