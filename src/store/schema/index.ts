@@ -5,3 +5,4 @@ export * from "./tw.js";
 export * from "./securities.js";
 export * from "./staff.js";
 export * from "./ra.js";
+export * from "./audit-pending.js";
