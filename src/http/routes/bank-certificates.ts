@@ -16,6 +16,8 @@ import type { PkiRuntime } from "../../services/pki-runtime.js";
 import { registerSessionSupport, requireSession, sessionOf } from "../session.js";
 import { body, DATE_TIME, errorResponses, ok, str } from "./corporate-common.js";
 import type { BankRouteOptions } from "./bank.js";
+import { requestIfDualControl } from "../../services/corporate/approvals.js";
+import { APPROVAL_REASON, approvalAcceptedSchema } from "./bank-approvals.js";
 
 const TAGS = ["bank"];
 const SERIAL = str(64, { description: "Hex, with or without colons (e.g. 0A:1B:… or 0a1b…); a leading 00 may be left out" });
@@ -135,21 +137,25 @@ const bankCertificateRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, 
     );
   }
 
-  app.post<{ Params: { serial: string }; Body: { reason: CrlReasonName; note?: string } }>(
+  app.post<{ Params: { serial: string }; Body: { reason: CrlReasonName; note?: string; approvalReason?: string } }>(
     "/certificates/:serial/revoke",
     {
       preHandler: guard,
       schema: {
         tags: TAGS,
-        summary: "Revoke with an RFC 5280 reason (not certificateHold / removeFromCRL; 409 when already revoked) — HQ; MFA session",
+        summary:
+          "Revoke with an RFC 5280 reason (not certificateHold / removeFromCRL; 409 when already revoked) — HQ; MFA session. With the institution's dual control on: 202 {approvalId, status PENDING}, requested by HQ or branch with approvalReason (400 APPROVAL_REASON_REQUIRED), revoked only when another HQ operator approves",
         params: serialParams,
-        body: body(["reason"], { reason: { type: "string", enum: REVOKE_REASONS }, note: NOTE }),
-        response: { 200: detailSchema, ...errorResponses(404, 409, 503) },
+        body: body(["reason"], { reason: { type: "string", enum: REVOKE_REASONS }, note: NOTE, approvalReason: APPROVAL_REASON }),
+        response: { 200: detailSchema, 202: approvalAcceptedSchema, ...errorResponses(404, 409, 503) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const actor = await actorOf(request);
       assertMfa(sessionOf(request));
+      const op = { kind: "CERTIFICATE_REVOKE", subject: request.params.serial, params: { reason: request.body.reason, note: request.body.note } } as const;
+      const pending = await requestIfDualControl(platform, actor, op, request.body.approvalReason);
+      if (pending) return reply.code(202).send(pending);
       return changeCertificateStatus(platform, runtime(), actor, request.params.serial, { op: "revoke", reason: request.body.reason }, request.body.note);
     },
   );

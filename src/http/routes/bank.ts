@@ -20,6 +20,8 @@ import { serviceError } from "../../services/corporate/messages.js";
 import { csrfTokenOf } from "../../services/corporate/sessions.js";
 import { loadHardwareTokens, MAX_TOKENS_PER_BATCH } from "../../services/corporate/tokens.js";
 import { getInstitution } from "../../services/institutions.js";
+import { requestIfDualControl } from "../../services/corporate/approvals.js";
+import { APPROVAL_REASON, approvalAcceptedSchema } from "./bank-approvals.js";
 import type { PkiRuntime } from "../../services/pki-runtime.js";
 import { clearSessionCookie, registerSessionSupport, requireSession, sessionOf, setSessionCookie } from "../session.js";
 import {
@@ -43,6 +45,9 @@ const TAGS = ["bank"];
 const CONTRACT_ID = str(20, { pattern: "^[0-9]{1,20}$" });
 const NOTE = str(200, { description: "Free note for the audit trail (paper form number…); never a PIN" });
 const noteBody = body([], { note: NOTE });
+/** The dual-controlled operations: a note, and the reason a second person reads when dual control is on. */
+const dualBody = body([], { note: NOTE, approvalReason: APPROVAL_REASON });
+const DUAL = " With the institution's dual control on: 202 {approvalId, status PENDING} and nothing changes until another staff member approves (approvalReason required: 400 APPROVAL_REASON_REQUIRED)";
 const params = { type: "object", required: ["contractId"], properties: { contractId: CONTRACT_ID } } as const;
 
 const contractSchema = ok(["contractId", "companyName", "state"], {
@@ -154,19 +159,25 @@ const bankRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opts) => {
     },
   );
 
-  app.post<{ Params: { username: string }; Body: { password: string } }>(
+  app.post<{ Params: { username: string }; Body: { password: string; approvalReason?: string } }>(
     "/staff/:username/reset",
     {
       preHandler: guard,
       schema: {
         tags: TAGS,
-        summary: "Set a new password for a colleague's account and unlock it; their sessions end (HQ, never one's own)",
+        summary: `Set a new password for a colleague's account and unlock it; their sessions end (HQ, never one's own).${DUAL}; the new password waits sealed, never shown`,
         params: { type: "object", required: ["username"], properties: { username: str(64) } },
-        body: body(["password"], { password: str(256) }),
-        response: { 200: ok(["username", "role"], { username: { type: "string" }, role: { type: "string" } }), ...errorResponses(404) },
+        body: body(["password"], { password: str(256), approvalReason: APPROVAL_REASON }),
+        response: { 200: ok(["username", "role"], { username: { type: "string" }, role: { type: "string" } }), 202: approvalAcceptedSchema, ...errorResponses(404) },
       },
     },
-    async (request) => resetBankStaff(platform, await actorOf(request), { username: request.params.username, password: request.body.password }),
+    async (request, reply) => {
+      const actor = await actorOf(request);
+      const op = { kind: "STAFF_PASSWORD_RESET", subject: request.params.username, secret: request.body.password } as const;
+      const pending = await requestIfDualControl(platform, actor, op, request.body.approvalReason);
+      if (pending) return reply.code(202).send(pending);
+      return resetBankStaff(platform, actor, { username: request.params.username, password: request.body.password });
+    },
   );
 
   // ---- contracts ----
@@ -261,11 +272,27 @@ const bankRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opts) => {
   );
 
   const contractOnly = { 200: contractSchema, ...errorResponses(404, 409) };
+  const contractOrPending = { 200: contractSchema, 202: approvalAcceptedSchema, ...errorResponses(404, 409) };
 
-  app.post<{ Params: { contractId: string }; Body: { registrationPin: string } }>(
+  app.post<{ Params: { contractId: string }; Body: { registrationPin: string; approvalReason?: string } }>(
     "/contracts/:contractId/registration-pin",
-    { preHandler: guard, schema: { tags: TAGS, summary: "Change the 4-digit registration PIN — HQ", params, body: body(["registrationPin"], { registrationPin: str(16) }), response: contractOnly } },
-    async (request) => changeRegistrationPin(platform, await actorOf(request), request.params.contractId, request.body),
+    {
+      preHandler: guard,
+      schema: {
+        tags: TAGS,
+        summary: `Change the 4-digit registration PIN — HQ.${DUAL} (requested by HQ or branch; the new PIN waits sealed, never shown)`,
+        params,
+        body: body(["registrationPin"], { registrationPin: str(16), approvalReason: APPROVAL_REASON }),
+        response: contractOrPending,
+      },
+    },
+    async (request, reply) => {
+      const actor = await actorOf(request);
+      const op = { kind: "REGISTRATION_PIN_CHANGE", subject: request.params.contractId, secret: request.body.registrationPin } as const;
+      const pending = await requestIfDualControl(platform, actor, op, request.body.approvalReason);
+      if (pending) return reply.code(202).send(pending);
+      return changeRegistrationPin(platform, actor, request.params.contractId, request.body);
+    },
   );
 
   app.post<{ Params: { contractId: string }; Body: { reason?: string } }>(
@@ -277,16 +304,32 @@ const bankRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opts) => {
     async (request) => reissueCustomerCard(platform, await actorOf(request), request.params.contractId, request.body ?? {}),
   );
 
-  app.post<{ Params: { contractId: string }; Body: { note?: string } }>(
+  app.post<{ Params: { contractId: string }; Body: { note?: string; approvalReason?: string } }>(
     "/contracts/:contractId/unlock",
-    { preHandler: guard, schema: { tags: TAGS, summary: "BO-3: release a PIN lock; the admin must redo activation with the registration PIN (mails 暗証番号ロック解除) — HQ", params, body: noteBody, response: contractOnly } },
-    async (request) => releasePinLock(platform, await actorOf(request), request.params.contractId, request.body ?? {}),
+    {
+      preHandler: guard,
+      schema: { tags: TAGS, summary: `BO-3: release a PIN lock; the admin must redo activation with the registration PIN (mails 暗証番号ロック解除) — HQ.${DUAL} (requested by HQ or branch)`, params, body: dualBody, response: contractOrPending },
+    },
+    async (request, reply) => {
+      const actor = await actorOf(request);
+      const pending = await requestIfDualControl(platform, actor, { kind: "CONTRACT_UNLOCK", subject: request.params.contractId, params: { note: request.body?.note } }, request.body?.approvalReason);
+      if (pending) return reply.code(202).send(pending);
+      return releasePinLock(platform, actor, request.params.contractId, { note: request.body?.note });
+    },
   );
 
-  app.post<{ Params: { contractId: string }; Body: { note?: string } }>(
+  app.post<{ Params: { contractId: string }; Body: { note?: string; approvalReason?: string } }>(
     "/contracts/:contractId/reset-activation",
-    { preHandler: guard, schema: { tags: TAGS, summary: "R-LOCK-5: reset the admin to pre-activation (forgotten admin PIN) — HQ", params, body: noteBody, response: contractOnly } },
-    async (request) => resetToPreActivation(platform, await actorOf(request), request.params.contractId, request.body ?? {}),
+    {
+      preHandler: guard,
+      schema: { tags: TAGS, summary: `R-LOCK-5: reset the admin to pre-activation (forgotten admin PIN) — HQ.${DUAL} (requested by HQ or branch)`, params, body: dualBody, response: contractOrPending },
+    },
+    async (request, reply) => {
+      const actor = await actorOf(request);
+      const pending = await requestIfDualControl(platform, actor, { kind: "CONTRACT_RESET_ACTIVATION", subject: request.params.contractId, params: { note: request.body?.note } }, request.body?.approvalReason);
+      if (pending) return reply.code(202).send(pending);
+      return resetToPreActivation(platform, actor, request.params.contractId, { note: request.body?.note });
+    },
   );
 
   app.post<{ Params: { contractId: string }; Body: { note?: string } }>(
@@ -301,19 +344,28 @@ const bankRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opts) => {
     async (request) => releaseIncident(platform, await actorOf(request), request.params.contractId, request.body ?? {}),
   );
 
-  app.post<{ Params: { contractId: string }; Body: { note?: string } }>(
+  app.post<{ Params: { contractId: string }; Body: { note?: string; approvalReason?: string } }>(
     "/contracts/:contractId/admin-certificate/reissue",
     {
       preHandler: guard,
       schema: {
         tags: TAGS,
-        summary: "BO-4: reissue the admin certificate: live admin certificates are revoked (superseded) and the acquisition window reopens from today — HQ",
+        summary: `BO-4: reissue the admin certificate: live admin certificates are revoked (superseded) and the acquisition window reopens from today — HQ.${DUAL} (requested by HQ or branch)`,
         params,
-        body: noteBody,
-        response: { 200: ok(["contract", "revoked", "windowClosesOn"], { contract: contractSchema, revoked: { type: "array", items: { type: "string" } }, windowClosesOn: { type: "string" } }), ...errorResponses(404, 503) },
+        body: dualBody,
+        response: {
+          200: ok(["contract", "revoked", "windowClosesOn"], { contract: contractSchema, revoked: { type: "array", items: { type: "string" } }, windowClosesOn: { type: "string" } }),
+          202: approvalAcceptedSchema,
+          ...errorResponses(404, 503),
+        },
       },
     },
-    async (request) => reissueAdminCertificate(platform, runtime(), await actorOf(request), request.params.contractId, request.body ?? {}),
+    async (request, reply) => {
+      const actor = await actorOf(request);
+      const pending = await requestIfDualControl(platform, actor, { kind: "ADMIN_CERTIFICATE_REISSUE", subject: request.params.contractId, params: { note: request.body?.note } }, request.body?.approvalReason);
+      if (pending) return reply.code(202).send(pending);
+      return reissueAdminCertificate(platform, runtime(), actor, request.params.contractId, { note: request.body?.note });
+    },
   );
 
   // ---- tokens, audit ----

@@ -7,7 +7,8 @@
  * BRANCH_OFFICER reads, unlocks, related parties and certificate operations; AUDITOR reads.
  */
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
-import { CRL_REASONS } from "../../../pki/revocation.js";
+import { CRL_REASONS, type CrlReasonName } from "../../../pki/revocation.js";
+import { requestIfDualControl } from "../../../services/corporate/approvals.js";
 import { bankActorOf, type BankActor } from "../../../services/corporate/bank-staff.js";
 import { serviceError } from "../../../services/corporate/messages.js";
 import type { PkiRuntime } from "../../../services/pki-runtime.js";
@@ -18,6 +19,7 @@ import { listTerms, publishTerms } from "../../../services/tw/terms.js";
 import { getInstitution } from "../../../services/institutions.js";
 import { registerSessionSupport, requireSession, sessionOf } from "../../session.js";
 import { body, DATE_TIME, errorResponses, ok, str } from "../corporate-common.js";
+import { APPROVAL_REASON, approvalAcceptedSchema } from "../bank-approvals.js";
 import type { TwRouteOptions } from "./common.js";
 
 const TAGS = ["bank-tw"];
@@ -225,19 +227,26 @@ const twBankRoutes: FastifyPluginAsync<TwRouteOptions> = async (app, opts) => {
     );
   }
 
-  app.post<{ Params: { serial: string }; Body: { reason: string; note?: string } }>(
+  app.post<{ Params: { serial: string }; Body: { reason: string; note?: string; approvalReason?: string } }>(
     "/certificates/:serial/revoke",
     {
       preHandler,
       schema: {
         tags: TAGS,
-        summary: "Revoke with an RFC 5280 reason (not certificateHold / removeFromCRL) — HQ, branch",
+        summary:
+          "Revoke with an RFC 5280 reason (not certificateHold / removeFromCRL) — HQ, branch. With the institution's dual control on: 202 {approvalId, status PENDING} with approvalReason (400 APPROVAL_REASON_REQUIRED), revoked only when another staff member approves",
         params: serialParams,
-        body: body(["reason"], { reason: { type: "string", enum: Object.keys(CRL_REASONS).filter((r) => r !== "certificateHold" && r !== "removeFromCRL") }, note: NOTE }),
-        response: { 200: staffCertificateSchema, ...errorResponses(404, 409, 503) },
+        body: body(["reason"], { reason: { type: "string", enum: Object.keys(CRL_REASONS).filter((r) => r !== "certificateHold" && r !== "removeFromCRL") }, note: NOTE, approvalReason: APPROVAL_REASON }),
+        response: { 200: staffCertificateSchema, 202: approvalAcceptedSchema, ...errorResponses(404, 409, 503) },
       },
     },
-    async (request) => changeTwCertificateStatus(platform, runtime(), await actorOf(request), request.params.serial, { op: "revoke", reason: request.body.reason as never }, request.body.note),
+    async (request, reply) => {
+      const actor = await actorOf(request);
+      const op = { kind: "TW_CERTIFICATE_REVOKE", subject: request.params.serial, params: { reason: request.body.reason as CrlReasonName, note: request.body.note } } as const;
+      const pending = await requestIfDualControl(platform, actor, op, request.body.approvalReason);
+      if (pending) return reply.code(202).send(pending);
+      return changeTwCertificateStatus(platform, runtime(), actor, request.params.serial, { op: "revoke", reason: request.body.reason as never }, request.body.note);
+    },
   );
 
   // ---- hand-off keys and terms ----
