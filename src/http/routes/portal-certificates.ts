@@ -10,7 +10,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { CRL_REASONS } from "../../pki/revocation.js";
 import { certificateStatusesAt, MAX_STATUS_SERIALS } from "../../services/certificate-status-query.js";
 import { requireSameOrigin } from "../session.js";
-import { body, type CorporateRouteOptions, DATE_TIME, errorResponses, INSTITUTION_CODE, ok, preLoginConfig } from "./corporate-common.js";
+import { body, type CorporateRouteOptions, DATE_TIME, errorResponses, ok, preLoginConfig, str } from "./corporate-common.js";
 
 export const CERTIFICATE_STATUS_PATH = "/certificates/status";
 
@@ -39,7 +39,8 @@ export const portalCertificateRoutes: FastifyPluginAsync<CorporateRouteOptions> 
           "or with what the certificate itself says: EXPIRED, EXPIRING_SOON (inside the renewal window), NOT_YET_VALID. " +
           "Nothing about the holder. Malformed serials and too many serials: 400 VALIDATION_FAILED with fields [serials]; an unknown institution: 400 INSTITUTION_UNKNOWN.",
         body: body(["institutionCode", "serials"], {
-          institutionCode: INSTITUTION_CODE,
+          // Banks (1286, 006) and securities firms (9A00): the picker of 電子下單 asks too.
+          institutionCode: str(4, { pattern: "^[0-9A-Z]{3,4}$", description: "The institution's code: bank (1286, 006) or securities firm (9A00)" }),
           serials: { type: "array", minItems: 1, maxItems: MAX_STATUS_SERIALS, items: SERIAL },
         }),
         response: {
