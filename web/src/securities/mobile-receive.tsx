@@ -123,8 +123,12 @@ function Receive(props: { firm: SecFirm; session: SecSession; pairingId: string;
     const code = normalizeCode(f.values.pairingCode);
     if (!envelope && !/^\d{6}$/.test(f.values.smsCode.trim())) throw localError("SEC_SMS_CODE_WRONG", ot("smsCodeHint", { ref: sent?.reference ?? "" }), ["smsCode"]);
     if (!isPairingCode(code)) throw localError("PAIRING_CODE_WRONG", ot("pairingCodeHint"), ["pairingCode"]);
-    const validate: (pin: unknown, field?: string) => void = (await keystoreModule()).validateCarrierPin;
-    validate(f.values.newPin, "newPin");
+    // The 憑證密碼 follows the .pfx password's rule (4–10 characters), as everywhere in the tool.
+    await keystoreModule();
+    const pfx = await import("../keystore/pfx.js");
+    await pfx.checkPfxPassword(f.values.newPin).catch(() => {
+      throw localError("SEC_CERT_PASSWORD_FORMAT", ot("newCertPasswordHint"), ["newPin"]);
+    });
     if (f.values.newPin !== f.values.newPinAgain) throw localError("PIN_MISMATCH", ot("passwordMismatch"), ["newPinAgain"]);
     let env = envelope;
     if (!env) {
@@ -195,8 +199,8 @@ function Receive(props: { firm: SecFirm; session: SecSession; pairingId: string;
             <Field label={`${ot("smsCode")} ${sent?.reference ?? ""}-`} hint={ot("smsCodeHint", { ref: sent?.reference ?? "" })} {...f.bind("smsCode")} error={action.error} inputMode="numeric" autoComplete="one-time-code" maxLength={6} size="short" required />
           ) : null}
           <Field label={ot("pairingCode")} hint={ot("pairingCodeHint")} {...f.bind("pairingCode")} error={action.error} inputMode="numeric" maxLength={20} size="medium" required />
-          <PinField label={ot("newCertPassword")} hint={ot("newCertPasswordHint")} {...f.bind("newPin")} error={action.error} autoComplete="new-password" maxLength={16} size="medium" />
-          <PinField label={ot("newCertPasswordAgain")} {...f.bind("newPinAgain")} error={action.error} autoComplete="new-password" maxLength={16} size="medium" />
+          <PinField label={ot("newCertPassword")} hint={ot("newCertPasswordHint")} {...f.bind("newPin")} error={action.error} autoComplete="new-password" maxLength={10} size="medium" />
+          <PinField label={ot("newCertPasswordAgain")} {...f.bind("newPinAgain")} error={action.error} autoComplete="new-password" maxLength={10} size="medium" />
         </ActionForm>
       ) : null}
     </>
