@@ -5,12 +5,14 @@
  * - every INKAN_AUDIT_CHECKPOINT_MINUTES, verifies the trail and writes a signed checkpoint as a
  *   structured log line (`"msg":"audit checkpoint"`, field `auditCheckpoint`) and, with
  *   INKAN_AUDIT_CHECKPOINT_FILE, appends it to that file — both outside the database;
+ * - every second, chains the rows transactions wrote to audit_pending while the chain was busy
+ *   (services/audit.ts chainAudit), so they do not wait for the next uncontended append;
  * - on the embedded database, opens the admin socket so the CLI can verify while it runs.
  */
 import { appendFileSync } from "node:fs";
 import { startAdminSocket } from "./admin-socket.js";
 import type { Platform, ServiceContext } from "./platform.js";
-import { checkAuditHead } from "./services/audit.js";
+import { chainAudit, checkAuditHead } from "./services/audit.js";
 import { checkpointLine, takeCheckpoint, type TakeCheckpoint } from "./services/audit-checkpoint.js";
 
 /** Takes one checkpoint: logged, and appended to `file` when given. A broken trail is logged as an error and gets none. */
@@ -24,6 +26,8 @@ export async function writeCheckpoint(ctx: ServiceContext, file: string | undefi
   ctx.log.info({ auditCheckpoint: r.checkpoint, ...(file ? { file } : {}) }, "audit checkpoint");
   return r;
 }
+
+const CHAIN_EVERY_MS = 1000;
 
 export interface AuditDutiesOptions {
   checkpointFile: string | undefined;
@@ -48,12 +52,24 @@ export async function startAuditDuties(platform: Platform, opts: AuditDutiesOpti
         }, opts.checkpointMinutes * 60_000)
       : undefined;
   timer?.unref();
+  let chaining: Promise<unknown> = Promise.resolve();
+  let chainBusy = false;
+  const chainTimer = setInterval(() => {
+    if (chainBusy) return;
+    chainBusy = true;
+    chaining = chainAudit(ctx)
+      .catch((e: unknown) => log.error({ err: e }, "chaining pending audit rows failed"))
+      .finally(() => (chainBusy = false));
+  }, CHAIN_EVERY_MS);
+  chainTimer.unref();
   const socket = opts.adminSocketDir ? await startAdminSocket(ctx, opts.adminSocketDir) : undefined;
   return {
     socketPath: socket?.path,
     stop: async () => {
       if (timer) clearInterval(timer);
+      clearInterval(chainTimer);
       await running;
+      await chaining;
       await socket?.close();
     },
   };

@@ -49,13 +49,14 @@ async function operate<K extends OperatorOp>(config: Config, op: K, input: Opera
 const WHY: Record<AuditBreak, string> = {
   edited: "the row does not match its hash: it was changed, or written without the audit key",
   missing: "the row is missing: rows were deleted",
+  "pending-edited": "a row written under load and waiting to be chained (audit_pending) was changed, or written without the audit key",
   "head-mismatch": "the head does not match the rows: rows were cut off the end, added, or the head was rewritten",
   "head-forged": "the head's MAC does not verify: the head was rewritten without the audit key (rows cut off the end?)",
   "head-unsealed": "the head carries no MAC: it was removed, or the trail predates head MACs and no server has started since the upgrade",
 };
 
 export function describeVerdict(v: AuditVerdict): string {
-  if (v.ok) return `audit trail OK: ${v.rows} rows, chain intact`;
+  if (v.ok) return `audit trail OK: ${v.rows} rows, chain intact${v.unchained ? `; ${v.unchained} rows written since are waiting to be chained (MACs verify)` : ""}`;
   return `audit trail BROKEN at row ${v.brokenAt} (${v.reason}); rows 1..${v.rows} verify\n  ${WHY[v.reason]}`;
 }
 

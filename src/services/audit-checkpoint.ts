@@ -14,7 +14,7 @@ import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyOb
 import type { Clock } from "../domain/clock.js";
 import type { Keyring } from "../keyring.js";
 import type { Db } from "../store/database.js";
-import { GENESIS, walkAudit, type AuditVerdict } from "./audit.js";
+import { chainAudit, GENESIS, walkAudit, type AuditVerdict } from "./audit.js";
 
 // PKCS#8 PrivateKeyInfo for Ed25519 (RFC 8410) up to the 32-byte seed.
 const ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
@@ -71,6 +71,7 @@ export type TakeCheckpoint = { ok: true; checkpoint: Checkpoint } | { ok: false;
  */
 export async function takeCheckpoint(ctx: { db: Db; keyring: Keyring; clock: Clock }): Promise<TakeCheckpoint> {
   const key = checkpointKey(ctx.keyring);
+  await chainAudit(ctx); // a checkpoint covers the rows written so far, pending ones included
   const w = await walkAudit(ctx.db, ctx.keyring);
   if (!w.verdict.ok) return { ok: false, verdict: w.verdict };
   return { ok: true, checkpoint: signCheckpoint(key, { seq: w.verdict.rows, hash: w.lastHash, at: ctx.clock.now() }) };

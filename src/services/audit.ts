@@ -1,8 +1,18 @@
 /**
  * The audit trail. Each row's hash = HMAC(audit key, previous hash ‖ canonical JSON of the
- * row), and audit_head holds the last seq and hash with a MAC over both. Appends serialize on
- * an advisory lock taken at the end of the caller's transaction, so the chain stays linear
- * across processes.
+ * row), and audit_head holds the last seq and hash with a MAC over both. Whoever extends the
+ * chain holds an advisory lock until its transaction ends, so the chain stays linear across
+ * processes.
+ *
+ * Under load, issuance must not queue on that lock (it would be held across every commit's
+ * fsync: one transaction at a time). An append therefore only *tries* the lock: when it gets
+ * it, it chains its rows at once (always so on the embedded database and without contention);
+ * when another transaction holds it, it writes its rows to audit_pending instead — in its own
+ * transaction, so durable with the change — each with a MAC. The next holder of the lock (the
+ * next append that gets it, the server's audit duty every second, `inkan audit verify`, a
+ * checkpoint) first moves the pending rows into the chain in id order, keeping their time.
+ * A pending row whose MAC fails is not chained as written: an `audit.pending_invalid` row
+ * takes its place, which verify reports for good; verify also reports pending rows it finds.
  *
  * What the database owner can still do without the audit key, and what shows it:
  * - edit or delete a row in the middle → the chain breaks there ("edited", "missing");
@@ -18,11 +28,12 @@
  * A new trail starts with that row too, so a head whose MAC was stripped later is never taken
  * for an old one while the row is in the trail.
  */
-import { timingSafeEqual } from "node:crypto";
-import { asc, desc, eq, sql } from "drizzle-orm";
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Clock } from "../domain/clock.js";
 import type { Keyring } from "../keyring.js";
 import type { Db, Queryable, Tx } from "../store/database.js";
+import { auditPending } from "../store/schema/audit-pending.js";
 import { auditEvents, auditHead } from "../store/schema/index.js";
 
 export interface AuditEntry {
@@ -40,9 +51,13 @@ const AUDIT_LOCK = 7_286_002;
 export const HEAD_SEALED = "audit.head_sealed";
 /** Written by an append that found the head forged, unsealed or not matching the rows. */
 export const HEAD_INVALID = "audit.head_invalid";
+/** Chained in place of a pending row whose MAC failed (edited before it was chained). */
+export const PENDING_INVALID = "audit.pending_invalid";
+/** Pending rows one chaining transaction moves at most (an append moves one batch, chainAudit all). */
+const PENDING_BATCH = 500;
 
 export type HeadProblem = "head-mismatch" | "head-forged" | "head-unsealed";
-export type AuditBreak = "edited" | "missing" | HeadProblem;
+export type AuditBreak = "edited" | "missing" | "pending-edited" | HeadProblem;
 
 function canonical(v: unknown): string {
   if (v === null || typeof v !== "object") return JSON.stringify(v ?? null);
@@ -58,6 +73,19 @@ function canonical(v: unknown): string {
 function rowHash(keyring: Keyring, prevHash: string, r: { seq: number; at: Date; actor: string; action: string; institutionId: string | null; subject: string | null; detail: unknown }): string {
   const body = canonical({ seq: r.seq, at: r.at.toISOString(), actor: r.actor, action: r.action, institutionId: r.institutionId, subject: r.subject, detail: r.detail });
   return keyring.hmac("audit", prevHash, body).toString("hex");
+}
+
+type PendingContent = { nonce: string; at: Date; actor: string; action: string; institutionId: string | null; subject: string | null; detail: unknown };
+
+/** MAC of a pending row; the label keeps it apart from chain hashes and head MACs. */
+function pendingMac(keyring: Keyring, r: PendingContent): string {
+  const body = canonical({ nonce: r.nonce, at: r.at.toISOString(), actor: r.actor, action: r.action, institutionId: r.institutionId, subject: r.subject, detail: r.detail });
+  return keyring.hmac("audit", "inkan/audit-pending/v1", body).toString("hex");
+}
+
+function pendingMacValid(keyring: Keyring, r: PendingContent & { mac: string }): boolean {
+  if (!/^[0-9a-f]{64}$/.test(r.mac)) return false;
+  return timingSafeEqual(Buffer.from(r.mac, "hex"), Buffer.from(pendingMac(keyring, r), "hex"));
 }
 
 /** MAC of the head: the row hashes are HMACs of a 64-hex previous hash, so the label keeps the two apart. */
@@ -98,36 +126,95 @@ async function chainStart(tx: Tx, keyring: Keyring): Promise<{ from: Position; p
   };
 }
 
-async function appendRows(tx: Tx, keyring: Keyring, clock: Clock, list: AuditEntry[], always: boolean): Promise<AuditEntry[]> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+type Timed = AuditEntry & { at?: Date };
+
+/** The next batch of pending rows, as entries to chain (an invalid one replaced by PENDING_INVALID), and their ids. */
+async function takePending(tx: Tx, keyring: Keyring, now: Date): Promise<{ entries: Timed[]; ids: number[] }> {
+  const rows = await tx.select().from(auditPending).orderBy(asc(auditPending.id)).limit(PENDING_BATCH);
+  const entries = rows.map((r): Timed =>
+    pendingMacValid(keyring, r)
+      ? { at: r.at, actor: r.actor, action: r.action, institutionId: r.institutionId, subject: r.subject, detail: r.detail as Record<string, unknown> }
+      : { at: now, actor: "system", action: PENDING_INVALID, detail: { pendingId: r.id, nonce: r.nonce, actor: r.actor, action: r.action } },
+  );
+  return { entries, ids: rows.map((r) => r.id) };
+}
+
+/** Extends the chain; the caller holds the advisory lock. Returns the preface it wrote and how many pending rows it moved. */
+async function appendRows(tx: Tx, keyring: Keyring, clock: Clock, list: AuditEntry[], always: boolean): Promise<{ preface: AuditEntry[]; moved: number }> {
   const { from, preface } = await chainStart(tx, keyring);
-  const all = [...preface, ...list];
+  const at = clock.now();
+  const pending = await takePending(tx, keyring, at);
+  const all: Timed[] = [...preface, ...pending.entries, ...list];
   const fresh = from.seq === 0 && preface[0]?.action === HEAD_SEALED; // nothing to check in an empty trail yet
-  if (!always && (all.length === 0 || (fresh && list.length === 0))) return [];
+  const nothingNew = list.length === 0 && pending.ids.length === 0;
+  if (!always && (all.length === 0 || (fresh && nothingNew))) return { preface: [], moved: 0 };
   let seq = from.seq;
   let prev = from.hash;
-  const at = clock.now();
   const rows = all.map((e) => {
     seq += 1;
-    const r = { seq, at, actor: e.actor, action: e.action, institutionId: e.institutionId ?? null, subject: e.subject ?? null, detail: JSON.parse(JSON.stringify(e.detail ?? {})) as unknown };
+    const r = { seq, at: e.at ?? at, actor: e.actor, action: e.action, institutionId: e.institutionId ?? null, subject: e.subject ?? null, detail: JSON.parse(JSON.stringify(e.detail ?? {})) as unknown };
     const hash = rowHash(keyring, prev, r);
     const row = { ...r, detail: r.detail as Record<string, unknown>, prevHash: prev, hash };
     prev = hash;
     return row;
   });
   if (rows.length) await tx.insert(auditEvents).values(rows);
+  if (pending.ids.length) await tx.delete(auditPending).where(inArray(auditPending.id, pending.ids));
   const mac = headMac(keyring, seq, prev);
   await tx
     .insert(auditHead)
     .values({ id: 1, seq, hash: prev, mac })
     .onConflictDoUpdate({ target: auditHead.id, set: { seq, hash: prev, mac } });
-  return preface;
+  return { preface, moved: pending.ids.length };
 }
 
+const lockChain = (tx: Tx) => tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+
+async function tryLockChain(tx: Tx): Promise<boolean> {
+  const r = (await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${AUDIT_LOCK}) AS locked`)) as unknown as { rows: { locked: boolean }[] };
+  return r.rows[0]?.locked === true;
+}
+
+/**
+ * Records entries in the caller's transaction: chained at once when the chain is free, else
+ * written to audit_pending (chained by the next holder). Never waits for another transaction.
+ */
 export async function appendAudit(tx: Tx, keyring: Keyring, clock: Clock, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
   if (list.length === 0) return;
-  await appendRows(tx, keyring, clock, list, true);
+  if (await tryLockChain(tx)) {
+    await appendRows(tx, keyring, clock, list, true);
+    return;
+  }
+  const at = clock.now();
+  await tx.insert(auditPending).values(
+    list.map((e) => {
+      const r = { nonce: randomUUID(), at, actor: e.actor, action: e.action, institutionId: e.institutionId ?? null, subject: e.subject ?? null, detail: JSON.parse(JSON.stringify(e.detail ?? {})) as Record<string, unknown> };
+      return { ...r, mac: pendingMac(keyring, r) };
+    }),
+  );
+}
+
+/**
+ * Moves every pending row into the chain (waiting for the chain if busy), in batches. Leaves
+ * them alone when the head does not verify under this key — a wrong key is the likeliest cause
+ * (`inkan audit verify` with another secret), and the next append records a tampered head.
+ * Returns how many rows it chained.
+ */
+export async function chainAudit(ctx: { db: Db; keyring: Keyring; clock: Clock }): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const moved = await ctx.db.transaction(async (tx) => {
+      const [any] = await tx.select({ id: auditPending.id }).from(auditPending).limit(1);
+      if (!any) return 0;
+      await lockChain(tx);
+      const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, 1));
+      if (!head || !headMacValid(ctx.keyring, head)) return 0;
+      return (await appendRows(tx, ctx.keyring, ctx.clock, [], false)).moved;
+    });
+    total += moved;
+    if (moved < PENDING_BATCH) return total;
+  }
 }
 
 /**
@@ -135,14 +222,18 @@ export async function appendAudit(tx: Tx, keyring: Keyring, clock: Clock, entrie
  * (`audit.head_invalid`) at once rather than at the next append. Returns what it wrote.
  */
 export async function checkAuditHead(ctx: { db: Db; keyring: Keyring; clock: Clock }): Promise<"ok" | "sealed" | HeadProblem> {
-  const preface = await ctx.db.transaction((tx) => appendRows(tx, ctx.keyring, ctx.clock, [], false));
+  const { preface } = await ctx.db.transaction(async (tx) => {
+    await lockChain(tx);
+    return appendRows(tx, ctx.keyring, ctx.clock, [], false);
+  });
   const first = preface[0];
   if (!first) return "ok";
   if (first.action === HEAD_SEALED) return "sealed";
   return (first.detail as { reason: HeadProblem }).reason;
 }
 
-export type AuditVerdict = { ok: true; rows: number; headSeq: number } | { ok: false; rows: number; brokenAt: number; reason: AuditBreak };
+/** `unchained`: pending rows not in the chain yet (committed after the chaining that preceded the walk), only when there are some. */
+export type AuditVerdict = { ok: true; rows: number; headSeq: number; unchained?: number } | { ok: false; rows: number; brokenAt: number; reason: AuditBreak };
 
 export interface AuditWalk {
   verdict: AuditVerdict;
@@ -179,6 +270,8 @@ async function walk(tx: Queryable, keyring: Keyring, pageSize: number, at: Reado
       else if (r.action === HEAD_INVALID && r.actor === "system") {
         const reason = (r.detail as { reason?: unknown }).reason;
         broken = { brokenAt: r.seq, reason: reason === "head-forged" || reason === "head-unsealed" ? reason : "head-mismatch" };
+      } else if (r.action === PENDING_INVALID && r.actor === "system") {
+        broken = { brokenAt: r.seq, reason: "pending-edited" };
       } else {
         prev = r.hash;
         expectSeq += 1;
@@ -190,11 +283,22 @@ async function walk(tx: Queryable, keyring: Keyring, pageSize: number, at: Reado
   if (broken) return { verdict: { ok: false, rows, ...broken }, hashes, total, lastHash: prev };
   const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, 1));
   const headSeq = head?.seq ?? 0;
-  const fail = (reason: HeadProblem): AuditWalk => ({ verdict: { ok: false, rows, brokenAt: rows + 1, reason }, hashes, total, lastHash: prev });
+  const fail = (reason: HeadProblem | "pending-edited"): AuditWalk => ({ verdict: { ok: false, rows, brokenAt: rows + 1, reason }, hashes, total, lastHash: prev });
   if (headSeq !== rows || (head && head.hash !== prev)) return fail("head-mismatch");
   if (head && !head.mac) return fail("head-unsealed");
   if (head && !headMacValid(keyring, head)) return fail("head-forged");
-  return { verdict: { ok: true, rows, headSeq }, hashes, total, lastHash: prev };
+  // Pending rows are outside the chain: each must carry a valid MAC (an edit before chaining).
+  let unchained = 0;
+  for (let afterId = 0; ; ) {
+    const page = await tx.select().from(auditPending).where(sql`${auditPending.id} > ${afterId}`).orderBy(asc(auditPending.id)).limit(pageSize);
+    for (const r of page) {
+      if (!pendingMacValid(keyring, r)) return fail("pending-edited");
+      afterId = r.id;
+      unchained += 1;
+    }
+    if (page.length < pageSize) break;
+  }
+  return { verdict: { ok: true, rows, headSeq, ...(unchained ? { unchained } : {}) }, hashes, total, lastHash: prev };
 }
 
 /**
