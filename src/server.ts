@@ -145,7 +145,7 @@ export async function startServer(config: Config, opts: { platform?: Platform; w
     }
     let mtlsUrl: string | undefined;
     if (config.mtlsAddr) {
-      const mtls = await startMtlsListener(platform, runtime, config.mtlsAddr, mtlsRoutePlugins());
+      const mtls = await startMtlsListener(platform, runtime, config.mtlsAddr, mtlsRoutePlugins(runtime));
       closers.push(() => mtls.close());
       mtlsUrl = mtls.url;
     }

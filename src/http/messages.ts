@@ -19,6 +19,7 @@ import { corporateUserMessages } from "../services/corporate/user-messages.js";
 import { twMessages } from "../domain/tw/messages.js";
 import { ediMessages } from "../domain/tw/edi-messages.js";
 import { secMessages } from "../domain/securities/messages.js";
+import { raMessages } from "../services/ra/messages.js";
 
 export type MessageTable = Readonly<Record<string, LocalizedText>>;
 
@@ -189,4 +190,5 @@ export const MESSAGES: ReadonlyMap<string, LocalizedText> = mergeMessageTables({
   securities: secMessages,
   approvals: approvalMessages,
   consoleDesks: consoleDeskMessages,
+  ra: raMessages,
 });

@@ -22,6 +22,7 @@ export const API_TAGS = [
   { name: "back-office", description: "Bank staff console" },
   { name: "edi", description: "Host-to-host (全球金融網): served on the mutual-TLS listener (INKAN_MTLS_ADDR), authenticated by the TLS client certificate; here they answer MTLS_CLIENT_CERT_REQUIRED" },
   { name: "securities-tool", description: "Securities software-certificate tool (軟體憑證工具, SPEC §13) and 電子下單: cookie inkan_sec on /api/securities, X-CSRF-Token on state-changing calls" },
+  { name: "ra", description: "RA enrollment API for the bank's own systems: served on the mutual-TLS listener (INKAN_MTLS_ADDR), authenticated by a registered RA client certificate (`inkan ra-client add`); here they answer RA_CLIENT_UNKNOWN" },
   { name: "bank-securities", description: "The securities firm's back office for the tool (BO-7): customers, unlock, mobile binding, the CA consent; BANK session" },
 ] as const;
 

@@ -20,6 +20,7 @@ import adminUserRoutes from "./corporate-admin-users.js";
 import userRoutes from "./corporate-user.js";
 import ediRoutes, { EDI_API } from "./edi.js";
 import portalCertificateRoutes from "./portal-certificates.js";
+import raRoutes, { RA_API } from "./ra.js";
 import twBankRoutes from "./tw/bank.js";
 import twRoutes from "./tw/platform.js";
 import twProofPdfRoutes from "./tw/proof-pdf.js";
@@ -60,10 +61,11 @@ export function corporateRoutePlugins(_platform: Platform, runtime: PkiRuntime):
     { plugin: secBankRoutes, options: {}, prefix: SEC_BANK_API },
     // Documented here; served for real on the mutual-TLS listener (mtlsRoutePlugins).
     { plugin: ediRoutes, prefix: EDI_API },
+    { plugin: raRoutes, options: { runtime }, prefix: RA_API },
   ];
 }
 
-/** What the mutual-TLS listener serves: the host-to-host APIs (EDI; the RA enrollment API later). */
-export function mtlsRoutePlugins(): HttpRoutePlugin[] {
-  return [{ plugin: ediRoutes, prefix: EDI_API }];
+/** What the mutual-TLS listener serves: the host-to-host APIs (EDI; with a PKI runtime, the RA enrollment API). */
+export function mtlsRoutePlugins(runtime?: PkiRuntime): HttpRoutePlugin[] {
+  return [{ plugin: ediRoutes, prefix: EDI_API }, ...(runtime ? [{ plugin: raRoutes, options: { runtime }, prefix: RA_API }] : [])];
 }
