@@ -1,0 +1,321 @@
+/**
+ * 電子下單 and 憑證上傳手機 of the securities tool (issue 10) in real Chromium, on the e2e server
+ * with the demo firm 9A00 and its customer A123456789 (bound mobile; SMS codes read from the
+ * development sink's outbox):
+ *   1. AC-44: without a valid certificate the ordering login shows MSG-S01, opens no session and
+ *      links to the tool, which opens without logging in;
+ *   2. the PC gets the certificate: issued through the API for a key made here, written as a
+ *      .pfx, sealed under a pairing code and installed by the phone page in the PC's carrier (a
+ *      mistyped pairing code is retried without a new SMS);
+ *   3. an order with bad fields is refused field by field; a signed order is accepted and
+ *      listed; the same signed body sent again is CHALLENGE_INVALID, nothing stored twice;
+ *   4. 憑證上傳手機: the PC shows the pairing code, a QR code of the pairing address and the
+ *      countdown; the server holds only ciphertext the code opens;
+ *   5. a phone (390×844, touch) opens the address, logs in, proves the number with an SMS code,
+ *      types the pairing code: the certificate is in its carrier and an order signed there is
+ *      accepted; the same pairing a second time → SEC_PAIRING_NOT_FOUND with the next steps.
+ * Every screen is saved as test-results/screenshots/sec-orders-*.png / sec-mobile-*.png and
+ * checked for labels, one h1, no inline style and no horizontal scroll at 320 px.
+ */
+import "reflect-metadata";
+import assert from "node:assert/strict";
+import { webcrypto } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import * as x509 from "@peculiar/x509";
+import { and, desc, eq, like } from "drizzle-orm";
+import { chromium, type Page, type Request } from "playwright-core";
+import { SEC_TEXTS } from "../../src/domain/securities/messages.js";
+import { buildPfx, parsePfx } from "../../src/pki/pkcs12.js";
+import { outbox, secOrders, secPairings } from "../../src/store/schema/index.js";
+import { openOnPhone, randomPfxPassword, sealForPhone, newPairingCode } from "../../web/src/securities/pairing-crypto.js";
+import { PortalClient } from "../support/browser-client.js";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../support/chromium.js";
+import { assertScreenOk, fill, input, Profile, screen, shot } from "../support/e2e-browser.js";
+import { startE2eServer, type E2eServer } from "../support/e2e-server.js";
+import { WAIT_BOUND_MS } from "../support/wait.js";
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+const FIRM = "9A00";
+const ID = "A123456789";
+const API = "/api/securities";
+const S01 = SEC_TEXTS["MSG-S01"]["zh-TW"];
+
+/** A phone's browser: the same watching as a PC's profile, in a 390×844 touch viewport. */
+class Phone extends Profile {
+  override async open(): Promise<Page> {
+    const ctx = await chromium.launchPersistentContext(this.dir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      locale: "zh-TW",
+      timezoneId: "Asia/Taipei",
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    this.context = ctx;
+    await ctx.addInitScript(() => {
+      document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+    });
+    ctx.on("request", (r) => {
+      const url = r.url();
+      if (!url.startsWith(`${this.origin}/`) && !url.startsWith("data:") && !url.startsWith("blob:")) this.foreign.push(url);
+    });
+    this.page = ctx.pages()[0] ?? (await ctx.newPage());
+    ctx.setDefaultTimeout(WAIT_BOUND_MS);
+    this.page.on("pageerror", (e) => this.problems.push(`pageerror: ${e.message}`));
+    this.page.on("console", (m) => {
+      if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) this.problems.push(`console: ${m.text()}`);
+    });
+    return this.page;
+  }
+}
+
+describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and phone)", () => {
+  let s: E2eServer;
+  let pc: Profile;
+  let phone: Phone;
+  let password = "";
+  let serial = "";
+  let pairingUrl = "";
+  let pairingCode = "";
+
+  const check = async (page: Page, name: string): Promise<void> => {
+    await assertScreenOk(page, name);
+    await shot(page, `sec-${name}`);
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 320, height: 800 });
+    await assertScreenOk(page, `${name} at 320 px`);
+    await page.setViewportSize(size);
+  };
+  const alert = (page: Page, text: string) => page.locator('[role="alert"].alert-error', { hasText: text }).waitFor();
+
+  /** The newest SMS code sent to the customer's bound number (the development sink keeps it in the outbox). */
+  const smsCode = async (): Promise<string> => {
+    const [row] = await s.platform.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.channel, "sms"), like(outbox.recipient, "%912345678")))
+      .orderBy(desc(outbox.id))
+      .limit(1);
+    const m = /(\d{4})-(\d{6})/.exec(row?.body ?? "");
+    assert.ok(m, `an SMS code in ${row?.body}`);
+    return m[2]!;
+  };
+
+  const tradingLogin = async (page: Page): Promise<void> => {
+    await screen(page, "電子下單登入");
+    await fill(page, { nationalId: ID, password });
+    await page.getByRole("button", { name: "登入", exact: true }).click();
+  };
+
+  /** Order entry → picker → certificate password → signed; answers the POST /orders request. */
+  const placeOrder = async (page: Page, order: { stockCode: string; side: "BUY" | "SELL"; quantity: string; limitPrice: string }, certPassword: string, shots?: string): Promise<Request> => {
+    await page.getByRole("heading", { name: "委託下單" }).waitFor();
+    await fill(page, { stockCode: order.stockCode, quantity: order.quantity, limitPrice: order.limitPrice });
+    await page.locator('select[name="side"]').selectOption(order.side);
+    await page.getByRole("button", { name: "下一步：選擇簽章憑證" }).click();
+    await page.getByRole("radio", { name: ID }).first().waitFor();
+    if (shots) await check(page, `${shots}-pick`);
+    await page.locator('form[aria-label="選擇簽章憑證"] button[type="submit"]').click();
+    await page.getByRole("heading", { name: "簽章並送出委託" }).waitFor();
+    if (shots) await check(page, `${shots}-sign`);
+    await fill(page, { pin: certPassword });
+    const sent = page.waitForRequest((r) => r.url().endsWith(`${API}/orders`) && r.method() === "POST");
+    await page.locator('form[aria-label="簽章並送出委託"] button[type="submit"]').click();
+    const req = await sent;
+    await page.getByRole("heading", { name: "委託已送出" }).waitFor();
+    return req;
+  };
+
+  /** On the phone page: 發送認證碼, the SMS code, the pairing code and the new certificate password. */
+  const receive = async (page: Page, code: string, certPassword: string, shots?: string): Promise<void> => {
+    await page.getByRole("button", { name: "發送認證碼" }).click();
+    await page.getByText(SEC_TEXTS["MSG-S04"]["zh-TW"]).waitFor();
+    if (shots) await check(page, `${shots}-code`);
+    await fill(page, { smsCode: await smsCode(), pairingCode: code, newPin: certPassword, newPinAgain: certPassword });
+    await page.getByRole("button", { name: "下載並安裝憑證" }).click();
+  };
+
+  before(async () => {
+    s = await startE2eServer();
+    const c = s.demo.securities?.customers.find((x) => x.nationalId === ID);
+    assert.ok(c, `demo customer ${ID}`);
+    password = c.password;
+    pc = new Profile("sec-pc", s.url);
+    await pc.open();
+    phone = new Phone("sec-phone", s.url);
+  });
+  after(async () => {
+    await pc?.dispose();
+    await phone?.dispose();
+    await s?.close();
+  });
+
+  test("1. AC-44: no valid certificate → MSG-S01, no session, a link to the tool, which opens without logging in", async () => {
+    const page = pc.page;
+    await pc.goto(`/portal/${FIRM}/orders`);
+    await check(page, "orders-login");
+    await tradingLogin(page);
+    await page.locator('[data-code="SEC_NO_VALID_CERTIFICATE"]').getByText(S01).waitFor();
+    await check(page, "orders-no-certificate");
+    const session = await page.evaluate(async () => (await fetch("/api/securities/session")).status);
+    assert.equal(session, 401, "MSG-S01 opens no session");
+    await page.getByRole("link", { name: "前往軟體憑證工具（不需登入下單）" }).click();
+    await page.waitForURL(`${s.url}/portal/${FIRM}`);
+    await page.locator("h1").waitFor();
+    await check(page, "orders-tool-from-ac44");
+  });
+
+  test("2. the PC's certificate: issued for a key made here, sealed as a .pfx, installed by the phone page (a mistyped pairing code retried locally)", async () => {
+    // The API part of an application (SEC-1's apply screen covers the browser's own key).
+    const api = new PortalClient(s.url, { origin: s.url });
+    assert.equal((await api.post(`${API}/login`, { institutionCode: FIRM, nationalId: ID, password })).status, 200);
+    assert.equal((await api.post(`${API}/sms-codes`, { purpose: "APPLY" })).status, 200);
+    const app = await api.post(`${API}/applications`, { kind: "APPLY", code: await smsCode() });
+    assert.equal(app.status, 201, app.raw);
+    const keys = (await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=${ID}`, keys, signingAlgorithm: { name: "ECDSA", hash: "SHA-256" } });
+    const issued = await api.post(`${API}/applications/${app.body.applicationId as string}/certificate`, { consentVersion: (app.body.consent as { version: number }).version, acceptConsent: true, csr: csr.toString("pem") });
+    assert.equal(issued.status, 201, issued.raw);
+    assert.equal((await api.post(`${API}/applications/${app.body.applicationId as string}/installed`, {})).status, 200);
+    serial = issued.body.serialHex as string;
+    const chain = (issued.body.pemChain as string).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!.map((p) => new Uint8Array(Buffer.from(p.replace(/-----[A-Z ]+-----|\s/g, ""), "base64")));
+    const pfxPassword = randomPfxPassword();
+    const pfx = await buildPfx({ privateKeyPkcs8: new Uint8Array(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)), certificates: chain, password: pfxPassword, friendlyName: ID });
+    const code = newPairingCode();
+    const made = await api.post(`${API}/pairings`, { ciphertext: await sealForPhone({ pfx, password: pfxPassword }, code, { firmCode: FIRM, nationalId: ID }) });
+    assert.equal(made.status, 201, made.raw);
+
+    const page = pc.page;
+    await pc.goto(`/portal/${FIRM}/mobile?p=${made.body.pairingId as string}`);
+    await screen(page, "手機下載憑證");
+    await check(page, "mobile-receive-login");
+    await fill(page, { nationalId: ID, password });
+    await page.getByRole("button", { name: "登入", exact: true }).click();
+    await receive(page, "000000000000", "pcpass1", "mobile-receive");
+    await alert(page, "配對碼不正確");
+    assert.equal(await input(page, "pairingCode").getAttribute("aria-invalid"), "true");
+    assert.equal(await input(page, "smsCode").count(), 0, "the envelope is kept: no new SMS code asked");
+    await check(page, "mobile-receive-wrong-code");
+    await fill(page, { pairingCode: `${code.slice(0, 4)} ${code.slice(4, 8)} ${code.slice(8)}` });
+    await page.getByRole("button", { name: "下載並安裝憑證" }).click();
+    await page.getByText("憑證已安裝到此手機").waitFor();
+    await check(page, "mobile-receive-installed");
+  });
+
+  test("3. orders: bad fields refused field by field; a signed order accepted and listed; the same signed body again → CHALLENGE_INVALID", async () => {
+    const page = pc.page;
+    await pc.goto(`/portal/${FIRM}/orders`);
+    await tradingLogin(page);
+    await page.getByRole("heading", { name: "委託下單" }).waitFor();
+    await check(page, "orders-entry");
+    await fill(page, { stockCode: "23", quantity: "1000", limitPrice: "612.5" });
+    await page.getByRole("button", { name: "下一步：選擇簽章憑證" }).click();
+    await alert(page, "股票代號格式不正確");
+    assert.equal(await input(page, "stockCode").getAttribute("aria-invalid"), "true");
+    await check(page, "orders-entry-error");
+    await fill(page, { stockCode: "2330", limitPrice: "0" });
+    await page.getByRole("button", { name: "下一步：選擇簽章憑證" }).click();
+    await alert(page, "限價請輸入大於 0 的金額");
+    assert.equal(await input(page, "limitPrice").getAttribute("aria-invalid"), "true");
+    const req = await placeOrder(page, { stockCode: "2330", side: "BUY", quantity: "1,000", limitPrice: "612.5" }, "pcpass1", "orders");
+    await page.locator("[data-order-id]").first().waitFor();
+    assert.equal(await page.locator("[data-order-id]").count(), 1);
+    assert.match(await page.locator(".sec-orders").innerText(), /買進 2330/);
+    await check(page, "orders-done");
+    const rows = await s.platform.db.select().from(secOrders);
+    assert.deepEqual(
+      rows.map((r) => [r.stockCode, r.side, r.quantity, r.limitPrice]),
+      [["2330", "BUY", 1000, "612.5"]],
+    );
+
+    // The very request the page sent, sent again from the page: the challenge is spent.
+    const replay = await page.evaluate(
+      async (r) => {
+        const res = await fetch("/api/securities/orders", { method: "POST", headers: r.headers, body: r.body });
+        return { status: res.status, code: ((await res.json()) as { code?: string }).code };
+      },
+      { headers: { "content-type": "application/json", "x-csrf-token": req.headers()["x-csrf-token"]! }, body: req.postData()! },
+    );
+    assert.deepEqual(replay, { status: 401, code: "CHALLENGE_INVALID" });
+    assert.equal((await s.platform.db.select().from(secOrders)).length, 1, "the replay stored nothing");
+  });
+
+  test("4. 憑證上傳手機 on the PC: pairing code, QR code, countdown; the server holds only ciphertext the code opens", async () => {
+    const page = pc.page;
+    // The upload is a page of the tool: its own login (the ordering session is not the tool's).
+    await pc.goto(`/portal/${FIRM}`);
+    await screen(page, "登入");
+    await fill(page, { nationalId: ID, password });
+    await page.getByRole("button", { name: "登入", exact: true }).click();
+    await page.waitForURL(`${s.url}/portal/${FIRM}/home`);
+    await pc.goto(`/portal/${FIRM}/mobile-upload`);
+    await screen(page, "憑證上傳手機");
+    await page.getByRole("radio", { name: ID }).first().waitFor();
+    await check(page, "mobile-upload-pick");
+    await page.locator('form[aria-label="選擇簽章憑證"] button[type="submit"]').click();
+    await page.getByRole("heading", { name: "加密並上傳" }).waitFor();
+    await check(page, "mobile-upload-password");
+    await fill(page, { pin: "wrong-pass" });
+    await page.locator('form[aria-label="加密並上傳"] button[type="submit"]').click();
+    await page.locator('[role="alert"].alert-error').waitFor();
+    assert.equal((await s.platform.db.select().from(secPairings)).filter((p) => p.fetchedAt === null).length, 0, "a wrong certificate password uploads nothing");
+    await fill(page, { pin: "pcpass1" });
+    await page.locator('form[aria-label="加密並上傳"] button[type="submit"]').click();
+    await page.getByRole("heading", { name: "請在手機上完成配對" }).waitFor();
+    pairingCode = (await page.locator(".sec-pairing-code").getAttribute("data-code"))!;
+    assert.match(pairingCode, /^\d{12}$/);
+    assert.equal((await page.locator(".sec-pairing-code").innerText()).trim(), `${pairingCode.slice(0, 4)} ${pairingCode.slice(4, 8)} ${pairingCode.slice(8)}`);
+    pairingUrl = (await page.locator(".sec-pairing-url a").getAttribute("href"))!;
+    assert.match(pairingUrl, new RegExp(`^${s.url}/portal/${FIRM}/mobile\\?p=[A-Za-z0-9_-]{22}$`));
+    await page.locator('svg.sec-qr[role="img"][aria-label="配對網址的 QR 碼"] path').waitFor();
+    assert.match(await page.locator(".sec-countdown").innerText(), /^(10 分 00 秒|9 分 5\d 秒)$/);
+    await check(page, "mobile-upload-code");
+
+    const pairingId = new URL(pairingUrl).searchParams.get("p")!;
+    const [row] = await s.platform.db.select().from(secPairings).where(eq(secPairings.id, pairingId));
+    assert.ok(row && !row.ciphertext.includes(pairingCode));
+    assert.equal(row.expiresAt.getTime() - row.createdAt.getTime(), 600_000);
+    const opened = await openOnPhone(row.ciphertext, pairingCode, { firmCode: FIRM, nationalId: ID });
+    const parsed = await parsePfx(opened.pfx, opened.password);
+    assert.equal(new x509.X509Certificate(Buffer.from(parsed.certificates[0]!)).serialNumber.replace(/^0+/, "").toLowerCase(), serial.replace(/^0+/, "").toLowerCase());
+  });
+
+  test("5. the phone: pairing address → login → SMS code → pairing code → installed; an order signed on the phone is accepted; the same pairing again → SEC_PAIRING_NOT_FOUND", async () => {
+    const page = await phone.open();
+    await page.goto(pairingUrl);
+    await screen(page, "手機下載憑證");
+    await check(page, "mobile-phone-login");
+    await fill(page, { nationalId: ID, password });
+    await page.getByRole("button", { name: "登入", exact: true }).click();
+    await receive(page, pairingCode, "phone12", "mobile-phone");
+    await page.getByText("憑證已安裝到此手機").waitFor();
+    await check(page, "mobile-phone-installed");
+
+    await page.getByRole("link", { name: "前往電子下單" }).click();
+    await tradingLogin(page);
+    await placeOrder(page, { stockCode: "2317", side: "SELL", quantity: "2000", limitPrice: "105" }, "phone12", "orders-phone");
+    await check(page, "orders-phone-done");
+    const rows = await s.platform.db.select().from(secOrders);
+    assert.equal(rows.length, 2);
+    assert.ok(rows.some((r) => r.stockCode === "2317" && r.side === "SELL" && r.quantity === 2000 && r.limitPrice === "105"));
+
+    // The same pairing again (after the SMS resend wait): used → not found, with what to do next.
+    s.clock.advance(181_000);
+    await page.goto(pairingUrl);
+    await screen(page, "手機下載憑證");
+    await receive(page, pairingCode, "phone12");
+    await page.locator('[data-code="SEC_PAIRING_NOT_FOUND"]').getByText("重新上傳").waitFor();
+    await check(page, "mobile-phone-pairing-used");
+    const [again] = await s.platform.db.select().from(secPairings).where(eq(secPairings.id, new URL(pairingUrl).searchParams.get("p")!));
+    assert.equal(again?.ciphertext, "", "the server erased the envelope when the phone fetched it");
+  });
+
+  test("6. nothing a bank cannot ship: no console errors, CSP violations or foreign requests", () => {
+    pc.assertClean();
+    phone.assertClean();
+  });
+});
