@@ -69,7 +69,8 @@ export async function bankOverview(ctx: ServiceContext, actor: BankActor): Promi
     .select({ bucket, n: sql<number>`count(*)` })
     .from(certificates)
     .where(and(eq(certificates.institutionId, mine), eq(certificates.status, "VALID"), sql`${certificates.notAfter} > ${nowTs}`, sql`${certificates.notAfter} < ${bounds[EXPIRY_WEEKS]!.toISOString()}::timestamptz`))
-    .groupBy(bucket);
+    // By position: the expression's parameters would be numbered anew in GROUP BY and not match.
+    .groupBy(sql`1`);
   const perWeek = new Map(weeks.map((w) => [n(w.bucket), n(w.n)]));
 
   const [o] = await ctx.db
