@@ -54,6 +54,25 @@ function LanguageSwitch(props: { onChange: (l: Locale) => void }): JSX.Element {
   );
 }
 
+type SecModule = typeof import("../securities/app.js");
+let secModule: Promise<SecModule> | undefined;
+
+/** A securities firm's portal is its software-certificate tool (web/src/securities), a chunk of its own too. */
+function SecuritiesTool(props: { inst: Institution; path: string }): JSX.Element {
+  const [mod, setMod] = useState<SecModule | undefined>(undefined);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    secModule ??= import("../securities/app.js");
+    secModule.then(setMod, () => {
+      secModule = undefined;
+      setFailed(true);
+    });
+  }, []);
+  if (failed) return <NotFound inst={props.inst} />;
+  if (!mod) return <Loading />;
+  return <mod.SecApp inst={props.inst} path={props.path} />;
+}
+
 /** Screens reached before logging on (or after logging off): no ログオフ in the header there. */
 const OUTSIDE = /^\/portal\/[^/]+\/(admin|user)(\/(activation|certificate|login|logoff))?\/?$/;
 
@@ -126,7 +145,8 @@ export function App(): JSX.Element {
   else if (home) screen = single ? ROUTES[0]!.render({ code: single.code }, single) : <BankList institutions={banks} />;
   else if (!inst) screen = <NotFound />;
   else if (isTwInstitution(inst)) screen = <TwPlatform inst={inst} path={path} />;
-  // The corporate screens are the Shinkin journey's only: a securities firm's tool is not one of them.
+  else if (inst.kind === "TW_SECURITIES") screen = <SecuritiesTool inst={inst} path={path} />;
+  // The corporate screens are the Shinkin journey's only.
   else if (inst.kind !== "JP_SHINKIN") screen = <NotFound inst={inst} />;
   else {
     let found: JSX.Element | undefined;

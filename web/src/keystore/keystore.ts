@@ -373,16 +373,17 @@ export class Keystore {
   /**
    * The carrier certificate and key as a .pfx (F-SEC-EXPORT): password 4–10 characters,
    * key and certificates under PBES2/AES-256, MAC HMAC-SHA256. Device-bound keys never leave
-   * the browser: KEY_NOT_EXPORTABLE. Name the download with pfxFileName().
+   * the browser: KEY_NOT_EXPORTABLE. Name the download with pfxFileName(). `mode: "legacy"`
+   * writes 3DES/SHA-1 instead, for systems that cannot read AES-256.
    */
-  async exportPfx(entryId: string, opts: { pin: string; password: string }): Promise<Bytes> {
+  async exportPfx(entryId: string, opts: { pin: string; password: string; mode?: "aes" | "legacy" }): Promise<Bytes> {
     const e = await this.#entry(entryId);
     if (e.kind !== "carrier") throw new KeystoreError("KEY_NOT_EXPORTABLE", { params: { id: entryId } });
     if (!e.certificate) throw new KeystoreError("ENTRY_NOT_INSTALLED", { params: { id: entryId } });
     await checkPfxPassword(opts?.password);
     const { pkcs8 } = await this.#openCarrier(entryId, opts.pin);
     try {
-      return await writePfx({ pkcs8, certificates: [e.certificate.der, ...e.certificate.chain], password: opts.password, friendlyName: e.certificate.cn });
+      return await writePfx({ pkcs8, certificates: [e.certificate.der, ...e.certificate.chain], password: opts.password, friendlyName: e.certificate.cn, mode: opts.mode });
     } finally {
       pkcs8.fill(0);
     }

@@ -33,11 +33,15 @@ export async function checkPfxPassword(password: string): Promise<void> {
   }
 }
 
-export async function writePfx(input: { pkcs8: Bytes; certificates: Uint8Array[]; password: string; friendlyName: string }): Promise<Bytes> {
+/**
+ * `mode` "aes" (default): PBES2/AES-256 and an HMAC-SHA256 MAC; "legacy": 3DES and SHA-1, for
+ * old systems that cannot read the former (what `openssl pkcs12 -export -legacy` writes).
+ */
+export async function writePfx(input: { pkcs8: Bytes; certificates: Uint8Array[]; password: string; friendlyName: string; mode?: "aes" | "legacy" }): Promise<Bytes> {
   await checkPfxPassword(input.password);
   const { buildPfx } = await loadPkcs12();
   try {
-    const out = await buildPfx({ privateKeyPkcs8: input.pkcs8, certificates: input.certificates, password: input.password, friendlyName: input.friendlyName });
+    const out = await buildPfx({ privateKeyPkcs8: input.pkcs8, certificates: input.certificates, password: input.password, friendlyName: input.friendlyName, mode: input.mode === "legacy" ? "legacy" : "aes" });
     return new Uint8Array(out);
   } catch (e) {
     throw fromPkcs12Error(e);

@@ -8,8 +8,11 @@ import type { ShownError } from "../app/errors.js";
 import { currentLocale, t } from "../app/i18n.js";
 import { FieldHead, inputAttrs, invalidIn, type FieldProps } from "./fields.js";
 
-/** A PIN: masked by default (R-PIN-9), paste allowed, a checkbox shows it in clear. */
-export function PinField(p: Omit<FieldProps, "type">): JSX.Element {
+/**
+ * A PIN: masked by default (R-PIN-9), paste allowed, a checkbox shows it in clear (`showLabel`
+ * words that checkbox where a seed names it, e.g. 顯示密碼明文).
+ */
+export function PinField(p: Omit<FieldProps, "type"> & { showLabel?: string }): JSX.Element {
   const [shown, setShown] = useState(false);
   const id = useId();
   const invalid = invalidIn(p.error, p.name);
@@ -20,7 +23,7 @@ export function PinField(p: Omit<FieldProps, "type">): JSX.Element {
         <input {...inputAttrs(p, id, invalid)} type={(shown ? "text" : "password") as "text"} maxLength={p.maxLength ?? 64} />
         <label class="show-pin">
           <input type="checkbox" checked={shown} onChange={(e) => setShown(e.currentTarget.checked)} aria-controls={id} />
-          {t("showPin")}
+          {p.showLabel ?? t("showPin")}
         </label>
       </div>
     </div>
