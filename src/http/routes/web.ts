@@ -23,6 +23,8 @@ export interface WebRouteOptions {
 
 /** Paths of the single-page app: answered with index.html, the app's router draws the screen. */
 export const PORTAL_PREFIX = "/portal";
+/** The bank's back-office console: the same app, which loads its own chunk on these paths. */
+export const CONSOLE_PREFIX = "/console";
 
 const MIME: Readonly<Record<string, string>> = {
   ".html": "text/html; charset=utf-8",
@@ -153,6 +155,8 @@ export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, opts) 
   app.get("/", hide, html);
   app.get(PORTAL_PREFIX, hide, html);
   app.get(`${PORTAL_PREFIX}/*`, hide, html);
+  app.get(CONSOLE_PREFIX, hide, html);
+  app.get(`${CONSOLE_PREFIX}/*`, hide, html);
   app.get("/assets/*", hide, async (request, reply) => {
     const f = files.get(request.url.split("?")[0]!);
     if (!f) return reply.code(404).type("text/plain; charset=utf-8").header("cache-control", "no-store").send("Not Found");

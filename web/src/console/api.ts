@@ -1,0 +1,133 @@
+/**
+ * The console's calls to the back-office API (/api/bank, src/http/routes/bank*.ts): JSON in and
+ * out, the inkan_bank cookie kept by the browser (Path /api/bank), the CSRF token of the latest
+ * answer sent back in X-CSRF-Token, the screen's language in Accept-Language. A 401 on a call
+ * made inside a signed-in console means the staff session timed out (idle or absolute): the
+ * shell is told, and it returns to the sign-in screen with a message instead of a dead form.
+ */
+import { ApiError } from "../app/api.js";
+import { currentLocale } from "../app/i18n.js";
+
+export const BANK_API = "/api/bank";
+
+export type BankRole = "HQ_OPERATOR" | "BRANCH_OFFICER" | "AUDITOR" | "CUSTOMER_SERVICE";
+
+export interface ConsoleSession {
+  username: string;
+  role: BankRole;
+  institution: { code: string; name: string };
+  csrfToken: string;
+}
+
+/** A sensitive operation under dual control answers 202: nothing changed yet, a colleague decides. */
+export interface PendingApproval {
+  status: "PENDING";
+  approval: { approvalId: string; operation?: string; expiresAt?: string; [k: string]: unknown };
+}
+
+let csrf: string | undefined;
+let onLost: (() => void) | undefined;
+
+/** The shell's handler for a session that ended under a signed-in screen. */
+export function onSessionLost(fn: (() => void) | undefined): void {
+  onLost = fn;
+}
+
+export function forgetConsoleSession(): void {
+  csrf = undefined;
+}
+
+const OFFLINE = {
+  ja: "通信エラーが発生しました。通信環境をご確認のうえ、再度お試しください。",
+  "zh-TW": "發生通訊錯誤，請確認網路環境後再試一次。",
+  en: "A network error occurred. Please check your connection and try again.",
+} as const;
+
+interface Raw {
+  status: number;
+  res: Response;
+}
+
+async function send(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown): Promise<Raw> {
+  const headers: Record<string, string> = { accept: "application/json", "accept-language": currentLocale() };
+  if (method !== "GET") {
+    headers["content-type"] = "application/json";
+    if (csrf) headers["x-csrf-token"] = csrf;
+  }
+  try {
+    const res = await fetch(`${BANK_API}${path}`, { method, headers, body: method === "GET" ? undefined : JSON.stringify(body ?? {}), credentials: "same-origin", cache: "no-store" });
+    return { status: res.status, res };
+  } catch {
+    throw new ApiError(0, "NETWORK_ERROR", OFFLINE[currentLocale()]);
+  }
+}
+
+async function failure(raw: Raw, signedIn: boolean): Promise<ApiError> {
+  let e: { code?: unknown; message?: unknown; fields?: unknown } = {};
+  try {
+    e = ((await raw.res.json()) ?? {}) as typeof e;
+  } catch {
+    e = {};
+  }
+  const err = new ApiError(
+    raw.status,
+    typeof e.code === "string" ? e.code : `HTTP_${raw.status}`,
+    typeof e.message === "string" ? e.message : OFFLINE[currentLocale()],
+    Array.isArray(e.fields) ? e.fields.filter((f): f is string => typeof f === "string") : [],
+  );
+  if (signedIn && (err.code === "SESSION_REQUIRED" || err.code === "SESSION_STAGE_INVALID")) {
+    csrf = undefined;
+    onLost?.();
+  }
+  return err;
+}
+
+/**
+ * One JSON call. `signedIn: false` for the sign-in steps themselves (their 401s are wrong
+ * passwords or codes, not a timed-out session).
+ */
+export async function bankCall<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown, opts: { signedIn?: boolean } = {}): Promise<T> {
+  const raw = await send(method, path, body);
+  if (!raw.res.ok) throw await failure(raw, opts.signedIn ?? true);
+  const text = await raw.res.text();
+  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  const token = (parsed as { csrfToken?: unknown } | undefined)?.csrfToken;
+  if (typeof token === "string") csrf = token;
+  // 202: the operation waits for a second person (dual control).
+  if (raw.status === 202) {
+    const p = (parsed ?? {}) as { approval?: PendingApproval["approval"] };
+    return { status: "PENDING", approval: p.approval ?? (p as PendingApproval["approval"]) } as T;
+  }
+  return parsed as T;
+}
+
+export const bankGet = <T>(path: string): Promise<T> => bankCall<T>("GET", path);
+export const bankPost = <T>(path: string, body?: unknown): Promise<T> => bankCall<T>("POST", path, body);
+
+export const isPending = (r: unknown): r is PendingApproval => typeof r === "object" && r !== null && (r as { status?: unknown }).status === "PENDING";
+
+/** A file the API answers (PEM, DER, PDF): fetched with the session and handed to the browser as a download. */
+export async function bankDownload(method: "GET" | "POST", path: string, fileName: string, body?: unknown): Promise<void> {
+  const raw = await send(method, path, body);
+  if (!raw.res.ok) throw await failure(raw, true);
+  const blob = await raw.res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The session of the signed-in staff member (also recovers the CSRF token after a reload). */
+export const loadConsoleSession = (): Promise<ConsoleSession> => bankGet<ConsoleSession>("/session");
+
+/** Query string of the set values. */
+export function query(params: Record<string, string | number | boolean | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}

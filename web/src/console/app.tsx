@@ -1,0 +1,66 @@
+/**
+ * The bank's back-office console under /console (issue 11): loaded by the portal's entry with a
+ * dynamic import only on /console paths, so none of it is in the customers' first page; each
+ * section is a chunk of its own, loaded when opened.
+ *
+ * SECTIONS is the registry: a section is a path segment (/console/<path>/…), its menu title, the
+ * roles that see it (the server checks every call again), optionally the institution kinds it
+ * serves, and its lazily loaded component, which draws everything under its path from `rest`.
+ * A new section is a new file and one line here. /console opens the first section the staff
+ * member may use.
+ */
+import type { ComponentType, JSX } from "preact";
+import { navigate } from "../app/router.js";
+import type { Institution } from "../app/model.js";
+import type { BankRole, ConsoleSession } from "./api.js";
+import { ConsoleRoot } from "./shell.js";
+import { CT, type Text } from "./texts.js";
+
+export interface SectionProps {
+  session: ConsoleSession;
+  /** The institution's public facts (kind, time zone, help-desk number, default language). */
+  inst: Institution;
+  /** Path segments after /console/<section>. */
+  rest: readonly string[];
+  /** "/console/<section>": links inside the section start here. */
+  base: string;
+}
+
+export interface ConsoleSection {
+  path: string;
+  title: Text;
+  roles: readonly BankRole[];
+  kinds?: readonly Institution["kind"][];
+  load: () => Promise<{ default: ComponentType<SectionProps> }>;
+}
+
+const ALL: readonly BankRole[] = ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR", "CUSTOMER_SERVICE"];
+
+export const SECTIONS: readonly ConsoleSection[] = [
+  { path: "contracts", title: CT.navContracts, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"], kinds: ["JP_SHINKIN"], load: () => import("./contracts/section.js") },
+  { path: "certificates", title: CT.navCertificates, roles: ALL, load: () => import("./certificates/section.js") },
+  { path: "approvals", title: CT.navApprovals, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "CUSTOMER_SERVICE"], load: () => import("./approvals.js") },
+];
+
+/** The sections this staff member sees, in menu order. */
+export function sectionsFor(role: BankRole, kind: Institution["kind"]): ConsoleSection[] {
+  return SECTIONS.filter((s) => s.roles.includes(role) && (!s.kinds || s.kinds.includes(kind)));
+}
+
+export const CONSOLE = "/console";
+
+// Links inside the console change the screen without a reload (the portal's router handles /portal).
+document.addEventListener("click", (ev) => {
+  if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  const a = (ev.target as Element | null)?.closest?.("a");
+  if (!a || a.target || a.hasAttribute("download") || a.origin !== location.origin) return;
+  if (a.pathname !== CONSOLE && !a.pathname.startsWith(`${CONSOLE}/`)) return;
+  ev.preventDefault();
+  navigate(a.pathname + a.search);
+});
+
+export function ConsoleApp(): JSX.Element {
+  return <ConsoleRoot sections={SECTIONS} />;
+}
+
+export default ConsoleApp;

@@ -1,0 +1,163 @@
+/**
+ * Dual control (maker–checker): the requests of the institution waiting for a second person,
+ * each with what it would do, who asked, why and until when; approving runs the operation (the
+ * answer says what it did), rejecting closes the request. The server refuses a decision on
+ * one's own request (also from another session) and on expired ones; its message is shown.
+ *   /console/approvals          the pending requests
+ *   /console/approvals/:id      one request: approve or reject
+ */
+import type { JSX } from "preact";
+import { useState } from "preact/hooks";
+import { formatDateTime } from "../app/i18n.js";
+import { ErrorPage } from "../ui/error-page.js";
+import { Field } from "../ui/fields.js";
+import { ActionForm, useAction, useFields } from "../ui/form.js";
+import { Actions, Facts, LinkButton, Loading, Notice, Screen } from "../ui/screen.js";
+import { useLoaded } from "../ui/status.js";
+import { bankGet, bankPost } from "./api.js";
+import type { SectionProps } from "./app.js";
+import { ct, say, x } from "./texts.js";
+import { ResultTable } from "./ui.js";
+
+const AX = {
+  title: x("承認待ちの依頼", "待覆核申請", "Requests waiting for approval"),
+  lead: x(
+    "二名による承認が必要な操作です。依頼者本人は承認・否認できません。内容を確認し、承認するか否認してください。",
+    "以下為須經二人覆核的作業，申請人本人無法覆核。請確認內容後核准或駁回。",
+    "These operations need a second person; the requester cannot decide on their own request. Check each one, then approve or reject it.",
+  ),
+  none: x("承認待ちの依頼はありません。", "目前沒有待覆核的申請。", "No request is waiting."),
+  operation: x("操作", "作業", "Operation"),
+  subject: x("対象", "對象", "Subject"),
+  requestedBy: x("依頼者", "申請人", "Requested by"),
+  requestedAt: x("依頼日時", "申請時間", "Requested at"),
+  expiresAt: x("承認期限", "覆核期限", "Decide by"),
+  reason: x("依頼の理由", "申請理由", "Reason given"),
+  state: x("状態", "狀態", "State"),
+  open: x("確認する", "檢視", "Review"),
+  requestTitle: x("承認依頼の確認", "覆核申請確認", "Review the request"),
+  comment: x("コメント（監査証跡に残ります）", "意見（記錄於稽核軌跡）", "Comment (kept in the audit trail)"),
+  approve: x("承認して実行する", "核准並執行", "Approve and carry out"),
+  reject: x("否認する", "駁回", "Reject"),
+  approved: x("承認しました。操作を実行しました。", "已核准，作業已執行。", "Approved: the operation has been carried out."),
+  rejected: x("否認しました。操作は実行されません。", "已駁回，作業不會執行。", "Rejected: the operation will not be carried out."),
+  toList: x("承認待ち一覧へ", "回待覆核清單", "Back to the list"),
+  PENDING: x("承認待ち", "待覆核", "Waiting"),
+  APPROVED: x("承認済", "已核准", "Approved"),
+  REJECTED: x("否認", "已駁回", "Rejected"),
+  EXPIRED: x("期限切れ", "已逾期", "Expired"),
+};
+const ax = (k: keyof typeof AX, p?: Record<string, string | number>): string => say(AX[k], p);
+
+/** One request as the approvals API answers it (field names tolerant of the two spellings in use). */
+export interface ApprovalRequest {
+  approvalId: string;
+  operation: string;
+  operationLabel?: string;
+  subject?: string | null;
+  reason?: string | null;
+  requestedBy?: string;
+  requestedAt?: string;
+  expiresAt?: string;
+  status?: string;
+  [k: string]: unknown;
+}
+
+const listOf = (r: unknown): ApprovalRequest[] => {
+  const o = r as { items?: ApprovalRequest[]; approvals?: ApprovalRequest[] };
+  return o.items ?? o.approvals ?? [];
+};
+const label = (a: ApprovalRequest): string => a.operationLabel ?? a.operation;
+const stateOf = (a: ApprovalRequest): string => (a.status && a.status in AX ? ax(a.status as keyof typeof AX) : (a.status ?? ""));
+
+function List(props: SectionProps): JSX.Element {
+  const { data, error } = useLoaded(() => bankGet<unknown>("/approvals?status=PENDING"), []);
+  const tz = props.inst.timeZone;
+  if (error) return <ErrorPage error={error} next={ct("sessionNext")} homeHref="/console" />;
+  if (!data) return <Loading />;
+  const items = listOf(data);
+  return (
+    <Screen title={ax("title")} lead={ax("lead")} wide>
+      {items.length === 0 ? (
+        <p role="status">{ax("none")}</p>
+      ) : (
+        <ResultTable caption={ct("results", { n: items.length })} head={[ax("operation"), ax("subject"), ax("requestedBy"), ax("requestedAt"), ax("expiresAt"), ax("reason"), ""]}>
+          {items.map((a) => (
+            <tr key={a.approvalId}>
+              <td>{label(a)}</td>
+              <td>{a.subject ?? ""}</td>
+              <td>{a.requestedBy ?? ""}</td>
+              <td>{a.requestedAt ? formatDateTime(a.requestedAt, tz) : ""}</td>
+              <td>{a.expiresAt ? formatDateTime(a.expiresAt, tz) : ""}</td>
+              <td>{a.reason ?? ""}</td>
+              <td>
+                <a href={`${props.base}/${encodeURIComponent(a.approvalId)}`}>{ax("open")}</a>
+              </td>
+            </tr>
+          ))}
+        </ResultTable>
+      )}
+    </Screen>
+  );
+}
+
+function Decide(props: SectionProps & { id: string }): JSX.Element {
+  const { data, error } = useLoaded(() => bankGet<unknown>(`/approvals/${encodeURIComponent(props.id)}`), [props.id]);
+  const action = useAction();
+  const f = useFields({ note: "" });
+  const [decided, setDecided] = useState<"approved" | "rejected" | undefined>(undefined);
+  const tz = props.inst.timeZone;
+  if (error) return <ErrorPage error={error} next="" homeHref={props.base} />;
+  if (!data) return <Loading />;
+  const a = ((data as { approval?: ApprovalRequest }).approval ?? data) as ApprovalRequest;
+  const decide = (verdict: "approve" | "reject"): void =>
+    void action.run(async () => {
+      await bankPost(`/approvals/${encodeURIComponent(props.id)}/${verdict}`, { note: f.values.note.trim() || undefined });
+      setDecided(verdict === "approve" ? "approved" : "rejected");
+    });
+  return (
+    <Screen title={ax("requestTitle")}>
+      <Facts
+        rows={[
+          [ax("operation"), label(a)],
+          [ax("subject"), a.subject ?? ""],
+          [ax("requestedBy"), a.requestedBy ?? ""],
+          [ax("requestedAt"), a.requestedAt ? formatDateTime(a.requestedAt, tz) : ""],
+          [ax("expiresAt"), a.expiresAt ? formatDateTime(a.expiresAt, tz) : ""],
+          [ax("reason"), a.reason ?? ""],
+          [ax("state"), stateOf(a)],
+        ]}
+      />
+      {decided ? (
+        <>
+          <Notice kind="success" live>
+            <p>{ax(decided)}</p>
+          </Notice>
+          <Actions>
+            <LinkButton href={props.base} primary>
+              {ax("toList")}
+            </LinkButton>
+          </Actions>
+        </>
+      ) : (
+        <ActionForm action={action} onSubmit={async () => decide("approve")}>
+          <Field {...f.bind("note")} label={ax("comment")} maxLength={200} size="long" error={action.error} />
+          <Actions>
+            <button type="submit" class="btn btn-primary" aria-disabled={action.busy ? "true" : undefined}>
+              {ax("approve")}
+            </button>
+            <button type="button" class="btn btn-danger" onClick={() => decide("reject")}>
+              {ax("reject")}
+            </button>
+            <LinkButton href={props.base}>{ax("toList")}</LinkButton>
+          </Actions>
+        </ActionForm>
+      )}
+    </Screen>
+  );
+}
+
+export default function ApprovalsSection(props: SectionProps): JSX.Element {
+  const [id] = props.rest;
+  return id ? <Decide {...props} id={id} /> : <List {...props} />;
+}

@@ -1,0 +1,63 @@
+/**
+ * Pieces the console's sections share: the answer of an operation (done, or sent for approval
+ * under dual control), a results table that stays readable at 320 px, and the card an operation's
+ * form sits in on a detail page.
+ */
+import type { ComponentChildren, JSX } from "preact";
+import { formatDateTime } from "../app/i18n.js";
+import { LinkButton, Notice } from "../ui/screen.js";
+import { isPending, type PendingApproval } from "./api.js";
+import { ct } from "./texts.js";
+
+/** What an operation answered: its own success text, or that a second person must approve it. */
+export function Outcome(props: { result: unknown; done: string; timeZone?: string }): JSX.Element {
+  if (isPending(props.result)) {
+    const a = (props.result as PendingApproval).approval;
+    return (
+      <Notice kind="info" live title={ct("pendingTitle")}>
+        <p>{ct("pendingBody")}</p>
+        {a.expiresAt ? <p>{ct("pendingUntil", { at: formatDateTime(a.expiresAt, props.timeZone) })}</p> : null}
+        <p>
+          <LinkButton href="/console/approvals">{ct("toApprovals")}</LinkButton>
+        </p>
+      </Notice>
+    );
+  }
+  return (
+    <Notice kind="success" live>
+      <p>{props.done}</p>
+    </Notice>
+  );
+}
+
+/** A table of results with a caption; wrapped so a narrow window scrolls the table, not the page. */
+export function ResultTable(props: { caption: string; head: readonly string[]; children: ComponentChildren }): JSX.Element {
+  return (
+    <div class="table-wrap">
+      <table class="console-table">
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.head.map((h) => (
+              <th scope="col" key={h}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** One operation on a detail page: its heading, what it does, its form. */
+export function ActionCard(props: { title: string; text?: string; children: ComponentChildren; id?: string }): JSX.Element {
+  return (
+    <section class="console-action" aria-labelledby={props.id}>
+      <h3 id={props.id}>{props.title}</h3>
+      {props.text ? <p class="hint">{props.text}</p> : null}
+      {props.children}
+    </section>
+  );
+}
