@@ -6,7 +6,7 @@
  * (BANK_STAFF_SELF_CHANGE): an HQ operator cannot lock themselves out or drop their own rights,
  * and a second factor is reset by somebody else. Password resets stay in bank-staff.ts.
  */
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { ServiceContext } from "../../platform.js";
 import type { Tx } from "../../store/database.js";
 import { bankStaff, bankStaffTotp } from "../../store/schema/index.js";
@@ -48,8 +48,9 @@ export async function listStaffAccounts(ctx: ServiceContext, actor: BankActor): 
     .select({ staff: bankStaff, confirmedAt: bankStaffTotp.confirmedAt })
     .from(bankStaff)
     .leftJoin(bankStaffTotp, eq(bankStaffTotp.staffId, bankStaff.id))
-    .where(eq(bankStaff.institutionId, actor.institutionId))
-    .orderBy(asc(bankStaff.username));
+    .where(eq(bankStaff.institutionId, actor.institutionId));
+  // Sorted here, by code point: the same order whatever the database's collation.
+  rows.sort((a, b) => (a.staff.username < b.staff.username ? -1 : a.staff.username > b.staff.username ? 1 : 0));
   return { staff: rows.map((r) => view(r.staff, r.confirmedAt)) };
 }
 
