@@ -134,7 +134,7 @@ async function exists(ctx: ServiceContext, base: SQL[], extra: SQL): Promise<boo
 }
 
 export type ChainStatus =
-  | { ok: true; verifiedSeq: number; lastAt: string | null; checkedAt: string }
+  | { ok: true; verifiedSeq: number; lastAt: string | null; unchained: number; checkedAt: string }
   | { ok: false; verifiedSeq: number; brokenAt: number; reason: AuditBreak; checkedAt: string };
 
 /** Re-computes the whole chain now (one read-only snapshot): verified up to seq N, or broken at seq M. */
@@ -144,7 +144,7 @@ export async function auditChainStatus(ctx: ServiceContext, actor: BankActor): P
   const checkedAt = ctx.clock.now().toISOString();
   if (!verdict.ok) return { ok: false, verifiedSeq: verdict.rows, brokenAt: verdict.brokenAt, reason: verdict.reason, checkedAt };
   const [last] = verdict.rows ? await ctx.db.select({ at: auditEvents.at }).from(auditEvents).where(eq(auditEvents.seq, verdict.rows)) : [];
-  return { ok: true, verifiedSeq: verdict.rows, lastAt: last?.at.toISOString() ?? null, checkedAt };
+  return { ok: true, verifiedSeq: verdict.rows, lastAt: last?.at.toISOString() ?? null, unchained: verdict.unchained ?? 0, checkedAt };
 }
 
 export const AUDIT_CSV_COLUMNS = ["seq", "at", "actor", "action", "subject", "detail"] as const;
