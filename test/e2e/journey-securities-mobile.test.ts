@@ -157,6 +157,7 @@ describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and ph
   test("1. AC-44: no valid certificate → MSG-S01, no session, a link to the tool, which opens without logging in", async () => {
     const page = pc.page;
     await pc.goto(`/portal/${FIRM}/orders`);
+    await screen(page, "電子下單登入");
     await check(page, "orders-login");
     await tradingLogin(page);
     await page.locator('[data-code="SEC_NO_VALID_CERTIFICATE"]').getByText(S01).waitFor();
