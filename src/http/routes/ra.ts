@@ -121,6 +121,10 @@ const raRoutes: FastifyPluginAsync<{ runtime: PkiRuntime }> = async (app, opts) 
     "/certificates/:serial/revoke",
     {
       onRequest: requireRaClient,
+      // The body is optional (curl -X POST sends none): validate an absent one as {}.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
       schema: {
         tags: TAGS,
         summary: "Revoke a certificate this RA client enrolled (OCSP and CRL updated before the answer)",
