@@ -84,7 +84,7 @@ function PhoneLogin(props: { code: string; onIn: (s: SecSession) => void }): JSX
   return (
     <ActionForm action={action} onSubmit={submit} submit={ot("login")} label={ot("login")}>
       <Field label={ot("nationalId")} hint={ot("nationalIdHint")} {...f.bind("nationalId")} error={action.error} autoComplete="username" maxLength={10} size="medium" required />
-      <PinField label={ot("password")} {...f.bind("password")} error={action.error} autoComplete="current-password" maxLength={10} size="medium" />
+      <PinField label={ot("password")} showLabel={ot("showPassword")} {...f.bind("password")} error={action.error} autoComplete="current-password" maxLength={10} size="medium" />
     </ActionForm>
   );
 }

@@ -14,7 +14,7 @@ import { ActionForm, useAction, useFields } from "../ui/form.js";
 import { PinField } from "../ui/pin.js";
 import { StepProgress } from "../ui/progress.js";
 import { Actions, Facts, LinkButton, Loading, Notice, Screen } from "../ui/screen.js";
-import { certificatesOf, currentSession, firmFacts, secGet, secPost, type SecFirm, type SecSession } from "./orders-api.js";
+import { certificatesOf, currentSession, firmFacts, secPost, serverTime, type SecFirm, type SecSession } from "./orders-api.js";
 import { toolHref, type SecScreenProps } from "./orders.js";
 import { groupCode, newPairingCode, randomPfxPassword, sealForPhone } from "./pairing-crypto.js";
 import { ot } from "./texts-orders.js";
@@ -113,7 +113,7 @@ function Seal(props: { firm: SecFirm; session: SecSession; cert: CertificateInfo
       pfx.fill(0);
       setAt(2);
       const before = Date.now();
-      const [created, time] = await Promise.all([secPost<{ pairingId: string; expiresAt: string }>("/pairings", { ciphertext }), secGet<{ epochMs: number }>("/time")]);
+      const [created, time] = await Promise.all([secPost<{ pairingId: string; expiresAt: string }>("/pairings", { ciphertext }), serverTime()]);
       const skewMs = time.epochMs - Math.round((before + Date.now()) / 2);
       setAt(3);
       props.onSealed({ pairingId: created.pairingId, code, url: new URL(mobileHref(props.firm.code, created.pairingId), location.origin).href, expiresAt: Date.parse(created.expiresAt), skewMs });

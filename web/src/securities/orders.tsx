@@ -106,7 +106,7 @@ function TradingLogin(props: { code: string; onIn: (s: SecSession) => void }): J
       ) : null}
       <ActionForm action={action} onSubmit={submit} submit={ot("login")} label={ot("tradingLoginTitle")}>
         <Field label={ot("nationalId")} hint={ot("nationalIdHint")} {...f.bind("nationalId")} error={action.error} autoComplete="username" maxLength={10} size="medium" required />
-        <PinField label={ot("password")} {...f.bind("password")} error={action.error} autoComplete="current-password" maxLength={10} size="medium" />
+        <PinField label={ot("password")} showLabel={ot("showPassword")} {...f.bind("password")} error={action.error} autoComplete="current-password" maxLength={10} size="medium" />
       </ActionForm>
     </Screen>
   );
