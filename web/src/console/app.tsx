@@ -40,6 +40,9 @@ export const SECTIONS: readonly ConsoleSection[] = [
   { path: "contracts", title: CT.navContracts, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"], kinds: ["JP_SHINKIN"], load: () => import("./contracts/section.js") },
   { path: "certificates", title: CT.navCertificates, roles: ALL, load: () => import("./certificates/section.js") },
   { path: "approvals", title: CT.navApprovals, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "CUSTOMER_SERVICE"], load: () => import("./approvals.js") },
+  { path: "overview", title: CT.navOverview, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"], load: () => import("./overview/section.js") },
+  { path: "audit", title: CT.navAudit, roles: ["HQ_OPERATOR", "AUDITOR"], load: () => import("./audit/section.js") },
+  { path: "outbox", title: CT.navOutbox, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"], load: () => import("./outbox/section.js") },
 ];
 
 /** The sections this staff member sees, in menu order. */
