@@ -132,14 +132,14 @@ export async function ensureDemo(p: Platform, caPassphrase: string): Promise<Dem
   return addSecuritiesDemo(p, info, caPassphrase);
 }
 
-/** The securities firm 9A00 with its HQ operator and customer-service officer (BRANCH_OFFICER), then the tool's customers. */
+/** The securities firm 9A00 with its HQ operator and customer-service officer (CUSTOMER_SERVICE), then the tool's customers. */
 async function addSecuritiesDemo(p: Platform, info: DemoInfo, caPassphrase: string): Promise<DemoInfo> {
   const staff: DemoInfo["bankStaff"] = [];
   const securities = await ensureSecuritiesDemo(
     p,
     async (institutionId) => {
       const hq = await demoStaff(p, institutionId, `hq-${DEMO_SECURITIES.code}`, "HQ_OPERATOR");
-      const cs = await demoStaff(p, institutionId, `cs-${DEMO_SECURITIES.code}`, "BRANCH_OFFICER");
+      const cs = await demoStaff(p, institutionId, `cs-${DEMO_SECURITIES.code}`, "CUSTOMER_SERVICE");
       staff.push({ institutionId, username: hq.actor.username, password: hq.password, role: hq.actor.role }, { institutionId, username: cs.actor.username, password: cs.password, role: cs.actor.role });
       return hq.actor;
     },

@@ -326,6 +326,35 @@ forEachDatabase("bank dual control", (kind) => {
     }
   });
 
+  test("the switch: HQ turns dual control on at once; turning it off is itself dual-controlled", async () => {
+    const a = await signIn("hq.a");
+    const b = await signIn("hq.b");
+    const branch = await signIn("branch.a"); // the clock moved past the earlier sessions
+    const auditor = await signIn("auditor.a");
+    assert.deepEqual((await auditor.get(`${BANK_API}/settings/dual-control`)).body, { dualControl: true, approvalWindowHours: 24 });
+    assert.equal((await branch.request("PUT", `${BANK_API}/settings/dual-control`, { dualControl: false, approvalReason: "x" })).body.code, "BANK_ROLE_FORBIDDEN");
+    assert.equal((await a.request("PUT", `${BANK_API}/settings/dual-control`, { dualControl: false, approvalWindowHours: 0 })).body.code, "VALIDATION_FAILED");
+    assert.equal((await a.request("PUT", `${BANK_API}/settings/dual-control`, { dualControl: false })).body.code, "APPROVAL_REASON_REQUIRED");
+    const off = await a.request("PUT", `${BANK_API}/settings/dual-control`, { dualControl: false, approvalReason: "month-end batch, two staff on leave" });
+    assert.equal(off.status, 202, JSON.stringify(off.body));
+    assert.equal(off.body.kind, "DUAL_CONTROL_SETTINGS");
+    assert.equal((await a.get(`${BANK_API}/settings/dual-control`)).body.dualControl, true, "still on until approved");
+    assert.equal((await a.post(`${BANK_API}/approvals/${String(off.body.approvalId)}/approve`)).body.code, "APPROVAL_SELF_FORBIDDEN");
+    assert.equal((await b.post(`${BANK_API}/approvals/${String(off.body.approvalId)}/approve`)).status, 200);
+    assert.deepEqual((await a.get(`${BANK_API}/settings/dual-control`)).body, { dualControl: false, approvalWindowHours: 24 });
+    const on = await a.request("PUT", `${BANK_API}/settings/dual-control`, { dualControl: true, approvalWindowHours: 8 });
+    assert.equal(on.status, 200, "switching on applies at once");
+    assert.deepEqual(on.body, { dualControl: true, approvalWindowHours: 8 });
+    const contractId = await lockedContract();
+    const asked = await branch.post(`${BANK_API}/contracts/${contractId}/unlock`, { approvalReason: "window check" });
+    assert.equal(Date.parse(String(asked.body.expiresAt)) - w.p.clock.now().getTime(), 8 * 3_600_000);
+    assert.deepEqual((await auditOf(w, "institution.policy_changed")).map((r) => (r.detail as { to: unknown }).to), [
+      { dualControl: false, approvalWindowHours: 24 },
+      { dualControl: true, approvalWindowHours: 8 },
+    ]);
+    await setDualControl(w.institution.id, true);
+  });
+
   test("OpenAPI lists the approval routes and the 202 of the dual-controlled ones", async () => {
     const doc = (await w.app.inject({ method: "GET", url: "/api/openapi.json" })).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
     for (const [method, path] of [
@@ -333,6 +362,8 @@ forEachDatabase("bank dual control", (kind) => {
       ["get", "/api/bank/approvals/{approvalId}"],
       ["post", "/api/bank/approvals/{approvalId}/approve"],
       ["post", "/api/bank/approvals/{approvalId}/reject"],
+      ["get", "/api/bank/settings/dual-control"],
+      ["put", "/api/bank/settings/dual-control"],
     ] as const)
       assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
     for (const path of ["/api/bank/contracts/{contractId}/unlock", "/api/bank/contracts/{contractId}/reset-activation", "/api/bank/contracts/{contractId}/registration-pin", "/api/bank/contracts/{contractId}/admin-certificate/reissue", "/api/bank/certificates/{serial}/revoke", "/api/bank/staff/{username}/reset"])

@@ -9,7 +9,8 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { assertMfa } from "../../services/corporate/bank-mfa.js";
-import { APPROVAL_KINDS, APPROVAL_STATUSES, approveApproval, getApproval, listApprovals, rejectApproval, type ApprovalFilter } from "../../services/corporate/approvals.js";
+import { APPROVAL_KINDS, APPROVAL_STATUSES, approveApproval, getApproval, listApprovals, rejectApproval, requestIfDualControl, type ApprovalFilter } from "../../services/corporate/approvals.js";
+import { applyDualControl, getDualControl } from "../../services/corporate/dual-control-settings.js";
 import { bankActorOf, type BankActor } from "../../services/corporate/bank-staff.js";
 import { registerSessionSupport, requireSession, sessionOf } from "../session.js";
 import { body, DATE_TIME, errorResponses, ok, str } from "./corporate-common.js";
@@ -124,6 +125,36 @@ const bankApprovalRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opt
       const actor = await actorOf(request);
       assertMfa(sessionOf(request));
       return rejectApproval(platform, actor, request.params.approvalId, request.body ?? {});
+    },
+  );
+
+  const settingsSchema = ok(["dualControl", "approvalWindowHours"], { dualControl: { type: "boolean" }, approvalWindowHours: { type: "integer", minimum: 1, maximum: 168 } });
+
+  app.get(
+    "/settings/dual-control",
+    { preHandler: guard, schema: { tags: TAGS, summary: "The institution's dual-control policy: on/off and the approval window in hours — HQ, branch, auditor", response: { 200: settingsSchema, ...errorResponses() } } },
+    async (request) => getDualControl(platform, await actorOf(request)),
+  );
+
+  app.put<{ Body: { dualControl: boolean; approvalWindowHours?: number; approvalReason?: string } }>(
+    "/settings/dual-control",
+    {
+      preHandler: guard,
+      schema: {
+        tags: TAGS,
+        summary:
+          "Switch dual control on or off, or change the window (1–168 h) — HQ. While it is on, the change is itself dual-controlled: 202 {approvalId, status PENDING} with approvalReason (kind DUAL_CONTROL_SETTINGS), applied when another HQ operator approves",
+        body: body(["dualControl"], { dualControl: { type: "boolean" }, approvalWindowHours: { type: "integer", minimum: 1, maximum: 168 }, approvalReason: APPROVAL_REASON }),
+        response: { 200: settingsSchema, 202: approvalAcceptedSchema, ...errorResponses() },
+      },
+    },
+    async (request, reply) => {
+      const actor = await actorOf(request);
+      const { dualControl, approvalWindowHours, approvalReason } = request.body;
+      const op = { kind: "DUAL_CONTROL_SETTINGS", subject: actor.institutionId, params: { dualControl, approvalWindowHours } } as const;
+      const pending = await requestIfDualControl(platform, actor, op, approvalReason);
+      if (pending) return reply.code(202).send(pending);
+      return applyDualControl(platform, actor, { dualControl, approvalWindowHours });
     },
   );
 };

@@ -30,6 +30,7 @@ import { certificateDer, changeCertificateStatus, getCertificateDetail } from ".
 import { reissueAdminCertificate, releasePinLock, resetToPreActivation } from "./bank-operations.js";
 import { assertBankRole, bankActorName, resetBankStaff, STAFF_PASSWORD_MIN, type BankActor, type BankRole } from "./bank-staff.js";
 import { changeRegistrationPin, contractForStaff } from "./contracts.js";
+import { applyDualControl, dualControlChange, getDualControl } from "./dual-control-settings.js";
 import { serviceError } from "./messages.js";
 
 export const APPROVAL_KINDS = [
@@ -40,6 +41,7 @@ export const APPROVAL_KINDS = [
   "CERTIFICATE_REVOKE",
   "TW_CERTIFICATE_REVOKE",
   "STAFF_PASSWORD_RESET",
+  "DUAL_CONTROL_SETTINGS",
 ] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 export const APPROVAL_STATUSES = ["PENDING", "APPROVED", "REJECTED", "EXPIRED"] as const;
@@ -50,7 +52,7 @@ export interface ApprovalOperation {
   kind: ApprovalKind;
   /** Contract ID, certificate serial or staff user name, as the direct route takes it. */
   subject: string;
-  params?: { note?: string | undefined; reason?: CrlReasonName | undefined };
+  params?: { note?: string | undefined; reason?: CrlReasonName | undefined; dualControl?: boolean | undefined; approvalWindowHours?: number | undefined };
   secret?: string | undefined;
 }
 
@@ -147,6 +149,15 @@ const KINDS: Record<ApprovalKind, KindSpec> = {
     },
     run: (ctx, _rt, actor, a) => resetBankStaff(ctx, actor, { username: a.subject, password: a.secret }),
   },
+  DUAL_CONTROL_SETTINGS: {
+    requesterRoles: HQ,
+    approverRoles: HQ,
+    check: async (ctx, actor, op) => {
+      dualControlChange(op.params ?? {}, await getDualControl(ctx, actor));
+      return actor.institutionId;
+    },
+    run: (ctx, _rt, actor, a) => applyDualControl(ctx, actor, a.params),
+  },
 };
 
 // eslint-disable-next-line no-control-regex
@@ -219,6 +230,8 @@ export async function requestApproval(ctx: ServiceContext, actor: BankActor, op:
   const params: Record<string, unknown> = {};
   if (op.params?.note) params["note"] = op.params.note;
   if (op.params?.reason) params["reason"] = op.params.reason;
+  if (op.params?.dualControl !== undefined) params["dualControl"] = op.params.dualControl;
+  if (op.params?.approvalWindowHours !== undefined) params["approvalWindowHours"] = op.params.approvalWindowHours;
   await ctx.db.transaction(async (tx) => {
     await expireOverdue(tx, actor.institutionId, now);
     await tx.insert(bankApprovals).values({
