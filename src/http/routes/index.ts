@@ -10,6 +10,7 @@ import bankRoutes from "./bank.js";
 import bankEdiRoutes from "./bank-edi.js";
 import bankConsoleRoutes from "./bank-console.js";
 import bankCertificateRoutes from "./bank-certificates.js";
+import bankCardRoutes from "./bank-card.js";
 import bankApprovalRoutes from "./bank-approvals.js";
 import bankStaffAccountRoutes from "./bank-staff-accounts.js";
 import bankAuditRoutes from "./bank-audit.js";
@@ -47,6 +48,7 @@ export function corporateRoutePlugins(_platform: Platform, runtime: PkiRuntime):
     { plugin: bankRoutes, options: { runtime }, prefix: BANK_API },
     { plugin: bankConsoleRoutes, options: {}, prefix: BANK_API },
     { plugin: bankCertificateRoutes, options: { runtime }, prefix: BANK_API },
+    { plugin: bankCardRoutes, options: {}, prefix: BANK_API },
     { plugin: bankApprovalRoutes, options: { runtime }, prefix: BANK_API },
     { plugin: bankStaffAccountRoutes, options: {}, prefix: BANK_API },
     { plugin: bankAuditRoutes, prefix: BANK_API },
