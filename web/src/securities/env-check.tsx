@@ -14,7 +14,7 @@ import { sec } from "./texts.js";
 
 /** Most the clock may differ from the firm's (s): an SMS code lives 180 s, certificates start "now". */
 export const MAX_SKEW_SECONDS = 60;
-const MIN_VERSIONS: Readonly<Record<string, number>> = { Chrome: 109, Edge: 109, Firefox: 115, Safari: 16 };
+const MIN_VERSIONS: Readonly<Record<string, number>> = { Chrome: 109, Chromium: 109, HeadlessChrome: 109, Edge: 109, Firefox: 115, Safari: 16 };
 
 export interface EnvItem {
   key: string;
