@@ -8,6 +8,7 @@ import { demoTokenCodes, formatDemoInfo, readDemoInfo } from "../services/demo.j
 import { caPassphraseOf, serve } from "../server.js";
 import { isClusterWorker, resolveWorkers, servePrimary } from "../cluster.js";
 import { auditCommands } from "./audit-commands.js";
+import { raCommands } from "./ra-commands.js";
 import { UsageError } from "./usage.js";
 
 export { UsageError };
@@ -25,6 +26,11 @@ export interface Flags {
   institution?: string;
   print?: boolean;
   workers?: string;
+  /** ra-client add */
+  profiles?: string;
+  quota?: string;
+  csr?: string;
+  "pin-cert"?: string;
   /** Positionals after the command's words (e.g. USERNAME of `staff reset`). */
   args?: string[];
 }
@@ -60,6 +66,7 @@ export const commands: Record<string, Command> = {
   },
 
   ...auditCommands, // audit verify, audit checkpoint, staff reset, db grant-runtime
+  ...raCommands, // ra-client add, list, disable, enable
 
   outbox: async (config, flags) => {
     const limit = flags.limit === undefined ? 50 : Number(flags.limit);

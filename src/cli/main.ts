@@ -26,6 +26,14 @@ Commands:
                            database; --public-key prints the key that checks the signatures
   staff reset USERNAME [--institution CODE] [--json]
                            unlock a back-office account, end its sessions and print a new random password (audited)
+  ra-client add NAME --institution CODE [--profiles P,P] [--quota N/min] [--out DIR | --csr FILE | --pin-cert FILE] [--json]
+                           register a bank system for the RA enrollment API (mutual-TLS listener): issues its client
+                           certificate and writes NAME.pem, NAME.key, NAME-chain.pem to DIR (default .); --csr issues
+                           from the system's own CSR, --pin-cert registers a certificate from another CA; quota
+                           default 600/min (N/s, N/min, N/hour, N/day); profiles default: all the institution issues
+  ra-client list [--institution CODE] [--json]
+  ra-client disable|enable NAME --institution CODE
+                           refuse (RA_CLIENT_DISABLED) or accept the client's requests again (audited)
   db grant-runtime ROLE [--print]
                            PostgreSQL: as the owner role, give ROLE the rights of a runtime role (--print: show the SQL)
   outbox [--all] [--json] [--limit N]
@@ -57,6 +65,10 @@ async function main(argv: string[]): Promise<number> {
       institution: { type: "string" },
       print: { type: "boolean" },
       workers: { type: "string" },
+      profiles: { type: "string" },
+      quota: { type: "string" },
+      csr: { type: "string" },
+      "pin-cert": { type: "string" },
     },
   });
   const [command, sub] = positionals;
