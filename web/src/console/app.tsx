@@ -43,6 +43,8 @@ export const SECTIONS: readonly ConsoleSection[] = [
   { path: "overview", title: CT.navOverview, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"], load: () => import("./overview/section.js") },
   { path: "audit", title: CT.navAudit, roles: ["HQ_OPERATOR", "AUDITOR"], load: () => import("./audit/section.js") },
   { path: "outbox", title: CT.navOutbox, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"], load: () => import("./outbox/section.js") },
+  { path: "tw", title: CT.navTaiwan, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"], kinds: ["TW_BANK"], load: () => import("./tw/section.js") },
+  { path: "securities", title: CT.navSecurities, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "CUSTOMER_SERVICE"], kinds: ["TW_SECURITIES"], load: () => import("./securities/section.js") },
 ];
 
 /** The sections this staff member sees, in menu order. */
