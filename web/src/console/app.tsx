@@ -45,6 +45,7 @@ export const SECTIONS: readonly ConsoleSection[] = [
   { path: "outbox", title: CT.navOutbox, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"], load: () => import("./outbox/section.js") },
   { path: "tw", title: CT.navTaiwan, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"], kinds: ["TW_BANK"], load: () => import("./tw/section.js") },
   { path: "securities", title: CT.navSecurities, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "CUSTOMER_SERVICE"], kinds: ["TW_SECURITIES"], load: () => import("./securities/section.js") },
+  { path: "staff", title: CT.navStaff, roles: ["HQ_OPERATOR"], load: () => import("./staff/section.js") },
 ];
 
 /** The sections this staff member sees, in menu order. */
