@@ -4,11 +4,14 @@
  * same institution approves it with a TOTP session; the requester never decides (not from a
  * second session either), a request expires after the window, two approvers race and one wins,
  * the approval runs the operation once (the contract is unlocked; the revoked certificate is in
- * OCSP and the CRL), rejection changes nothing, other institutions see nothing; stable codes.
+ * OCSP and the CRL, also the TW-only revoke), rejection changes nothing, other institutions see
+ * nothing; the switch itself is dual-controlled once on; stable codes.
  */
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
+import "reflect-metadata";
+import * as x509 from "@peculiar/x509";
 import { and, eq } from "drizzle-orm";
 import { base32Decode, totp } from "../../src/domain/otp.js";
 import { makePolicy } from "../../src/domain/policy.js";
@@ -20,16 +23,18 @@ import { crlToPem } from "../../src/pki/crl.js";
 import { subjectFor } from "../../src/pki/profiles.js";
 import { verifyAudit } from "../../src/services/audit.js";
 import { issueCertificateFromCsr, pemOf } from "../../src/services/certificates.js";
-import { createBankStaff, type BankRole } from "../../src/services/corporate/bank-staff.js";
+import { approveApproval } from "../../src/services/corporate/approvals.js";
+import { createBankStaff, type BankActor, type BankRole } from "../../src/services/corporate/bank-staff.js";
 import { verifyRegistrationPin } from "../../src/services/corporate/passwords.js";
 import { getCrl } from "../../src/services/crl.js";
 import { createInstitution } from "../../src/services/institutions.js";
-import { bankApprovals, certificates, contracts, institutions } from "../../src/store/schema/index.js";
+import { bankApprovals, bankStaff, certificates, contracts, institutions } from "../../src/store/schema/index.js";
 import { buildCsr } from "../pki/csr-helpers.js";
-import { BANK_API, type PortalClient } from "../support/browser-client.js";
+import { BANK_API, Pc, type PortalClient } from "../support/browser-client.js";
 import { auditOf, contractRow, INSTITUTION_CODE, makeCorporateWorld, nextContractId, registerContract, type CorporateWorld } from "../support/corporate-fixture.js";
 import { forEachDatabase } from "../support/db.js";
 import { runTool, runToolOk, withTmpDir, writeTmp } from "../support/openssl.js";
+import { applyAndDownload, loginTw, makeTwWorld, registerTwCustomer, TW_BANK_API, TW_HQ, type TwWorld } from "../support/tw-fixture.js";
 
 const PASSWORD = "a long console password";
 const ISSUER = "ca-shinkin-1286";
@@ -368,5 +373,49 @@ forEachDatabase("bank dual control", (kind) => {
       assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
     for (const path of ["/api/bank/contracts/{contractId}/unlock", "/api/bank/contracts/{contractId}/reset-activation", "/api/bank/contracts/{contractId}/registration-pin", "/api/bank/contracts/{contractId}/admin-certificate/reissue", "/api/bank/certificates/{serial}/revoke", "/api/bank/staff/{username}/reset"])
       assert.ok(doc.paths[path]?.post?.responses["202"], `202 of ${path}`);
+  });
+});
+
+forEachDatabase("bank dual control: TW certificate revocation", (kind) => {
+  let w: TwWorld;
+  before(async () => {
+    w = await makeTwWorld(kind, { policy: { dualControl: true } });
+  });
+  after(() => w.close());
+
+  test("the TW-only revoke files a request; it is revoked in OCSP and the CRL only when another staff member approves", async () => {
+    const pw = await registerTwCustomer(w, { kind: "INDIVIDUAL", identifier: "F123456789", users: [{ userCode: "lin01" }] });
+    const { client } = await loginTw(w, { identifier: "F123456789", userCode: "lin01", password: pw["lin01"]! });
+    const { download } = await applyAndDownload(client, new Pc("carrier-lin"));
+    const serial = download.body.serialHex as string;
+    const ocsp = async (): Promise<{ kind: string; reason?: number }> => {
+      const [row] = await w.p.db.select().from(certificates).where(eq(certificates.serialHex, serial));
+      return w.runtime.ocsp.statusOf(row!.issuerId, Buffer.from(serial, "hex")) as { kind: string; reason?: number };
+    };
+    const inCrl = async (): Promise<boolean> => {
+      const [row] = await w.p.db.select().from(certificates).where(eq(certificates.serialHex, serial));
+      const crl = await w.runtime.latestCrl(row!.issuerId);
+      const strip = (s: string): string => s.toLowerCase().replace(/^(00)+(?=[0-9a-f]{2})/, "");
+      return crl ? new x509.X509Crl(new Uint8Array(crl.der)).entries.some((e) => strip(e.serialNumber) === strip(serial)) : false;
+    };
+
+    assert.equal((await w.bankCall("POST", `${TW_BANK_API}/certificates/${serial}/revoke`, { reason: "keyCompromise" })).body.code, "APPROVAL_REASON_REQUIRED");
+    const asked = await w.bankCall("POST", `${TW_BANK_API}/certificates/${serial}/revoke`, { reason: "keyCompromise", approvalReason: "customer reported the carrier lost" });
+    assert.equal(asked.status, 202, JSON.stringify(asked.body));
+    assert.equal(asked.body.kind, "TW_CERTIFICATE_REVOKE");
+    assert.equal((await ocsp()).kind, "good");
+    assert.equal(await inCrl(), false);
+
+    const [requester] = await w.p.db.select().from(bankStaff).where(eq(bankStaff.username, TW_HQ.username));
+    const asRequester: BankActor = { staffRef: requester!.id, username: requester!.username, role: "HQ_OPERATOR", institutionId: w.institution.id };
+    await assert.rejects(approveApproval(w.p, w.runtime, asRequester, asked.body.approvalId), (e: { code?: string }) => e.code === "APPROVAL_SELF_FORBIDDEN");
+    const officer = await createBankStaff(w.p, { institutionId: w.institution.id, username: "branch.taipei", password: PASSWORD, role: "BRANCH_OFFICER" });
+    const asOfficer: BankActor = { staffRef: officer.id, username: officer.username, role: "BRANCH_OFFICER", institutionId: w.institution.id };
+    const done = await approveApproval(w.p, w.runtime, asOfficer, asked.body.approvalId);
+    assert.equal(done.approval.status, "APPROVED");
+    assert.equal((done.result as { status: string }).status, "REVOKED");
+    const after = await ocsp();
+    assert.deepEqual([after.kind, after.reason], ["revoked", 1]);
+    assert.equal(await inCrl(), true);
   });
 });

@@ -328,6 +328,8 @@ async function refusal(q: Queryable, actor: BankActor, id: unknown, now: Date): 
 /** Checks that do not depend on the race: the approver's role for this kind, not the requester. */
 async function preDecision(ctx: ServiceContext, actor: BankActor, id: unknown): Promise<Row> {
   const row = await findApproval(ctx.db, actor, id);
+  // Overdue requests lose their sealed secret now, whatever the decision attempt's outcome.
+  await expireOverdue(ctx.db, actor.institutionId, ctx.clock.now());
   if (row.requestedBy === actor.staffRef) throw approvalError("APPROVAL_SELF_FORBIDDEN", "forbidden");
   assertBankRole(actor, ...KINDS[row.kind as ApprovalKind].approverRoles);
   return row;
