@@ -2,8 +2,10 @@
  * The bank's back-office API (SPEC §11 BO-1…BO-5, §9 R-LOCK-4/5), mounted at /api/bank. Staff
  * log in with a user name and password into a BANK session (cookie `inkan_bank`, Path
  * /api/bank). Roles: HQ_OPERATOR does everything; BRANCH_OFFICER reads and registers incidents;
- * AUDITOR reads and sees the audit trail. Contracts are addressed by their 契約者ID within the
- * staff member's institution.
+ * AUDITOR reads and sees the audit trail; CUSTOMER_SERVICE (securities firms) only the session
+ * here. Contracts are addressed by their 契約者ID within the staff member's institution. With the
+ * institution's dual control on, the sensitive operations file a request instead (202; see
+ * bank-approvals.ts).
  */
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { CORPORATE_SERVICE_CODES, changeRegistrationPin, getContractDetail, listContracts, registerContract, reissueCustomerCard } from "../../services/corporate/contracts.js";

@@ -1,6 +1,7 @@
 /**
  * Bank staff of the back office (DESIGN §1): HQ operators do everything, branch officers read
- * and register incidents, auditors read and see the audit trail. They log in with a user name
+ * and register incidents, auditors read and see the audit trail, customer service (securities
+ * firms only) serves the securities customers and nothing else. Disabled accounts cannot sign in. They log in with a user name
  * and password (argon2id); too many wrong passwords in a row lock the account (policy
  * pinFailureLimit), counted with the same one-row atomic update as the customers' counters.
  * The login tells nothing before the password was right (pre-login.ts): an unknown user name,
