@@ -297,6 +297,19 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     await clientPanel(page).getByText(/\(1\/1\)/).waitFor();
     assert.equal((await clientPanel(page).locator(".sec-serial").innerText()).trim(), serial);
     assert.equal(await page.getByText(SEC_TEXTS["SEC-CLIENT-NONE"]["zh-TW"]).count(), 0);
+
+    // The same page in English and Japanese: the firm's labels come in the chosen language.
+    await page.getByRole("button", { name: "English" }).click();
+    await screen(page, "Certificate status and application");
+    await hostIs(page, "Valid certificate");
+    await page.getByText("Certificate registration (host)").waitFor();
+    await check(page, "status-en");
+    await page.getByRole("button", { name: "日本語" }).click();
+    await screen(page, "証明書の照会と申請");
+    await hostIs(page, "有効な証明書");
+    await check(page, "status-ja");
+    await page.getByRole("button", { name: "繁體中文" }).click();
+    await screen(page, "憑證查詢與申請");
     pc2.assertClean();
   });
 
@@ -320,6 +333,15 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     await page.getByText(`* ${SEC_TEXTS["SEC-CLIENT-NONE"]["zh-TW"]}`).waitFor();
     await hostIs(page, "有效憑證");
     await check(page, "status-removed");
+
+    // 展期 before the last month: the page says when it opens and sends no SMS (AC-50).
+    const sent = await smsCount();
+    await pc.goto(`/portal/${FIRM}/renew`);
+    await screen(page, "憑證展期");
+    await page.getByText(/憑證到期前一個月內方可展期（可展期日：.+）/).waitFor();
+    assert.equal(await page.getByRole("button", { name: "發送認證碼" }).count(), 0);
+    assert.equal(await smsCount(), sent);
+    await check(page, "renew-not-open");
     pc.assertClean();
   });
 

@@ -5,15 +5,16 @@
  * POST /applications/:id/installed (only now is a renewed certificate superseded; the browser
  * drops it) → both statuses refreshed.
  */
-import type { JSX } from "preact";
+import type { ComponentChildren, JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { toShown, type ShownError } from "../app/errors.js";
 import { navigate, useSteps } from "../app/router.js";
 import { ActionForm, useAction, useFields } from "../ui/form.js";
 import { PinField } from "../ui/pin.js";
 import { StepProgress } from "../ui/progress.js";
-import { Actions, LinkButton, Notice, Screen } from "../ui/screen.js";
-import { secPost, textOf, type Consent, type IssuedSecCertificate, type SecApplication, type SecFirm, type SecSession, type SentCode } from "./api.js";
+import { formatDateTime } from "../app/i18n.js";
+import { Actions, LinkButton, Loading, Notice, Screen } from "../ui/screen.js";
+import { secGet, secPost, textOf, type Consent, type HostStatus, type IssuedSecCertificate, type SecApplication, type SecFirm, type SecSession, type SentCode } from "./api.js";
 import { applyInto, checkCertPassword, dropOlder, type ApplyStep } from "./carrier.js";
 import { secPath, useFirm } from "./shell.js";
 import { SmsCodeForm } from "./sms-code.js";
@@ -177,25 +178,55 @@ function RefreshedStatuses(props: { code: string; session: SecSession; firm: Sec
   return statuses ? <StatusPanels code={props.code} statuses={statuses} firm={props.firm} /> : <p role="status">{sec("firmLoading")}</p>;
 }
 
+/**
+ * 展期 only in the last month (AC-50): the page says when it opens instead of sending an SMS
+ * whose code the server would then refuse.
+ */
+function RenewGate(props: { code: string; children: ComponentChildren }): JSX.Element {
+  const firm = useFirm(props.code);
+  const [host, setHost] = useState<HostStatus | undefined>(undefined);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    secGet<HostStatus>("/status").then(setHost, () => setFailed(true));
+  }, []);
+  if (failed) return <>{props.children}</>;
+  if (!host) return <Loading />;
+  if (host.status === "EXPIRING_SOON") return <>{props.children}</>;
+  const opensAt = host.certificate ? formatDateTime(host.certificate.renewalOpensAt, firm?.timeZone ?? "Asia/Taipei") : "";
+  return (
+    <>
+      <Notice kind="info">
+        <p>{host.certificate ? sec("renewNotOpen", { opensAt }) : sec("renewNothing")}</p>
+      </Notice>
+      <Actions>
+        <LinkButton href={secPath(props.code, "home")} primary>
+          {sec("back")}
+        </LinkButton>
+      </Actions>
+    </>
+  );
+}
+
 export function SecApply(props: { code: string; session: SecSession; kind: Kind }): JSX.Element {
   const firm = useFirm(props.code);
   const steps = useSteps<Step>({ n: "code" });
   const step = steps.step;
   const purpose = props.kind;
+  const codeStep = (
+    <SmsCodeForm
+      firm={firm}
+      lead={<p>{sec("applyLead")}</p>}
+      submitLabel={sec(props.kind === "RENEW" ? "submitRenew" : "submitApply")}
+      send={() => secPost<SentCode>("/sms-codes", { purpose })}
+      verify={async (code) => {
+        const application = await secPost<SecApplication>("/applications", { kind: props.kind, code });
+        steps.go({ n: "consent", application }, { replace: true });
+      }}
+    />
+  );
   return (
     <Screen title={sec(props.kind === "RENEW" ? "renewTitle" : "applyTitle")} wide>
-      {step.n === "code" ? (
-        <SmsCodeForm
-          firm={firm}
-          lead={<p>{sec("applyLead")}</p>}
-          submitLabel={sec(props.kind === "RENEW" ? "submitRenew" : "submitApply")}
-          send={() => secPost<SentCode>("/sms-codes", { purpose })}
-          verify={async (code) => {
-            const application = await secPost<SecApplication>("/applications", { kind: props.kind, code });
-            steps.go({ n: "consent", application }, { replace: true });
-          }}
-        />
-      ) : null}
+      {step.n === "code" ? (props.kind === "RENEW" ? <RenewGate code={props.code}>{codeStep}</RenewGate> : codeStep) : null}
       {step.n === "consent" ? <ConsentStep application={step.application} onAgree={(password) => steps.go({ n: "run", application: step.application, password }, { replace: true })} /> : null}
       {step.n === "run" ? <RunStep code={props.code} session={props.session} firm={firm} application={step.application} password={step.password} onDone={(s) => steps.go(s, { replace: true })} /> : null}
       {step.n === "done" ? <DoneStep code={props.code} session={props.session} firm={firm} step={step} /> : null}

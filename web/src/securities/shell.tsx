@@ -86,7 +86,7 @@ export function SessionPage(props: { code: string; at: string; children: (s: Sec
       (e) => setError(toShown(e)),
     );
   }, []);
-  if (error) return <ErrorPage error={error} next="" homeHref={secPath(props.code)} />;
+  if (error) return <ErrorPage error={error} next={sec("loadFailedNext")} homeHref={secPath(props.code)} />;
   if (!session) return <Loading />;
   return (
     <div class="sec">

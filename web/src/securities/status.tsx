@@ -7,7 +7,7 @@
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { toShown, type ShownError } from "../app/errors.js";
-import { formatDateTime } from "../app/i18n.js";
+import { currentLocale, formatDateTime } from "../app/i18n.js";
 import type { CertificateInfo } from "../keystore/index.js";
 import { Actions, Facts, LinkButton, Loading, Notice, Screen } from "../ui/screen.js";
 import { secGet, secPost, textOf, type ClientStatus, type HostStatus, type SecAction, type SecFirm, type SecSession } from "./api.js";
@@ -46,6 +46,8 @@ export function useStatuses(code: string, session: SecSession): { statuses: Stat
   const [statuses, setStatuses] = useState<Statuses | undefined>(undefined);
   const [error, setError] = useState<ShownError | undefined>(undefined);
   const [round, setRound] = useState(0);
+  // Asked again in a new language: the status labels are the firm's words.
+  const locale = currentLocale();
   useEffect(() => {
     loadStatuses(code, session).then(
       (s) => {
@@ -54,7 +56,7 @@ export function useStatuses(code: string, session: SecSession): { statuses: Stat
       },
       (e) => setError(toShown(e)),
     );
-  }, [round]);
+  }, [round, locale]);
   return { statuses, error, refresh: () => setRound((n) => n + 1) };
 }
 
@@ -170,9 +172,16 @@ export function SecHome(props: { code: string; session: SecSession }): JSX.Eleme
           <p>{greeting}</p>
         </Notice>
       ) : null}
+      {props.session.customer.mobileBound ? null : (
+        <Notice kind="warn">
+          <p>{sec("notBoundStatus")}</p>
+          <p>{sec("notBoundNext", { contact: firm?.contact ?? "" })}</p>
+        </Notice>
+      )}
       {error ? (
         <div class="alert alert-error" role="alert">
           <p data-code={error.code}>{error.message}</p>
+          <p>{sec("loadFailedNext")}</p>
         </div>
       ) : null}
       {statuses ? <StatusPanels code={props.code} statuses={statuses} firm={firm} /> : error ? null : <Loading />}
