@@ -34,12 +34,13 @@ export interface ConsoleSection {
   load: () => Promise<{ default: ComponentType<SectionProps> }>;
 }
 
-const ALL: readonly BankRole[] = ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR", "CUSTOMER_SERVICE"];
+/** The bank's own staff (CUSTOMER_SERVICE is a securities firm's role: it reaches the securities customers only). */
+const STAFF: readonly BankRole[] = ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"];
 
 export const SECTIONS: readonly ConsoleSection[] = [
-  { path: "contracts", title: CT.navContracts, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"], kinds: ["JP_SHINKIN"], load: () => import("./contracts/section.js") },
-  { path: "certificates", title: CT.navCertificates, roles: ALL, load: () => import("./certificates/section.js") },
-  { path: "approvals", title: CT.navApprovals, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "CUSTOMER_SERVICE"], load: () => import("./approvals.js") },
+  { path: "contracts", title: CT.navContracts, roles: STAFF, kinds: ["JP_SHINKIN"], load: () => import("./contracts/section.js") },
+  { path: "certificates", title: CT.navCertificates, roles: STAFF, load: () => import("./certificates/section.js") },
+  { path: "approvals", title: CT.navApprovals, roles: STAFF, load: () => import("./approvals.js") },
   { path: "overview", title: CT.navOverview, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"], load: () => import("./overview/section.js") },
   { path: "audit", title: CT.navAudit, roles: ["HQ_OPERATOR", "AUDITOR"], load: () => import("./audit/section.js") },
   { path: "outbox", title: CT.navOutbox, roles: ["HQ_OPERATOR", "BRANCH_OFFICER", "AUDITOR"], load: () => import("./outbox/section.js") },

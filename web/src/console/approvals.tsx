@@ -36,12 +36,22 @@ const AX = {
   state: x("状態", "狀態", "State"),
   open: x("確認する", "檢視", "Review"),
   requestTitle: x("承認依頼の確認", "覆核申請確認", "Review the request"),
-  comment: x("コメント（監査証跡に残ります）", "意見（記錄於稽核軌跡）", "Comment (kept in the audit trail)"),
   approve: x("承認して実行する", "核准並執行", "Approve and carry out"),
   reject: x("否認する", "駁回", "Reject"),
   approved: x("承認しました。操作を実行しました。", "已核准，作業已執行。", "Approved: the operation has been carried out."),
   rejected: x("否認しました。操作は実行されません。", "已駁回，作業不會執行。", "Rejected: the operation will not be carried out."),
   toList: x("承認待ち一覧へ", "回待覆核清單", "Back to the list"),
+  rejectReason: x("否認の理由（1～200文字）", "駁回理由（1～200 字）", "Reason for rejecting (1–200 characters)"),
+  cannotDecide: x("この依頼はご自身のものか、ご自身の権限では承認できません。", "此申請為您本人提出，或您的權限無法覆核。", "This is your own request, or your role cannot decide on it."),
+  params: x("操作の内容", "作業內容", "What it does"),
+  CONTRACT_UNLOCK: x("暗証番号ロックの解除", "解除密碼鎖定", "Release a PIN lock"),
+  CONTRACT_RESET_ACTIVATION: x("開通前の状態に戻す", "重設為未開通", "Reset to pre-activation"),
+  REGISTRATION_PIN_CHANGE: x("登録用暗証番号の変更", "變更登錄密碼", "Change the registration PIN"),
+  ADMIN_CERTIFICATE_REISSUE: x("管理者電子証明書の再発行", "重新發行管理者憑證", "Reissue the administrator certificate"),
+  CERTIFICATE_REVOKE: x("電子証明書の失効", "廢止憑證", "Revoke a certificate"),
+  TW_CERTIFICATE_REVOKE: x("電子証明書の失効（台湾）", "廢止憑證", "Revoke a certificate (TW)"),
+  STAFF_PASSWORD_RESET: x("担当者パスワードの再設定", "重設人員密碼", "Reset a staff password"),
+  DUAL_CONTROL_SETTINGS: x("二名承認の設定変更", "變更二人覆核設定", "Change the dual-control setting"),
   PENDING: x("承認待ち", "待覆核", "Waiting"),
   APPROVED: x("承認済", "已核准", "Approved"),
   REJECTED: x("否認", "已駁回", "Rejected"),
@@ -49,33 +59,37 @@ const AX = {
 };
 const ax = (k: keyof typeof AX, p?: Record<string, string | number>): string => say(AX[k], p);
 
-/** One request as the approvals API answers it (field names tolerant of the two spellings in use). */
+/** One request as GET /api/bank/approvals answers it (src/http/routes/bank-approvals.ts). */
 export interface ApprovalRequest {
   approvalId: string;
-  operation: string;
-  operationLabel?: string;
-  subject?: string | null;
-  reason?: string | null;
-  requestedBy?: string;
-  requestedAt?: string;
-  expiresAt?: string;
-  status?: string;
-  [k: string]: unknown;
+  kind: string;
+  subject: string;
+  params: Record<string, unknown>;
+  reason: string;
+  status: string;
+  requestedBy: string;
+  requestedAt: string;
+  expiresAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  canDecide: boolean;
 }
 
-const listOf = (r: unknown): ApprovalRequest[] => {
-  const o = r as { items?: ApprovalRequest[]; approvals?: ApprovalRequest[] };
-  return o.items ?? o.approvals ?? [];
-};
-const label = (a: ApprovalRequest): string => a.operationLabel ?? a.operation;
+const label = (a: ApprovalRequest): string => (a.kind in AX ? ax(a.kind as keyof typeof AX) : a.kind);
+const paramsText = (p: Record<string, unknown>): string =>
+  Object.entries(p)
+    .filter(([, v]) => v !== null && v !== undefined && v !== "" && typeof v !== "object")
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join(", ");
 const stateOf = (a: ApprovalRequest): string => (a.status && a.status in AX ? ax(a.status as keyof typeof AX) : (a.status ?? ""));
 
 function List(props: SectionProps): JSX.Element {
-  const { data, error } = useLoaded(() => bankGet<unknown>("/approvals?status=PENDING"), []);
+  const { data, error } = useLoaded(() => bankGet<{ total: number; items: ApprovalRequest[] }>("/approvals?status=PENDING"), []);
   const tz = props.inst.timeZone;
   if (error) return <ErrorPage error={error} next={ct("sessionNext")} homeHref="/console" />;
   if (!data) return <Loading />;
-  const items = listOf(data);
+  const items = data.items;
   return (
     <Screen title={ax("title")} lead={ax("lead")} wide>
       {items.length === 0 ? (
@@ -85,13 +99,15 @@ function List(props: SectionProps): JSX.Element {
           {items.map((a) => (
             <tr key={a.approvalId}>
               <td>{label(a)}</td>
-              <td>{a.subject ?? ""}</td>
-              <td>{a.requestedBy ?? ""}</td>
-              <td>{a.requestedAt ? formatDateTime(a.requestedAt, tz) : ""}</td>
-              <td>{a.expiresAt ? formatDateTime(a.expiresAt, tz) : ""}</td>
-              <td>{a.reason ?? ""}</td>
+              <td class="mono">{a.subject}</td>
+              <td>{a.requestedBy}</td>
+              <td>{formatDateTime(a.requestedAt, tz)}</td>
+              <td>{formatDateTime(a.expiresAt, tz)}</td>
+              <td>{a.reason}</td>
               <td>
-                <a href={`${props.base}/${encodeURIComponent(a.approvalId)}`}>{ax("open")}</a>
+                <a href={`${props.base}/${encodeURIComponent(a.approvalId)}`} aria-label={`${ax("open")}: ${label(a)} ${a.subject}`}>
+                  {ax("open")}
+                </a>
               </td>
             </tr>
           ))}
@@ -102,17 +118,16 @@ function List(props: SectionProps): JSX.Element {
 }
 
 function Decide(props: SectionProps & { id: string }): JSX.Element {
-  const { data, error } = useLoaded(() => bankGet<unknown>(`/approvals/${encodeURIComponent(props.id)}`), [props.id]);
+  const { data: a, error } = useLoaded(() => bankGet<ApprovalRequest>(`/approvals/${encodeURIComponent(props.id)}`), [props.id]);
   const action = useAction();
-  const f = useFields({ note: "" });
+  const f = useFields({ reason: "" });
   const [decided, setDecided] = useState<"approved" | "rejected" | undefined>(undefined);
   const tz = props.inst.timeZone;
   if (error) return <ErrorPage error={error} next="" homeHref={props.base} />;
-  if (!data) return <Loading />;
-  const a = ((data as { approval?: ApprovalRequest }).approval ?? data) as ApprovalRequest;
+  if (!a) return <Loading />;
   const decide = (verdict: "approve" | "reject"): void =>
     void action.run(async () => {
-      await bankPost(`/approvals/${encodeURIComponent(props.id)}/${verdict}`, { note: f.values.note.trim() || undefined });
+      await bankPost(`/approvals/${encodeURIComponent(props.id)}/${verdict}`, verdict === "reject" ? { reason: f.values.reason.trim() } : {});
       setDecided(verdict === "approve" ? "approved" : "rejected");
     });
   return (
@@ -120,11 +135,12 @@ function Decide(props: SectionProps & { id: string }): JSX.Element {
       <Facts
         rows={[
           [ax("operation"), label(a)],
-          [ax("subject"), a.subject ?? ""],
-          [ax("requestedBy"), a.requestedBy ?? ""],
-          [ax("requestedAt"), a.requestedAt ? formatDateTime(a.requestedAt, tz) : ""],
-          [ax("expiresAt"), a.expiresAt ? formatDateTime(a.expiresAt, tz) : ""],
-          [ax("reason"), a.reason ?? ""],
+          [ax("subject"), <span class="mono">{a.subject}</span>],
+          [ax("params"), paramsText(a.params) || "—"],
+          [ax("requestedBy"), a.requestedBy],
+          [ax("requestedAt"), formatDateTime(a.requestedAt, tz)],
+          [ax("expiresAt"), formatDateTime(a.expiresAt, tz)],
+          [ax("reason"), a.reason],
           [ax("state"), stateOf(a)],
         ]}
       />
@@ -139,9 +155,18 @@ function Decide(props: SectionProps & { id: string }): JSX.Element {
             </LinkButton>
           </Actions>
         </>
+      ) : !a.canDecide ? (
+        <>
+          <Notice kind="info">
+            <p>{a.status === "PENDING" ? ax("cannotDecide") : stateOf(a)}</p>
+          </Notice>
+          <Actions>
+            <LinkButton href={props.base}>{ax("toList")}</LinkButton>
+          </Actions>
+        </>
       ) : (
         <ActionForm action={action} onSubmit={async () => decide("approve")}>
-          <Field {...f.bind("note")} label={ax("comment")} maxLength={200} size="long" error={action.error} />
+          <Field {...f.bind("reason")} label={ax("rejectReason")} maxLength={200} size="long" error={action.error} />
           <Actions>
             <button type="submit" class="btn btn-primary" aria-disabled={action.busy ? "true" : undefined}>
               {ax("approve")}

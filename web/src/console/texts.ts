@@ -85,6 +85,12 @@ export const CT = {
     "This operation needs a second person. Nothing changes until another staff member approves it under Approvals.",
   ),
   pendingUntil: x("承認期限：{at}", "覆核期限：{at}", "To be decided by {at}"),
+  approvalReason: x("承認依頼の理由", "覆核申請理由", "Reason for the request"),
+  approvalReasonHint: x(
+    "二名による承認が有効です。別の担当者が {hours} 時間以内に承認するまで実行されません。",
+    "已啟用二人覆核，須由其他人員於 {hours} 小時內核准後才會執行。",
+    "Dual control is on: nothing happens until another staff member approves within {hours} hours.",
+  ),
   toApprovals: x("承認待ち一覧へ", "前往待覆核清單", "Go to Approvals"),
   notAllowed: x("この画面を使う権限がありません。", "您沒有使用此畫面的權限。", "Your role does not allow this screen."),
   notFound: x("このページはありません。", "找不到此頁面。", "There is no such page."),

@@ -4,9 +4,12 @@
  * form sits in on a detail page.
  */
 import type { ComponentChildren, JSX } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import type { ShownError } from "../app/errors.js";
 import { formatDateTime } from "../app/i18n.js";
+import { Field } from "../ui/fields.js";
 import { LinkButton, Notice } from "../ui/screen.js";
-import { isPending, type PendingApproval } from "./api.js";
+import { bankGet, isPending, type PendingApproval } from "./api.js";
 import { ct } from "./texts.js";
 
 /** What an operation answered: its own success text, or that a second person must approve it. */
@@ -59,5 +62,38 @@ export function ActionCard(props: { title: string; text?: string; children: Comp
       {props.text ? <p class="hint">{props.text}</p> : null}
       {props.children}
     </section>
+  );
+}
+
+/**
+ * Whether the institution's dual control is on (GET /settings/dual-control), asked when a screen
+ * with a sensitive operation opens: undefined while unknown (the screen shows its form anyway;
+ * the server decides).
+ */
+export function useDualControl(): { on: boolean; hours: number } | undefined {
+  const [v, setV] = useState<{ on: boolean; hours: number } | undefined>(undefined);
+  useEffect(() => {
+    bankGet<{ dualControl: boolean; approvalWindowHours: number }>("/settings/dual-control").then(
+      (r) => setV({ on: r.dualControl, hours: r.approvalWindowHours }),
+      () => setV({ on: false, hours: 0 }),
+    );
+  }, []);
+  return v;
+}
+
+/** The reason a dual-controlled request carries to the approver (required while dual control is on). */
+export function ApprovalReasonField(props: { value: string; onInput: (v: string) => void; error: ShownError | null; hours: number }): JSX.Element {
+  return (
+    <Field
+      name="approvalReason"
+      label={ct("approvalReason")}
+      hint={ct("approvalReasonHint", { hours: props.hours })}
+      value={props.value}
+      onInput={(e) => props.onInput(e.currentTarget.value)}
+      error={props.error}
+      maxLength={200}
+      size="long"
+      required
+    />
   );
 }

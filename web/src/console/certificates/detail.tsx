@@ -10,7 +10,7 @@ import { useLoaded } from "../../ui/status.js";
 import { bankDownload, bankGet, bankPost, isPending, type BankRole } from "../api.js";
 import type { SectionProps } from "../app.js";
 import { ct } from "../texts.js";
-import { Outcome, ResultTable } from "../ui.js";
+import { ApprovalReasonField, Outcome, ResultTable, useDualControl } from "../ui.js";
 import { kx, REASON_NAMES, REVOKE_REASONS } from "./texts.js";
 
 export interface CertificateSummary {
@@ -34,7 +34,8 @@ type Op = "suspend" | "resume" | "revoke";
 const OPS: Record<Op, { roles: readonly BankRole[]; when: (c: CertificateSummary) => boolean }> = {
   suspend: { roles: ["HQ_OPERATOR", "BRANCH_OFFICER"], when: (c) => c.status === "VALID" },
   resume: { roles: ["HQ_OPERATOR", "BRANCH_OFFICER"], when: (c) => c.status === "SUSPENDED" },
-  revoke: { roles: ["HQ_OPERATOR"], when: (c) => c.status === "VALID" || c.status === "SUSPENDED" },
+  // A branch officer may ask for a revocation when dual control is on (HQ approves).
+  revoke: { roles: ["HQ_OPERATOR", "BRANCH_OFFICER"], when: (c) => c.status === "VALID" || c.status === "SUSPENDED" },
 };
 const isOp = (s: string): s is Op => s in OPS;
 
@@ -53,10 +54,13 @@ function detailText(d: Record<string, unknown>): string {
 export function CertificateDetailScreen(props: SectionProps & { serial: string }): JSX.Element {
   const { data, error } = useLoaded(() => bankGet<CertificateDetail>(`/certificates/${encodeURIComponent(props.serial)}`), [props.serial]);
   const dl = useAction();
+  const dual = useDualControl();
   const tz = props.inst.timeZone;
   if (error) return <ErrorPage error={error} next={ct("sessionNext")} homeHref={props.base} />;
   if (!data) return <Loading />;
-  const ops = (Object.keys(OPS) as Op[]).filter((op) => OPS[op].roles.includes(props.session.role) && OPS[op].when(data));
+  const ops = (Object.keys(OPS) as Op[]).filter(
+    (op) => OPS[op].roles.includes(props.session.role) && OPS[op].when(data) && (op !== "revoke" || props.session.role === "HQ_OPERATOR" || dual?.on === true),
+  );
   const here = `${props.base}/${data.serialHex}`;
   return (
     <Screen title={kx("detailTitle", { serial: data.serialHex })} wide>
@@ -125,14 +129,16 @@ export function CertificateDetailScreen(props: SectionProps & { serial: string }
 
 export function CertificateOperation(props: SectionProps & { serial: string; op: string }): JSX.Element {
   const action = useAction();
-  const f = useFields({ note: "", reason: "unspecified" });
+  const f = useFields({ note: "", reason: "unspecified", approvalReason: "" });
+  const dual = useDualControl();
+  const asks = props.op === "revoke" && dual?.on === true;
   const [result, setResult] = useState<unknown>(undefined);
   const back = `${props.base}/${props.serial}`;
   if (!isOp(props.op)) return <ErrorPage error={{ code: "NOT_FOUND", message: ct("notFound"), fields: [], terminal: true }} next="" homeHref={props.base} />;
   const op = props.op;
   const title = kx(op);
   if (result !== undefined) {
-    const done = isPending(result) ? "" : `${kx(op === "suspend" ? "suspended" : op === "resume" ? "resumed" : "revoked")}${op === "revoke" ? "" : ""}`;
+    const done = isPending(result) ? "" : kx(op === "suspend" ? "suspended" : op === "resume" ? "resumed" : "revoked");
     const d = result as Partial<CertificateDetail>;
     return (
       <Screen title={title} lead={kx("detailTitle", { serial: props.serial })}>
@@ -158,12 +164,13 @@ export function CertificateOperation(props: SectionProps & { serial: string; op:
         danger={op !== "resume"}
         onSubmit={async () => {
           const note = f.values.note.trim() || undefined;
-          const r = await bankPost<unknown>(`/certificates/${encodeURIComponent(props.serial)}/${op}`, op === "revoke" ? { reason: f.values.reason, note } : { note });
+          const r = await bankPost<unknown>(`/certificates/${encodeURIComponent(props.serial)}/${op}`, op === "revoke" ? { reason: f.values.reason, note, approvalReason: asks ? f.values.approvalReason.trim() : undefined } : { note });
           setResult(r ?? {});
         }}
       >
         {op === "revoke" ? <Select {...f.bind("reason")} label={kx("revokeReason")} options={REVOKE_REASONS.map((r) => [r, r] as const)} error={action.error} /> : null}
         <Field {...f.bind("note")} label={ct("note")} maxLength={200} size="long" error={action.error} />
+        {asks ? <ApprovalReasonField value={f.values.approvalReason} onInput={(v) => f.set("approvalReason", v)} error={action.error} hours={dual.hours} /> : null}
       </ActionForm>
     </Screen>
   );

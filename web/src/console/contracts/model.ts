@@ -39,7 +39,7 @@ export const SERVICES = ["BALANCE_INQUIRY", "STATEMENT_INQUIRY", "TRANSFER", "FI
 /** The operations of a contract's detail page: path segment, who may ask for it (the server decides again). */
 export const OPERATIONS = {
   card: { roles: ["HQ_OPERATOR"] },
-  "registration-pin": { roles: ["HQ_OPERATOR"] },
+  "registration-pin": { roles: ["HQ_OPERATOR", "BRANCH_OFFICER"] },
   unlock: { roles: ["HQ_OPERATOR", "BRANCH_OFFICER"] },
   "reset-activation": { roles: ["HQ_OPERATOR", "BRANCH_OFFICER"] },
   incident: { roles: ["HQ_OPERATOR", "BRANCH_OFFICER"] },
@@ -47,6 +47,8 @@ export const OPERATIONS = {
   "admin-certificate": { roles: ["HQ_OPERATOR", "BRANCH_OFFICER"] },
 } as const satisfies Record<string, { roles: readonly BankRole[] }>;
 export type Operation = keyof typeof OPERATIONS;
+/** Operations the institution's dual control holds for a second person (the server's APPROVAL_KINDS). */
+export const DUAL_CONTROLLED: ReadonlySet<Operation> = new Set<Operation>(["registration-pin", "unlock", "reset-activation", "admin-certificate"]);
 
 /** The card a registration or reissue just returned: held in memory for the card page only, then dropped. */
 let freshCard: { contractId: string; companyName: string; card: CardView } | undefined;

@@ -13,9 +13,9 @@ import { Actions, LinkButton, Screen } from "../../ui/screen.js";
 import { bankPost, isPending } from "../api.js";
 import type { SectionProps } from "../app.js";
 import { ct } from "../texts.js";
-import { Outcome } from "../ui.js";
+import { ApprovalReasonField, Outcome, useDualControl } from "../ui.js";
 import { OP_TITLE } from "./detail.js";
-import { holdCard, type CardView, type Operation } from "./model.js";
+import { DUAL_CONTROLLED, holdCard, type CardView, type Operation } from "./model.js";
 import { cx } from "./texts.js";
 
 const PATH: Record<Operation, string> = {
@@ -42,7 +42,9 @@ const DANGER = new Set<Operation>(["card", "reset-activation", "incident", "admi
 export function ContractOperation(props: SectionProps & { contractId: string; op: Operation }): JSX.Element {
   const { op, contractId } = props;
   const action = useAction();
-  const f = useFields({ note: "", registrationPin: "" });
+  const f = useFields({ note: "", registrationPin: "", approvalReason: "" });
+  const dual = useDualControl();
+  const asks = DUAL_CONTROLLED.has(op) && dual?.on === true;
   const [result, setResult] = useState<unknown>(undefined);
   const title = cx(OP_TITLE[op]);
   const back = `${props.base}/${contractId}`;
@@ -70,7 +72,8 @@ export function ContractOperation(props: SectionProps & { contractId: string; op
         danger={DANGER.has(op)}
         onSubmit={async () => {
           const note = f.values.note.trim() || undefined;
-          const body = op === "registration-pin" ? { registrationPin: f.values.registrationPin } : op === "card" ? { reason: note } : { note };
+          const approvalReason = asks ? f.values.approvalReason.trim() : undefined;
+          const body = op === "registration-pin" ? { registrationPin: f.values.registrationPin, approvalReason } : op === "card" ? { reason: note } : { note, approvalReason };
           const r = await bankPost<unknown>(`/contracts/${contractId}/${PATH[op]}`, body);
           f.set("registrationPin", "");
           if (op === "card" && !isPending(r)) {
@@ -87,6 +90,7 @@ export function ContractOperation(props: SectionProps & { contractId: string; op
         ) : (
           <Field {...f.bind("note")} label={op === "card" ? ct("reason") : ct("note")} maxLength={200} size="long" error={action.error} />
         )}
+        {asks ? <ApprovalReasonField value={f.values.approvalReason} onInput={(v) => f.set("approvalReason", v)} error={action.error} hours={dual.hours} /> : null}
       </ActionForm>
     </Screen>
   );
