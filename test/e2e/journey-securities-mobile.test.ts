@@ -4,16 +4,14 @@
  * development sink's outbox):
  *   1. AC-44: without a valid certificate the ordering login shows MSG-S01, opens no session and
  *      links to the tool, which opens without logging in;
- *   2. the PC gets the certificate: issued through the API for a key made here, written as a
- *      .pfx, sealed under a pairing code and installed by the phone page in the PC's carrier (a
- *      mistyped pairing code is retried without a new SMS);
+ *   2. the PC gets the certificate through the tool's 申請 screen (SMS code, consent, 憑證密碼);
  *   3. an order with bad fields is refused field by field; a signed order is accepted and
  *      listed; the same signed body sent again is CHALLENGE_INVALID, nothing stored twice;
  *   4. 憑證上傳手機: the PC shows the pairing code, a QR code of the pairing address and the
  *      countdown; the server holds only ciphertext the code opens;
  *   5. a phone (390×844, touch) opens the address, logs in, proves the number with an SMS code,
- *      types the pairing code: the certificate is in its carrier and an order signed there is
- *      accepted; the same pairing a second time → SEC_PAIRING_NOT_FOUND with the next steps.
+ *      types the pairing code (a mistyped one is retried without a new SMS code): the
+ *      certificate is in its carrier and an order signed there is accepted; the same pairing a second time → SEC_PAIRING_NOT_FOUND with the next steps.
  * Every screen is saved as test-results/screenshots/sec-orders-*.png / sec-mobile-*.png and
  * checked for labels, one h1, no inline style and no horizontal scroll at 320 px.
  */
@@ -25,10 +23,9 @@ import * as x509 from "@peculiar/x509";
 import { and, desc, eq, like } from "drizzle-orm";
 import { chromium, type Page, type Request } from "playwright-core";
 import { SEC_TEXTS } from "../../src/domain/securities/messages.js";
-import { buildPfx, parsePfx } from "../../src/pki/pkcs12.js";
-import { outbox, secOrders, secPairings } from "../../src/store/schema/index.js";
-import { openOnPhone, randomPfxPassword, sealForPhone, newPairingCode } from "../../web/src/securities/pairing-crypto.js";
-import { PortalClient } from "../support/browser-client.js";
+import { parsePfx } from "../../src/pki/pkcs12.js";
+import { certificates, outbox, secOrders, secPairings } from "../../src/store/schema/index.js";
+import { openOnPhone } from "../../web/src/securities/pairing-crypto.js";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../support/chromium.js";
 import { assertScreenOk, fill, input, Profile, screen, shot } from "../support/e2e-browser.js";
 import { startE2eServer, type E2eServer } from "../support/e2e-server.js";
@@ -40,6 +37,7 @@ const FIRM = "9A00";
 const ID = "A123456789";
 const API = "/api/securities";
 const S01 = SEC_TEXTS["MSG-S01"]["zh-TW"];
+const SEC_INSTITUTION = "sec-9a00";
 
 /** A phone's browser: the same watching as a PC's profile, in a 390×844 touch viewport. */
 class Phone extends Profile {
@@ -111,6 +109,15 @@ describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and ph
     await page.getByRole("button", { name: "登入", exact: true }).click();
   };
 
+  /** The tool's own login (SEC-1's screen): the upload page and 申請 are pages of the tool. */
+  const toolLogin = async (page: Page): Promise<void> => {
+    await page.goto(`${s.url}/portal/${FIRM}`);
+    await screen(page, "登入");
+    await fill(page, { nationalId: ID, password });
+    await page.getByRole("button", { name: "登入", exact: true }).click();
+    await screen(page, "憑證查詢與申請");
+  };
+
   /** Order entry → picker → certificate password → signed; answers the POST /orders request. */
   const placeOrder = async (page: Page, order: { stockCode: string; side: "BUY" | "SELL"; quantity: string; limitPrice: string }, certPassword: string, shots?: string): Promise<Request> => {
     await page.getByRole("heading", { name: "委託下單" }).waitFor();
@@ -170,41 +177,24 @@ describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and ph
     await check(page, "orders-tool-from-ac44");
   });
 
-  test("2. the PC's certificate: issued for a key made here, sealed as a .pfx, installed by the phone page (a mistyped pairing code retried locally)", async () => {
-    // The API part of an application (SEC-1's apply screen covers the browser's own key).
-    const api = new PortalClient(s.url, { origin: s.url });
-    assert.equal((await api.post(`${API}/login`, { institutionCode: FIRM, nationalId: ID, password })).status, 200);
-    assert.equal((await api.post(`${API}/sms-codes`, { purpose: "APPLY" })).status, 200);
-    const app = await api.post(`${API}/applications`, { kind: "APPLY", code: await smsCode() });
-    assert.equal(app.status, 201, app.raw);
-    const keys = (await webcrypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
-    const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=${ID}`, keys, signingAlgorithm: { name: "ECDSA", hash: "SHA-256" } });
-    const issued = await api.post(`${API}/applications/${app.body.applicationId as string}/certificate`, { consentVersion: (app.body.consent as { version: number }).version, acceptConsent: true, csr: csr.toString("pem") });
-    assert.equal(issued.status, 201, issued.raw);
-    assert.equal((await api.post(`${API}/applications/${app.body.applicationId as string}/installed`, {})).status, 200);
-    serial = issued.body.serialHex as string;
-    const chain = (issued.body.pemChain as string).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!.map((p) => new Uint8Array(Buffer.from(p.replace(/-----[A-Z ]+-----|\s/g, ""), "base64")));
-    const pfxPassword = randomPfxPassword();
-    const pfx = await buildPfx({ privateKeyPkcs8: new Uint8Array(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)), certificates: chain, password: pfxPassword, friendlyName: ID });
-    const code = newPairingCode();
-    const made = await api.post(`${API}/pairings`, { ciphertext: await sealForPhone({ pfx, password: pfxPassword }, code, { firmCode: FIRM, nationalId: ID }) });
-    assert.equal(made.status, 201, made.raw);
-
+  test("2. the PC's certificate through the tool's 申請 (SMS code, consent, 憑證密碼): a key made in this browser", async () => {
     const page = pc.page;
-    await pc.goto(`/portal/${FIRM}/mobile?p=${made.body.pairingId as string}`);
-    await screen(page, "手機下載憑證");
-    await check(page, "mobile-receive-login");
-    await fill(page, { nationalId: ID, password });
-    await page.getByRole("button", { name: "登入", exact: true }).click();
-    await receive(page, "000000000000", "pcpass1", "mobile-receive");
-    await alert(page, "配對碼不正確");
-    assert.equal(await input(page, "pairingCode").getAttribute("aria-invalid"), "true");
-    assert.equal(await input(page, "smsCode").count(), 0, "the envelope is kept: no new SMS code asked");
-    await check(page, "mobile-receive-wrong-code");
-    await fill(page, { pairingCode: `${code.slice(0, 4)} ${code.slice(4, 8)} ${code.slice(8)}` });
-    await page.getByRole("button", { name: "下載並安裝憑證" }).click();
-    await page.getByText("憑證已安裝到此手機").waitFor();
-    await check(page, "mobile-receive-installed");
+    await toolLogin(page);
+    await page.getByRole("link", { name: "申請", exact: true }).click();
+    await screen(page, "憑證申請");
+    await page.getByRole("button", { name: "發送認證碼" }).click();
+    await page.getByText(SEC_TEXTS["MSG-S04"]["zh-TW"]).waitFor();
+    await fill(page, { code: await smsCode() });
+    await page.getByRole("button", { name: "申請憑證" }).click();
+    await page.locator("#consent-title").waitFor();
+    await fill(page, { certPassword: "pcpass1", certPasswordAgain: "pcpass1" });
+    await page.getByRole("button", { name: "我同意" }).click();
+    await page.getByText(SEC_TEXTS["MSG-S05"]["zh-TW"]).waitFor();
+    await page.getByRole("button", { name: "【取消】" }).click();
+    await page.getByRole("region", { name: "憑證註冊狀態(主機端)" }).getByText("有效憑證").waitFor();
+    const [cert] = await s.platform.db.select().from(certificates).where(and(eq(certificates.institutionId, SEC_INSTITUTION), eq(certificates.status, "VALID")));
+    assert.ok(cert, "the issued certificate");
+    serial = cert.serialHex;
   });
 
   test("3. orders: bad fields refused field by field; a signed order accepted and listed; the same signed body again → CHALLENGE_INVALID", async () => {
@@ -248,11 +238,7 @@ describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and ph
   test("4. 憑證上傳手機 on the PC: pairing code, QR code, countdown; the server holds only ciphertext the code opens", async () => {
     const page = pc.page;
     // The upload is a page of the tool: its own login (the ordering session is not the tool's).
-    await pc.goto(`/portal/${FIRM}`);
-    await screen(page, "登入");
-    await fill(page, { nationalId: ID, password });
-    await page.getByRole("button", { name: "登入", exact: true }).click();
-    await page.waitForURL(`${s.url}/portal/${FIRM}/home`);
+    await toolLogin(page);
     await pc.goto(`/portal/${FIRM}/mobile-upload`);
     await screen(page, "憑證上傳手機");
     await page.getByRole("radio", { name: ID }).first().waitFor();
@@ -292,7 +278,13 @@ describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and ph
     await check(page, "mobile-phone-login");
     await fill(page, { nationalId: ID, password });
     await page.getByRole("button", { name: "登入", exact: true }).click();
-    await receive(page, pairingCode, "phone12", "mobile-phone");
+    await receive(page, "000000000000", "phone12", "mobile-phone");
+    await alert(page, "配對碼不正確");
+    assert.equal(await input(page, "pairingCode").getAttribute("aria-invalid"), "true");
+    assert.equal(await input(page, "smsCode").count(), 0, "the envelope is kept on the phone: no new SMS code asked");
+    await check(page, "mobile-phone-wrong-code");
+    await fill(page, { pairingCode: `${pairingCode.slice(0, 4)} ${pairingCode.slice(4, 8)} ${pairingCode.slice(8)}` });
+    await page.getByRole("button", { name: "下載並安裝憑證" }).click();
     await page.getByText("憑證已安裝到此手機").waitFor();
     await check(page, "mobile-phone-installed");
 
