@@ -433,6 +433,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     // The PC's clock is now a year behind the firm's: the check says so, with the remedy.
     await pc2.goto(`/portal/${FIRM}/env-check`);
     await page.locator('[data-check="clock"].sec-env-fail').waitFor();
+    await page.getByText(/^電腦時間（比主機慢 3\d\d 天）$/).waitFor();
     await page.getByText("請將電腦設定為自動校時").waitFor();
     await check(page, "env-check-clock");
     pc2.assertClean();

@@ -7,6 +7,7 @@
  */
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { currentLocale } from "../app/i18n.js";
 import { generateParams, KEY_ALGORITHMS, type KeyAlgorithm } from "../keystore/algorithms.js";
 import { Actions, Loading, Notice, Screen } from "../ui/screen.js";
 import { firmFacts, serverTime } from "./api.js";
@@ -83,6 +84,19 @@ function downloadsPossible(): boolean {
   }
 }
 
+/** "3 天" / "3 days" / "3日": the largest whole unit of a clock difference. */
+export function spanText(seconds: number, locale: string): string {
+  const a = Math.abs(seconds);
+  const [n, unit] = a >= 86_400 ? [Math.floor(a / 86_400), "day"] : a >= 3_600 ? [Math.floor(a / 3_600), "hour"] : a >= 60 ? [Math.floor(a / 60), "minute"] : [a, "second"];
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(n);
+}
+
+function clockLabel(skew: number | undefined): string {
+  if (skew === undefined) return sec("envClockUnknown");
+  if (skew === 0) return sec("envClock");
+  return sec(skew > 0 ? "envClockAhead" : "envClockBehind", { d: spanText(skew, currentLocale()) });
+}
+
 export async function checkEnvironment(code: string): Promise<{ items: EnvItem[]; toolVersion: string }> {
   const firm = await firmFacts(code).catch(() => undefined);
   const alg = KEY_ALGORITHMS.find((k) => k === firm?.rules.keyAlgorithm) ?? "ECDSA-P256";
@@ -108,7 +122,7 @@ export async function checkEnvironment(code: string): Promise<{ items: EnvItem[]
       { key: "persistent", label: sec("envPersist"), ok: await persistentGranted(), remedy: sec("envPersistFix") },
       {
         key: "clock",
-        label: skew === undefined ? sec("envClockUnknown") : sec("envClock", { s: skew }),
+        label: clockLabel(skew),
         ok: skew !== undefined && Math.abs(skew) <= MAX_SKEW_SECONDS,
         remedy: sec("envClockFix", { max: MAX_SKEW_SECONDS }),
       },
@@ -121,10 +135,11 @@ export async function checkEnvironment(code: string): Promise<{ items: EnvItem[]
 export function SecEnvCheck(props: { code: string }): JSX.Element {
   const [report, setReport] = useState<{ items: EnvItem[]; toolVersion: string } | undefined>(undefined);
   const [round, setRound] = useState(0);
+  const locale = currentLocale();
   useEffect(() => {
     setReport(undefined);
     checkEnvironment(props.code).then(setReport, () => setReport({ items: [], toolVersion: "" }));
-  }, [round]);
+  }, [round, locale]);
   const failed = report?.items.filter((i) => !i.ok).length ?? 0;
   return (
     <Screen title={sec("envCheck")} lead={sec("envLead")}>
