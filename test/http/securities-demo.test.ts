@@ -39,7 +39,7 @@ forEachDatabase("securities demo", (kind) => {
     assert.deepEqual(sec.customers.map((c) => [c.nationalId, c.mobile !== null]), [["A123456789", true], ["B223456789", false]]);
     const printed = formatDemoInfo(info);
     for (const c of sec.customers) assert.ok(printed.includes(c.password), c.nationalId);
-    assert.deepEqual(info.bankStaff.filter((s) => s.institutionId === "sec-9a00").map((s) => s.role), ["HQ_OPERATOR", "BRANCH_OFFICER"]);
+    assert.deepEqual(info.bankStaff.filter((s) => s.institutionId === "sec-9a00").map((s) => s.role), ["HQ_OPERATOR", "CUSTOMER_SERVICE"]);
     const origin = new URL(p.config.publicUrl).origin;
     const [bound, unbound] = sec.customers;
     const a = new PortalClient(app, { origin });
