@@ -25,6 +25,7 @@ import { smtpTransport } from "./notify/mail.js";
 import { devSmsSink, httpSmsGateway, type SmsGateway } from "./notify/sms.js";
 import { flushLog, startPlatform, type Platform } from "./platform.js";
 import { ensureDemo, formatDemoInfo } from "./services/demo-setup.js";
+import { ensureRaDemo } from "./services/ra/demo.js";
 import { startHousekeeping } from "./services/housekeeping.js";
 import { startAuditDuties } from "./audit-duties.js";
 import { PkiRuntime } from "./services/pki-runtime.js";
@@ -104,6 +105,7 @@ export async function startServer(config: Config, opts: { platform?: Platform; w
     const runtime = await PkiRuntime.load(platform, { passphrase, publicUrl: config.publicUrl });
     await runtime.start();
     closers.push(() => runtime.stop());
+    if (demo && !worker) await ensureRaDemo(platform, runtime);
 
     const sms = smsGatewayOf(config, platform);
     if (!sms) platform.log.warn("no SMS gateway configured (INKAN_SMS_URL): SMS stay pending in the outbox");
@@ -175,7 +177,7 @@ export async function serve(config: Config): Promise<void> {
   if (config.mode === "demo" && !worker) {
     const { loadDemoInfo } = await import("./services/demo.js");
     const info = await loadDemoInfo(platform);
-    if (info) process.stdout.write(`\n${formatDemoInfo(info)}\n\n`);
+    if (info) process.stdout.write(`\n${formatDemoInfo(info, new Date(), server.mtlsUrl ? { mtlsUrl: server.mtlsUrl } : {})}\n\n`);
   }
   let stopping = false;
   const stop = (signal: string): void => {

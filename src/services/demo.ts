@@ -20,6 +20,7 @@ import { base32Decode, totp } from "../domain/otp.js";
 import { createInstitution, listInstitutions } from "./institutions.js";
 import { formatTwDemo, type TwDemoInfo } from "./tw/demo.js";
 import { formatSecDemo, type SecDemoInfo } from "./securities/demo.js";
+import { formatRaDemo, type RaDemoInfo } from "./ra/demo-format.js";
 
 export interface DemoInfo {
   createdAt: string;
@@ -44,6 +45,8 @@ export interface DemoInfo {
   twPlatform?: TwDemoInfo;
   /** The securities firm 9A00 and its tool's customers (absent in demos made before it existed). */
   securities?: SecDemoInfo;
+  /** The RA enrollment API's demo client: its certificate, key and files (absent in demos made before it existed). */
+  raClient?: RaDemoInfo;
   /** A hardware token in the Shinkin bank's stock (TOTP, SHA-1, 6 digits, 30 s), to assign to a demo user. */
   token: { institutionId: string; serial: string; secret: string };
 }
@@ -113,7 +116,7 @@ export function demoTokenCodes(d: DemoInfo, now: Date): { current: string; next:
   };
 }
 
-export function formatDemoInfo(d: DemoInfo, now: Date = new Date()): string {
+export function formatDemoInfo(d: DemoInfo, now: Date = new Date(), opts: { mtlsUrl?: string } = {}): string {
   const s = d.shinkin;
   const codes = demoTokenCodes(d, now);
   return [
@@ -135,6 +138,7 @@ export function formatDemoInfo(d: DemoInfo, now: Date = new Date()): string {
     `    contract ID ${d.taiwan.contractId}  ${d.taiwan.companyName}  registration PIN ${d.taiwan.registrationPin}  card ${cardLine(d.taiwan.customerCard)}`,
     ...(d.twPlatform ? formatTwDemo(d.twPlatform) : []),
     ...(d.securities ? ["", ...formatSecDemo(d.securities)] : []),
+    ...(d.raClient ? ["", ...formatRaDemo(d.raClient, opts.mtlsUrl)] : []),
     "",
     `  Hardware token in stock (トークン): serial ${d.token.serial}, TOTP secret ${d.token.secret}`,
     `    code now ${codes.current} (${codes.secondsLeft} s left), next ${codes.next} — run \`npm run inkan -- demo\` again for fresh codes`,

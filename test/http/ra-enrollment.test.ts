@@ -5,6 +5,7 @@
  * the platform's responder. Both databases.
  */
 import assert from "node:assert/strict";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
 import { request as httpsRequest } from "node:https";
 import { after, before, test } from "node:test";
@@ -19,7 +20,10 @@ import { issueCertificate } from "../../src/pki/issue.js";
 import { subjectFor } from "../../src/pki/profiles.js";
 import { verifyAudit } from "../../src/services/audit.js";
 import { initCaHierarchy } from "../../src/services/ca.js";
-import { addRaClient, setRaClientDisabled, type AddedRaClient } from "../../src/services/ra/clients.js";
+import { addRaClient, listRaClients, setRaClientDisabled, type AddedRaClient } from "../../src/services/ra/clients.js";
+import { ensureRaDemo } from "../../src/services/ra/demo.js";
+import { formatRaDemo } from "../../src/services/ra/demo-format.js";
+import { loadDemoInfo, saveDemoInfo, type DemoInfo } from "../../src/services/demo.js";
 import { revokeCertificate } from "../../src/services/certificate-lifecycle.js";
 import { createInstitution } from "../../src/services/institutions.js";
 import { PkiRuntime } from "../../src/services/pki-runtime.js";
@@ -356,6 +360,26 @@ forEachDatabase("RA enrollment API over mutual TLS (issue 12)", (kind) => {
       assert.match(out, /Response verify OK/, out);
       const r2 = await runTool("openssl", ["ocsp", "-issuer", issuing, "-cert", await writeTmp(dir, "theirs.pem", theirs.body.certificate as string), "-url", `${w.publicUrl}/pki/ocsp`, "-CAfile", await writeTmp(dir, "root2.pem", w.rootPem), "-no_nonce"]);
       assert.match(r2.stdout, /theirs\.pem: good/, r2.stdout + r2.stderr);
+    });
+  });
+
+  test("the demo's RA client: registered once, its files written (key 0600) and kept in the sealed demo info; the banner's curl works", async () => {
+    await saveDemoInfo(w.p, { createdAt: w.p.clock.now().toISOString() } as DemoInfo);
+    const ra = (await ensureRaDemo(w.p, w.runtime))!;
+    assert.equal(ra.name, "demo-ra");
+    assert.equal(statSync(ra.files.key).mode & 0o777, 0o600);
+    assert.equal((await loadDemoInfo(w.p))!.raClient!.keyPem, ra.keyPem, "inkan demo --json shows it");
+    rmSync(ra.files.key);
+    const again = (await ensureRaDemo(w.p, w.runtime))!;
+    assert.equal(readFileSync(again.files.key, "utf8"), ra.keyPem, "files come back from the sealed info");
+    assert.equal((await listRaClients(w.p, "1286")).filter((c) => c.name.startsWith("demo-ra")).length, 1, "registered once");
+    const lines = formatRaDemo(ra, w.mtls.url).join("\n");
+    assert.match(lines, new RegExp(`curl --cert ${ra.files.cert} --key ${ra.files.key} --cacert ${ra.files.chain}`));
+    assert.match(lines, new RegExp(`${w.mtls.url}/api/ra/v1/certificates`));
+    await withTmpDir(async (dir) => {
+      const body = await writeTmp(dir, "request.json", JSON.stringify({ csr: buildCsr("P-256").pem, profile: "shinkin-user", subject: { contractId: "12345678901", userId: "taro" } }));
+      const r = await runToolOk("curl", ["-sS", "--cert", ra.files.cert, "--key", ra.files.key, "--cacert", ra.files.chain, "-H", "content-type: application/json", "--data", `@${body}`, "-w", "\n%{http_code}", `${w.mtls.url}/api/ra/v1/certificates`]);
+      assert.match(r.stdout, /\n201$/, r.stdout);
     });
   });
 });
