@@ -403,8 +403,15 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     await check(page, "status-expiring");
     await page.getByRole("link", { name: "展期", exact: true }).click();
     await screen(page, "憑證展期");
+    // The browser's clock is driven too: the countdown reaches 0 and only then offers a resend.
+    await page.clock.install();
     const first = await sendCode(page);
+    assert.equal(await page.getByRole("button", { name: "重新發送驗證碼" }).count(), 0);
     s.clock.advance(181_000);
+    await page.clock.fastForward(181_000);
+    await page.getByRole("timer").getByText("(剩餘 0 秒)").waitFor();
+    await page.getByText("倒數結束，您可以重新發送驗證碼。").waitFor();
+    await page.getByRole("button", { name: "重新發送驗證碼" }).waitFor();
     await fill(page, { code: first.code });
     await page.getByRole("button", { name: "展期憑證" }).click();
     await alert(page, zh("MSG-S11"));
@@ -429,6 +436,15 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     const [after] = await s.platform.db.select().from(certificates).where(eq(certificates.serialHex, serial));
     assert.equal(after!.status, "REVOKED");
     assert.equal(after!.revocationReason, 4, "superseded (RFC 5280 reason 4)");
+
+    // The old backup no longer imports anywhere: the firm's registered certificate is the new one.
+    await login(pc.page);
+    await pc.goto(`/portal/${FIRM}/import`);
+    await screen(pc.page, "憑證匯入");
+    await pc.page.locator('input[name="pfxFile"]').setInputFiles(pfx);
+    await fill(pc.page, { pfxPassword: "bk1234" });
+    await pc.page.getByRole("button", { name: "匯入憑證" }).click();
+    await alert(pc.page, `請選擇主機端目前註冊的憑證檔案（序號 ${renewed}）`);
 
     // The PC's clock is now a year behind the firm's: the check says so, with the remedy.
     await pc2.goto(`/portal/${FIRM}/env-check`);

@@ -88,6 +88,20 @@ export function HostPanel(props: { host: HostStatus; firm: SecFirm | undefined }
   );
 }
 
+/** The firm's label where it gives one (有效憑證 / 憑證即將過期), ours for the other states. */
+function clientLabel(st: ClientStatus | undefined): string {
+  if (st?.statusLabel) return st.statusLabel;
+  switch (st?.status) {
+    case "REVOKED":
+    case "EXPIRED":
+    case "SUSPENDED":
+    case "NOT_YET_VALID":
+      return sec(`client${st.status}`);
+    default:
+      return sec("notRegistered");
+  }
+}
+
 export function ClientPanel(props: { client: ClientCert[]; name: string; firm: SecFirm | undefined; inThisBrowser: boolean }): JSX.Element {
   const [at, setAt] = useState(0);
   const m = props.client.length;
@@ -111,7 +125,7 @@ export function ClientPanel(props: { client: ClientCert[]; name: string; firm: S
           />
           <p class="sec-state" data-status={cur.status?.status ?? "UNKNOWN"}>
             {sec("clientStatus")}
-            <strong>{cur.status?.statusLabel ?? sec("notRegistered")}</strong>
+            <strong>{clientLabel(cur.status)}</strong>
           </p>
           {m > 1 ? (
             <nav class="sec-pager" aria-label={sec("pagerLabel")}>

@@ -45,6 +45,10 @@ export const SEC = {
   pagerPrev: x("上一張", "前へ", "Previous"),
   pagerNext: x("下一張", "次へ", "Next"),
   pagerAt: x("第 {n} 張，共 {m} 張", "{m} 件中 {n} 件目", "{n} of {m}"),
+  clientREVOKED: x("憑證已廢止", "失効した証明書", "Revoked certificate"),
+  clientEXPIRED: x("憑證已過期", "有効期限切れの証明書", "Expired certificate"),
+  clientSUSPENDED: x("憑證暫停使用", "一時停止中の証明書", "Suspended certificate"),
+  clientNOT_YET_VALID: x("憑證尚未生效", "有効期間前の証明書", "Certificate not yet valid"),
   notRegistered: x("非主機端註冊之憑證", "ホストに登録されていない証明書", "Not registered at the firm"),
   noActions: x("目前無需進行任何動作。", "現在必要な操作はありません。", "Nothing to do at the moment."),
   // ---- SMS code and application ----
