@@ -87,9 +87,11 @@ function ChainBadge(props: { tz: string }): JSX.Element {
           <p>{ax("brokenNext")}</p>
         </div>
       )}
-      <button type="button" class="btn btn-small" onClick={reload}>
-        {ax("recheck")}
-      </button>
+      <p>
+        <button type="button" class="btn btn-small" onClick={reload}>
+          {ax("recheck")}
+        </button>
+      </p>
     </section>
   );
 }
@@ -139,7 +141,7 @@ export default function AuditSection(props: SectionProps): JSX.Element {
           {data.items.length === 0 ? (
             <p>{ct("noResults")}</p>
           ) : (
-            <ResultTable caption={ax("title")} head={[ax("seq"), ax("at"), ax("actor"), ax("action"), ax("subject"), ax("detail")]}>
+            <ResultTable caption={ax("title")} head={[ax("seq"), ax("at"), ax("actor"), ax("colAction"), ax("colSubject"), ax("detail")]}>
               {data.items.map((i) => (
                 <tr key={i.seq}>
                   <td>{i.seq}</td>

@@ -12,6 +12,8 @@ export const AX = {
   action: x("操作（前方一致）", "作業（開頭相符）", "Action (starts with)"),
   actionHint: x("例：contract. / certificate.suspended", "例：contract. / certificate.suspended", "e.g. contract. or certificate.suspended"),
   subject: x("契約者ID・顧客番号", "契約者ID／客戶代號", "Contract ID or customer identifier"),
+  colAction: x("操作", "作業", "Action"),
+  colSubject: x("対象", "對象", "Subject"),
   seq: x("番号", "序號", "No."),
   at: x("日時", "時間", "Time"),
   detail: x("内容", "內容", "Detail"),
