@@ -29,8 +29,8 @@ interface Sent extends SentCode {
   resendFrom: number;
 }
 
-function received(r: SentCode): Sent {
-  const now = Date.now();
+/** The answer's lengths laid on this browser's clock (`now`): when the code dies, when a resend may go. */
+export function received(r: SentCode, now = Date.now()): Sent {
   const issued = Date.parse(r.expiresAt) - r.ttlSeconds * 1000;
   const resendAfter = Math.max(0, Date.parse(r.resendAt) - issued);
   return { ...r, deadline: now + r.ttlSeconds * 1000, resendFrom: now + resendAfter };
