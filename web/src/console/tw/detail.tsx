@@ -120,8 +120,10 @@ function EdiProfile(props: { c: TwCustomer; hq: boolean; reload: () => void; tz:
       <h3>{tx("links")}</h3>
       {!links.data ? (
         <Loading />
+      ) : links.data.items.length === 0 ? (
+        <p>{tx("none")}</p>
       ) : (
-        <ResultTable caption={tx("links")} head={[tx("serial"), tx("party"), tx("notAfter"), tx("registeredBy")]}>
+        <ResultTable caption={tx("links")} head={[tx("serialCol"), tx("party"), tx("notAfter"), tx("registeredBy")]}>
           {links.data.items.map((l) => (
             <tr key={`${l.serialHex}-${l.partyCode}`}>
               <td class="mono">{l.serialHex}</td>
@@ -212,17 +214,21 @@ export function TwCustomerDetail(props: SectionProps & { identifier: string }): 
       {c.kind === "EDI" && canUnlock ? <EdiProfile c={c} hq={hq} reload={reload} tz={tz} /> : null}
       <section aria-labelledby="certs-title">
         <h2 id="certs-title">{tx("certificates")}</h2>
-        <ResultTable caption={tx("certificates")} head={[tx("serial"), tx("status"), tx("notAfter")]}>
-          {data.certificates.map((k) => (
-            <tr key={k.serialHex}>
-              <td class="mono">
-                <a href={`/console/certificates/${k.serialHex}`}>{k.serialHex}</a>
-              </td>
-              <td>{k.statusLabel[currentLocale()] ?? k.status}</td>
-              <td>{k.notAfter ? formatDateTime(k.notAfter, tz) : "—"}</td>
-            </tr>
-          ))}
-        </ResultTable>
+        {data.certificates.length === 0 ? (
+          <p>{tx("none")}</p>
+        ) : (
+          <ResultTable caption={tx("certificates")} head={[tx("serialCol"), tx("status"), tx("notAfter")]}>
+            {data.certificates.map((k) => (
+              <tr key={k.serialHex}>
+                <td class="mono">
+                  <a href={`/console/certificates/${k.serialHex}`}>{k.serialHex}</a>
+                </td>
+                <td>{k.statusLabel[currentLocale()] ?? k.status}</td>
+                <td>{k.notAfter ? formatDateTime(k.notAfter, tz) : "—"}</td>
+              </tr>
+            ))}
+          </ResultTable>
+        )}
       </section>
       <LinkButton href={props.base}>{tx("back")}</LinkButton>
     </Screen>

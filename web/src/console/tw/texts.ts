@@ -43,6 +43,8 @@ export const TX = {
     "Register the serial of the customer's renewed certificate (as printed on the proof sheet): the EDI host may then connect with it. Tick the related parties that share it.",
   ),
   serial: x("シリアル番号（16 進、コロン・空白可）", "憑證序號（16 進位，可含冒號或空白）", "Serial number (hex; colons and spaces allowed)"),
+  serialCol: x("シリアル番号", "憑證序號", "Serial number"),
+  none: x("ありません。", "無。", "None."),
   parties: x("この証明書を共用する関係戸", "共用此憑證的關係戶", "Related parties sharing this certificate"),
   register: x("登録する", "登錄", "Register"),
   registered: x("シリアル {serial} を登録しました（関係戸 {n} 件）。", "已登錄序號 {serial}（關係戶 {n} 戶）。", "Serial {serial} registered (with {n} related parties)."),
