@@ -45,7 +45,7 @@ export interface StatusQuery {
 
 /** The statuses of the serials at the institution, in the order asked (duplicates answered once). */
 export async function certificateStatusesAt(ctx: Pick<ServiceContext, "db" | "clock">, q: StatusQuery): Promise<{ checkedAt: Date; certificates: KnownCertificate[] }> {
-  const institution = /^[0-9]{3,4}$/.test(q.institutionCode) ? await findInstitutionByCode(ctx.db, q.institutionCode) : undefined;
+  const institution = /^[0-9A-Z]{3,4}$/.test(q.institutionCode) ? await findInstitutionByCode(ctx.db, q.institutionCode) : undefined;
   if (!institution) throw new InkanError("INSTITUTION_UNKNOWN", "invalid", { fields: ["institutionCode"] });
   if (q.serials.length > MAX_STATUS_SERIALS) throw new InkanError("VALIDATION_FAILED", "invalid", { fields: ["serials"], detail: `more than ${MAX_STATUS_SERIALS} serials` });
   const serials = [...new Set(q.serials.map((s) => normalizeSerial(s)))];
