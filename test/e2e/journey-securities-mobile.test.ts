@@ -11,7 +11,10 @@
  *      countdown; the server holds only ciphertext the code opens;
  *   5. a phone (390×844, touch) opens the address, logs in, proves the number with an SMS code,
  *      types the pairing code (a mistyped one is retried without a new SMS code): the
- *      certificate is in its carrier and an order signed there is accepted; the same pairing a second time → SEC_PAIRING_NOT_FOUND with the next steps.
+ *      certificate is in its carrier and an order signed there is accepted; the same pairing a
+ *      second time → SEC_PAIRING_NOT_FOUND with the next steps;
+ *   6. a certificate revoked while an order is being signed: CERT_REVOKED with what to do next,
+ *      and the picker lists it as revoked, not choosable, with the way to the tool.
  * Every screen is saved as test-results/screenshots/sec-orders-*.png / sec-mobile-*.png and
  * checked for labels, one h1, no inline style and no horizontal scroll at 320 px.
  */
@@ -24,6 +27,7 @@ import { and, desc, eq, like } from "drizzle-orm";
 import { chromium, type Page, type Request } from "playwright-core";
 import { SEC_TEXTS } from "../../src/domain/securities/messages.js";
 import { parsePfx } from "../../src/pki/pkcs12.js";
+import { revokeCertificate } from "../../src/services/certificates.js";
 import { certificates, outbox, secOrders, secPairings } from "../../src/store/schema/index.js";
 import { openOnPhone } from "../../web/src/securities/pairing-crypto.js";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../support/chromium.js";
@@ -125,6 +129,8 @@ describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and ph
     await page.locator('select[name="side"]').selectOption(order.side);
     await page.getByRole("button", { name: "下一步：選擇簽章憑證" }).click();
     await page.getByRole("radio", { name: ID }).first().waitFor();
+    // The firm answered the picker's status question (not only this browser's reading).
+    await page.locator(".pick-checked").waitFor();
     if (shots) await check(page, `${shots}-pick`);
     await page.locator('form[aria-label="選擇簽章憑證"] button[type="submit"]').click();
     await page.getByRole("heading", { name: "簽章並送出委託" }).waitFor();
@@ -307,7 +313,32 @@ describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and ph
     assert.equal(again?.ciphertext, "", "the server erased the envelope when the phone fetched it");
   });
 
-  test("6. nothing a bank cannot ship: no console errors, CSP violations or foreign requests", () => {
+  test("6. revoked while the order is signed: the server refuses (CERT_REVOKED) and says what to do; the picker then shows it revoked, not choosable, with the way to the tool", async () => {
+    const page = phone.page;
+    await page.goto(`${s.url}/portal/${FIRM}/orders`);
+    await page.getByRole("heading", { name: "委託下單" }).waitFor();
+    await fill(page, { stockCode: "2454", quantity: "1000", limitPrice: "1200" });
+    await page.getByRole("button", { name: "下一步：選擇簽章憑證" }).click();
+    await page.getByRole("radio", { name: ID }).first().waitFor();
+    await page.locator('form[aria-label="選擇簽章憑證"] button[type="submit"]').click();
+    await page.getByRole("heading", { name: "簽章並送出委託" }).waitFor();
+    const [cert] = await s.platform.db.select().from(certificates).where(eq(certificates.serialHex, serial));
+    assert.ok(cert);
+    await revokeCertificate(s.platform, s.runtime, cert.id, "keyCompromise");
+    await fill(page, { pin: "phone12" });
+    await page.locator('form[aria-label="簽章並送出委託"] button[type="submit"]').click();
+    await alert(page, "此憑證已無法使用");
+    await check(page, "orders-revoked");
+    assert.equal((await s.platform.db.select().from(secOrders).where(eq(secOrders.stockCode, "2454"))).length, 0, "nothing stored");
+
+    await page.getByRole("button", { name: "返回修改" }).click();
+    await page.getByText("已廢止").first().waitFor();
+    assert.equal(await page.getByRole("radio", { name: ID }).first().isDisabled(), true);
+    await page.getByRole("link", { name: "前往軟體憑證工具（不需登入下單）" }).waitFor();
+    await check(page, "orders-revoked-pick");
+  });
+
+  test("7. nothing a bank cannot ship: no console errors, CSP violations or foreign requests", () => {
     pc.assertClean();
     phone.assertClean();
   });
