@@ -265,6 +265,11 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     await page.getByText(`* ${SEC_TEXTS["SEC-CLIENT-NONE"]["zh-TW"]}`).waitFor();
     await page.getByRole("link", { name: "憑證匯入", exact: true }).first().waitFor();
     await check(page, "status-other-browser");
+    // 申請 is offered too, with the warning that a new certificate replaces the registered one.
+    await page.getByRole("link", { name: "申請", exact: true }).click();
+    await screen(page, "憑證申請");
+    await page.getByText(`您在主機端已有有效憑證（序號 ${serial}）。`, { exact: false }).waitFor();
+    await check(page, "apply-replaces");
     await page.getByRole("navigation", { name: "憑證工具選單" }).getByRole("link", { name: "憑證匯入" }).click();
     await screen(page, "憑證匯入");
     await check(page, "import");

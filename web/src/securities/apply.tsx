@@ -207,6 +207,20 @@ function RenewGate(props: { code: string; children: ComponentChildren }): JSX.El
   );
 }
 
+/** 申請 while a valid certificate is registered: say that the new one will replace it everywhere. */
+function ReplaceWarning(): JSX.Element | null {
+  const [host, setHost] = useState<HostStatus | undefined>(undefined);
+  useEffect(() => {
+    secGet<HostStatus>("/status").then(setHost, () => undefined);
+  }, []);
+  if (!host?.certificate) return null;
+  return (
+    <Notice kind="warn">
+      <p>{sec("applyReplaces", { serial: host.certificate.serialHex })}</p>
+    </Notice>
+  );
+}
+
 export function SecApply(props: { code: string; session: SecSession; kind: Kind }): JSX.Element {
   const firm = useFirm(props.code);
   const steps = useSteps<Step>({ n: "code" });
@@ -215,7 +229,12 @@ export function SecApply(props: { code: string; session: SecSession; kind: Kind 
   const codeStep = (
     <SmsCodeForm
       firm={firm}
-      lead={<p>{sec("applyLead")}</p>}
+      lead={
+        <>
+          {props.kind === "APPLY" ? <ReplaceWarning /> : null}
+          <p>{sec("applyLead")}</p>
+        </>
+      }
       submitLabel={sec(props.kind === "RENEW" ? "submitRenew" : "submitApply")}
       send={() => secPost<SentCode>("/sms-codes", { purpose })}
       verify={async (code) => {

@@ -73,6 +73,7 @@ export const SEC = {
   notBoundNext: x("請致電客服專線 {contact} 或攜帶身分證明文件至臨櫃辦理手機門號綁定，完成後再回到此處發送驗證碼。", "カスタマーサービス（{contact}）へお電話いただくか、本人確認書類をお持ちのうえ窓口で携帯電話番号を登録し、その後ここで認証コードを送信してください。", "Call customer service ({contact}) or visit a counter with your ID to bind your mobile number, then come back here to send the code."),
   codeSpentNext: x("請按【重新發送驗證碼】取得新的驗證碼。", "［認証コードを再送信］で新しいコードを受け取ってください。", "Press Send a new code to get a new one."),
   renewNotOpen: x("憑證到期前一個月內方可展期（可展期日：{opensAt}）。目前無需展期。", "有効期限の1か月前から更新できます（更新可能日：{opensAt}）。現在は更新の必要はありません。", "Renewal opens one month before expiry ({opensAt}); nothing to renew yet."),
+  applyReplaces: x("您在主機端已有有效憑證（序號 {serial}）。申請新憑證並存入此瀏覽器後，該憑證即停用，其他電腦中的該憑證亦無法再下單；若只是換電腦，請改用【憑證匯入】。", "有効な証明書（シリアル {serial}）が登録されています。新しい証明書をこのブラウザに取り込むとその証明書は失効し、ほかのパソコンでも注文に使えなくなります。パソコンを替えるだけなら［証明書の取り込み］をご利用ください。", "You already hold a valid certificate (serial {serial}). Once a new one is stored in this browser, that one is revoked and cannot order from any computer; to move to another computer, use Import instead."),
   renewNothing: x("主機端查無可展期的憑證，請改用【申請】。", "更新できる証明書がありません。［申請］をご利用ください。", "There is no certificate to renew; please apply instead."),
   notBoundStatus: x("您尚未綁定手機門號，無法以簡訊驗證碼申請憑證。", "携帯電話番号が未登録のため、SMS 認証コードによる申請ができません。", "No mobile number is bound, so you cannot apply with an SMS code yet."),
   loadFailedNext: x("請稍後重新整理此頁；若仍無法使用，請洽客服專線。", "しばらくしてからページを再読み込みしてください。解決しない場合はカスタマーサービスへご連絡ください。", "Reload this page later; if it still fails, call customer service."),
