@@ -179,6 +179,7 @@ function Trading(props: { firm: SecFirm; session: SecSession; onOut: () => void 
       {body}
       <OrderList key={listKey} timeZone={firm.timeZone} />
       <Actions>
+        <LinkButton href={toolHref(firm.code)}>{ot("toolHome")}</LinkButton>
         <button type="button" class="btn" onClick={() => void logout()}>
           {ot("logout")}
         </button>
