@@ -5,6 +5,7 @@
  * works as is. Mounted on the main listener too, only so /api/docs documents it: there no client
  * certificate exists and every call answers RA_CLIENT_UNKNOWN.
  */
+import { TLSSocket } from "node:tls";
 import type { FastifyPluginAsync, FastifyRequest, onRequestAsyncHookHandler } from "fastify";
 import { CRL_REASONS, type CrlReasonName } from "../../pki/revocation.js";
 import { authenticateRaClient, type RaClient } from "../../services/ra/clients.js";
@@ -24,8 +25,23 @@ declare module "fastify" {
   }
 }
 
+/**
+ * The presented certificate, read once per TLS connection (getPeerCertificate parses the whole
+ * certificate into an object; a keep-alive client sends many requests on one connection). Whether
+ * the client may act is still decided per request, from the database.
+ */
+const peerOfSocket = new WeakMap<TLSSocket, Buffer | undefined>();
+function peerCertificate(request: FastifyRequest): Buffer | undefined {
+  const socket = request.raw.socket;
+  if (!(socket instanceof TLSSocket)) return undefined;
+  if (peerOfSocket.has(socket)) return peerOfSocket.get(socket);
+  const der = presentedCertificate(request);
+  peerOfSocket.set(socket, der);
+  return der;
+}
+
 const requireRaClient: onRequestAsyncHookHandler = async function raClient(request: FastifyRequest) {
-  request.raClient = await authenticateRaClient(request.server.platform, presentedCertificate(request));
+  request.raClient = await authenticateRaClient(request.server.platform, peerCertificate(request));
 };
 
 function clientOf(request: FastifyRequest): RaClient {
@@ -95,7 +111,7 @@ const raRoutes: FastifyPluginAsync<{ runtime: PkiRuntime }> = async (app, opts) 
         tags: TAGS,
         summary: "Enroll a certificate from a PKCS#10 request (mutual-TLS listener; RA client certificate)",
         description: `Answers 201 only after the certificate row and its audit record are committed. ${IDEMPOTENCY_DOC} Quota per RA client (fixed window, counted in the database across processes): 429 RA_QUOTA_EXCEEDED with Retry-After. Bad CSR (malformed, signature does not verify, key not accepted) → RA_CSR_INVALID; no/unknown client certificate → 401 RA_CLIENT_UNKNOWN; disabled client or its certificate revoked/suspended/expired → 403 RA_CLIENT_DISABLED; body over ${RA_BODY_LIMIT} bytes → 413 BODY_TOO_LARGE.`,
-        headers: { type: "object", properties: { "idempotency-key": str(200) } },
+        headers: { type: "object", properties: { "idempotency-key": { type: "string", description: "1–128 of A–Z a–z 0–9 -_.:/+= (else RA_IDEMPOTENCY_KEY_INVALID)" } } },
         body: enrollBody,
         response: { 200: certificateSchema, 201: certificateSchema, ...errorResponses(409) },
       },

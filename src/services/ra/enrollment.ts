@@ -236,6 +236,7 @@ export async function enrollCertificate(ctx: ServiceContext, runtime: PkiRuntime
     const issued = await issueCertificateFromCsr(ctx, runtime, {
       id,
       institutionId: institution.id,
+      institution,
       profile,
       subject: (tx, at) => subject(tx, at),
       ownerKind: RA_ENROLLED_OWNER,
