@@ -4,8 +4,8 @@
  * outbox rows, as /dev/outbox shows them):
  *   1. login (MSG-S02, 顯示密碼明文, a wrong password) → MSG-S03 and the empty status panels;
  *   2. 申請 with the SMS code: MSG-S04, the reference before the field, the countdown, the notes;
- *      a wrong code → its message on the field; the right one → the consent → 憑證密碼 → 我同意 →
- *      MSG-S09 with its steps → MSG-S05 【備份】/【取消】 → both statuses 有效憑證;
+ *      a wrong code → its message on the field; the 5th spends it and 重新發送 replaces it; the
+ *      right one → the consent → 憑證密碼 → 我同意 → MSG-S09 with its steps → MSG-S05 【備份】/【取消】 → both statuses 有效憑證;
  *   3. 憑證匯出(備份): the .pfx (AES-256 and the legacy 3DES) opens with `openssl pkcs12 -info`
  *      and imports with `pk12util`; named <身分證字號>-<yyyymmdd>.pfx;
  *   4. a SECOND browser imports it (MSG-S08 for a wrong password, a foreign certificate refused,
@@ -139,7 +139,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     await check(page, "status-empty");
   });
 
-  test("2. 申請: SMS code (wrong, then right) → consent → 憑證密碼 → 我同意 → MSG-S09 steps → MSG-S05 → both statuses 有效憑證", async () => {
+  test("2. 申請: SMS code (wrong, 5th wrong spends it, resend replaces it, then right) → consent → 憑證密碼 → 我同意 → MSG-S09 steps → MSG-S05 → both statuses 有效憑證", async () => {
     const page = pc.page;
     await page.getByRole("link", { name: "申請", exact: true }).click();
     await screen(page, "憑證申請");
@@ -156,7 +156,23 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     assert.equal(await input(page, "code").getAttribute("aria-invalid"), "true");
     await check(page, "apply-code-wrong");
 
-    await fill(page, { code: sms.code });
+    // The 5th wrong code spends it: 重新發送 at once, and the earlier code no longer counts.
+    for (let i = 2; i <= 5; i++) {
+      await fill(page, { code: sms.code === "000000" ? "111111" : "000000" });
+      await page.getByRole("button", { name: "申請憑證" }).click();
+      if (i < 5) await alert(page, "驗證碼輸入錯誤");
+    }
+    await alert(page, "驗證碼錯誤次數過多，已失效，請重新發送。 請按【重新發送驗證碼】取得新的驗證碼。");
+    await check(page, "apply-code-locked");
+    const fresh = await sendCode(page, "重新發送驗證碼");
+    assert.notEqual(fresh.reference + fresh.code, sms.reference + sms.code);
+    if (fresh.code !== sms.code) {
+      await fill(page, { code: sms.code });
+      await page.getByRole("button", { name: "申請憑證" }).click();
+      await alert(page, "驗證碼輸入錯誤");
+    }
+
+    await fill(page, { code: fresh.code });
     await page.getByRole("button", { name: "申請憑證" }).click();
     await page.locator("#consent-title").waitFor();
     await check(page, "apply-consent");
