@@ -18,8 +18,11 @@ import { and, eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { base32Decode, totp } from "../../src/domain/otp.js";
 import { enqueueEmail } from "../../src/notify/outbox.js";
+import { subjectFor } from "../../src/pki/profiles.js";
+import { issueCertificateFromCsr } from "../../src/services/certificates.js";
 import { createBankStaff } from "../../src/services/corporate/bank-staff.js";
 import { outbox, secCustomers, twCustomers, twUsers } from "../../src/store/schema/index.js";
+import { buildCsr } from "../pki/csr-helpers.js";
 import { assertScreenOk, Profile, screen, shot } from "../support/e2e-browser.js";
 import { startE2eServer, type E2eServer } from "../support/e2e-server.js";
 
@@ -157,9 +160,19 @@ describe("console desks in Chromium: overview, outbox retry, audit CSV, staff, T
     const [u] = await s.platform.db.select().from(twUsers).where(and(eq(twUsers.customerRef, wang!.id), eq(twUsers.userCode, "wang01")));
     assert.equal(u!.locked, false);
     await check(pc.page, "tw-customer");
+    // The EDI customer's renewed certificate (what the platform issues on 展期), registered by BO-6 on screen.
+    const [edi] = await s.platform.db.select({ id: twCustomers.id }).from(twCustomers).where(eq(twCustomers.identifier, "55555555"));
+    const subject = subjectFor("tw-fxml", { caName: "TWCA Financial User CA", bankCode: "006", branchCode: "0000", bankName: "Inkan Commercial Bank", certSeq: 1, issuedAt: s.clock.now(), timeZone: "Asia/Taipei", dailySeq: 1, customerId: "55555555" });
+    const cert = await issueCertificateFromCsr(s.platform, s.runtime, { institutionId: "tw-006", profile: "tw-fxml", subject, ownerKind: "tw-customer", ownerRef: edi!.id, csr: buildCsr("P-256").pem });
     await pc.goto("/console/tw/55555555");
     await screen(pc.page, /55555555/);
-    await pc.page.locator('input[name="serial"]').waitFor();
+    await pc.page.locator('input[name="serial"]').fill(cert.serialHex.match(/../g)!.join(":").toLowerCase());
+    await pc.page.getByRole("checkbox", { name: /123456789012/ }).check();
+    await pc.page.locator('form[aria-label="憑證展期建檔（BO-6）"] button[type="submit"]').click();
+    const answer = pc.page.locator('#bo6-title ~ * .notice[role="status"], #bo6-title ~ * [role="alert"].alert-error, #bo6-title ~ .notice[role="status"]').first();
+    await answer.waitFor();
+    assert.match(await answer.innerText(), new RegExp(`已登錄序號 ${cert.serialHex}（關係戶 1 戶）`));
+    await pc.page.locator("td", { hasText: cert.serialHex }).first().waitFor();
     await check(pc.page, "tw-edi");
     assert.equal(await status(pc.page, `/api/bank/contracts/${s.demo.shinkin.contractId}`), 404);
     assert.ok([403, 404].includes(await status(pc.page, "/api/bank/securities/customers/B223456789")));

@@ -59,11 +59,12 @@ function Bo6(props: { c: TwCustomer; onDone: () => void; tz: string }): JSX.Elem
         label={tx("bo6")}
         submit={tx("register")}
         onSubmit={async () => {
-          const r = await bankPost<{ certificate: { serialHex: string }; parties: unknown[] }>(`/tw/customers/${encodeURIComponent(props.c.identifier)}/edi-certificates`, {
+          const r = await bankPost<{ customer: { ediUserCode: string }; certificate: { serialHex: string }; parties: { code: string }[] }>(`/tw/customers/${encodeURIComponent(props.c.identifier)}/edi-certificates`, {
             serial: f.values.serial.trim(),
             ...(parties.length ? { relatedPartyCodes: parties } : {}),
           });
-          setDone(tx("registered", { serial: r.certificate.serialHex, n: r.parties.length }));
+          // `parties` lists the customer's own code too.
+          setDone(tx("registered", { serial: r.certificate.serialHex, n: r.parties.filter((p) => p.code !== r.customer.ediUserCode).length }));
           f.reset();
           setParties([]);
           props.onDone();
