@@ -121,8 +121,11 @@ export async function bankDownload(method: "GET" | "POST", path: string, fileNam
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** The session of the signed-in staff member (also recovers the CSRF token after a reload). */
-export const loadConsoleSession = (): Promise<ConsoleSession> => bankGet<ConsoleSession>("/session");
+/**
+ * The session of the signed-in staff member (also recovers the CSRF token after a reload). Asked
+ * when the console opens, so a 401 here is "not signed in", not a timeout.
+ */
+export const loadConsoleSession = (): Promise<ConsoleSession> => bankCall<ConsoleSession>("GET", "/session", undefined, { signedIn: false });
 
 /** Query string of the set values. */
 export function query(params: Record<string, string | number | boolean | undefined>): string {

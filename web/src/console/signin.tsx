@@ -28,6 +28,8 @@ interface Enrolment {
   qrSvg: string;
 }
 
+const LAST_INSTITUTION = "inkan_console_institution";
+
 /** The base32 seed in groups of four, easier to type into an app. */
 const grouped = (secret: string): string => secret.replace(/(.{4})(?=.)/g, "$1 ");
 
@@ -103,7 +105,9 @@ export function SignIn(props: { institutions: Institution[] | undefined; onInsti
   const action = useAction();
   const list = props.institutions ?? [];
   const f = useFields({ institutionCode: "", username: "", password: "" });
-  const code = f.values.institutionCode || list[0]?.code || "";
+  // The institution this browser signed in to last, else the first one served here.
+  const remembered = list.find((i) => i.code === localStorage.getItem(LAST_INSTITUTION))?.code;
+  const code = f.values.institutionCode || remembered || list[0]?.code || "";
   useEffect(() => {
     if (code) props.onInstitution(code);
   }, [code]);
@@ -127,6 +131,7 @@ export function SignIn(props: { institutions: Institution[] | undefined; onInsti
         onSubmit={async () => {
           const r = await bankCall<FirstFactor>("POST", "/console/login", { institutionCode: code, username: f.values.username.trim(), password: f.values.password }, { signedIn: false });
           f.set("password", "");
+          localStorage.setItem(LAST_INSTITUTION, code);
           setStep(r.next);
         }}
       >

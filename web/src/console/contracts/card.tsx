@@ -51,6 +51,7 @@ export function CardPrint(props: SectionProps & { contractId: string }): JSX.Ele
         <p>
           {cx("contractId")}: <span class="mono" data-contract-id>{props.contractId}</span>
         </p>
+        <div class="table-wrap">
         <table class="card-grid">
           <caption>{cx("cardTitle")}</caption>
           <thead>
@@ -74,6 +75,7 @@ export function CardPrint(props: SectionProps & { contractId: string }): JSX.Ele
             </tr>
           </tbody>
         </table>
+        </div>
         <p class="hint">
           {cx("cardId")}: <span class="mono">{card.cardId}</span> · {cx("issuedAt")}: {formatDateTime(card.issuedAt, props.inst.timeZone)}
         </p>
