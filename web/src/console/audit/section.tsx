@@ -141,18 +141,20 @@ export default function AuditSection(props: SectionProps): JSX.Element {
           {data.items.length === 0 ? (
             <p>{ct("noResults")}</p>
           ) : (
+            <div class="desk-stack">
             <ResultTable caption={ax("title")} head={[ax("seq"), ax("at"), ax("actor"), ax("colAction"), ax("colSubject"), ax("detail")]}>
               {data.items.map((i) => (
                 <tr key={i.seq}>
-                  <td>{i.seq}</td>
-                  <td>{formatDateTime(i.at, tz)}</td>
-                  <td class="mono">{i.actor}</td>
-                  <td class="mono">{i.action}</td>
-                  <td class="mono">{i.subject ?? "—"}</td>
-                  <td class="desk-detail">{Object.keys(i.detail).length ? JSON.stringify(i.detail) : "—"}</td>
+                  <td data-label={ax("seq")}>{i.seq}</td>
+                  <td data-label={ax("at")}>{formatDateTime(i.at, tz)}</td>
+                  <td class="mono" data-label={ax("actor")}>{i.actor}</td>
+                  <td class="mono" data-label={ax("colAction")}>{i.action}</td>
+                  <td class="mono" data-label={ax("colSubject")}>{i.subject ?? "—"}</td>
+                  <td class="desk-detail" data-label={ax("detail")}>{Object.keys(i.detail).length ? JSON.stringify(i.detail) : "—"}</td>
                 </tr>
               ))}
             </ResultTable>
+            </div>
           )}
           <nav class="desk-paging" aria-label={ax("title")}>
             {data.newerAfterSeq !== null ? (

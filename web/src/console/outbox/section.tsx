@@ -97,22 +97,23 @@ export default function OutboxSection(props: SectionProps): JSX.Element {
         <p role="status">{ct("noResults")}</p>
       ) : (
         <>
+          <div class="desk-stack">
           <ResultTable caption={tabs.find(([s]) => s === status)?.[1] ?? mx("title")} head={["#", mx("created"), mx("channel"), mx("kind"), mx("recipient"), mx("state"), mx("attempts"), mx("lastError"), mx("nextAttempt"), ""]}>
             {data.items.map((i) => (
               <tr key={i.id} data-outbox-id={i.id}>
-                <td>{i.id}</td>
-                <td>{formatDateTime(i.createdAt, tz)}</td>
-                <td>{mx(i.channel)}</td>
-                <td class="mono">{i.kind}</td>
-                <td class="mono">{i.recipient}</td>
-                <td>
+                <td data-label="#">{i.id}</td>
+                <td data-label={mx("created")}>{formatDateTime(i.createdAt, tz)}</td>
+                <td data-label={mx("channel")}>{mx(i.channel)}</td>
+                <td class="mono" data-label={mx("kind")}>{i.kind}</td>
+                <td class="mono" data-label={mx("recipient")}>{i.recipient}</td>
+                <td data-label={mx("state")}>
                   {mx(`st_${i.status}`)}
                   {i.sentAt ? ` ${formatDateTime(i.sentAt, tz)}` : ""}
                 </td>
-                <td>{i.attempts}</td>
-                <td class="desk-detail">{i.lastError ?? "—"}</td>
-                <td>{i.nextAttemptAt ? formatDateTime(i.nextAttemptAt, tz) : "—"}</td>
-                <td>
+                <td data-label={mx("attempts")}>{i.attempts}</td>
+                <td class="desk-detail" data-label={mx("lastError")}>{i.lastError ?? "—"}</td>
+                <td data-label={mx("nextAttempt")}>{i.nextAttemptAt ? formatDateTime(i.nextAttemptAt, tz) : "—"}</td>
+                <td data-label="">
                   {hq && i.retryable ? (
                     <button type="button" class="btn btn-small" aria-label={mx("retryLabel", { id: i.id })} aria-disabled={busy === i.id ? "true" : undefined} onClick={() => busy === null && void retry(i.id)}>
                       {mx("retry")}
@@ -124,6 +125,7 @@ export default function OutboxSection(props: SectionProps): JSX.Element {
               </tr>
             ))}
           </ResultTable>
+          </div>
           {data.nextBeforeId !== null ? (
             <p class="desk-paging">
               <button type="button" class="btn" onClick={() => setLimit((n) => Math.min(200, n + 50))}>
