@@ -162,7 +162,8 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
       await page.getByRole("button", { name: "申請憑證" }).click();
       if (i < 5) await alert(page, "驗證碼輸入錯誤");
     }
-    await alert(page, "驗證碼錯誤次數過多，已失效，請重新發送。 請按【重新發送驗證碼】取得新的驗證碼。");
+    await alert(page, "驗證碼錯誤次數過多，已失效，請重新發送。請按【重新發送驗證碼】取得新的驗證碼。");
+    assert.equal(await page.getByRole("timer").count(), 0, "a spent code has no countdown");
     await check(page, "apply-code-locked");
     const fresh = await sendCode(page, "重新發送驗證碼");
     assert.notEqual(fresh.reference + fresh.code, sms.reference + sms.code);
@@ -303,7 +304,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     await page.locator('input[name="pfxFile"]').setInputFiles(foreign);
     await fill(page, { pfxPassword: "foreign1" });
     await form.getByRole("button", { name: "匯入憑證" }).click();
-    await alert(page, `此憑證不是您在主機端註冊的有效憑證，無法匯入。 請選擇主機端目前註冊的憑證檔案（序號 ${serial}）`);
+    await alert(page, `此憑證不是您在主機端註冊的有效憑證，無法匯入。請選擇主機端目前註冊的憑證檔案（序號 ${serial}）`);
     assert.equal(await page.locator('input[name="pfxFile"]').getAttribute("aria-invalid"), "true");
     await check(page, "import-foreign");
 

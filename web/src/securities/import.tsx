@@ -8,6 +8,7 @@ import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { isApiError } from "../app/api.js";
 import { localError } from "../app/errors.js";
+import { currentLocale } from "../app/i18n.js";
 import { toBase64Url } from "../../../src/domain/signing.js";
 import { ActionForm, useAction, useFields } from "../ui/form.js";
 import { PinField } from "../ui/pin.js";
@@ -39,7 +40,7 @@ function ImportForm(props: { code: string; onImported: (message: string) => void
           if (isApiError(e) && e.code === "SEC_IMPORT_NOT_REGISTERED") {
             const host = await secGet<HostStatus>("/status").catch(() => undefined);
             const next = host?.certificate ? sec("importForeignNext", { serial: host.certificate.serialHex }) : "";
-            throw localError(e.code, `${e.message} ${next}`.trim(), ["pfxFile"]);
+            throw localError(e.code, currentLocale() === "en" ? `${e.message} ${next}`.trim() : `${e.message}${next}`, ["pfxFile"]);
           }
           throw e;
         }

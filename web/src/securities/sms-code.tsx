@@ -12,6 +12,7 @@ import type { ComponentChildren, JSX } from "preact";
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { isApiError } from "../app/api.js";
 import { localError, toShown, type ShownError } from "../app/errors.js";
+import { currentLocale } from "../app/i18n.js";
 import { FieldHead, inputAttrs, invalidIn } from "../ui/fields.js";
 import { ActionForm, useAction } from "../ui/form.js";
 import { Notice } from "../ui/screen.js";
@@ -105,12 +106,15 @@ function Countdown(props: { seconds: number; total: number }): JSX.Element {
   );
 }
 
+/** Two sentences as one message: a space between them in English only. */
+const joined = (a: string, b: string): string => (currentLocale() === "en" ? `${a} ${b}` : `${a}${b}`);
+
 /** The next step a code error needs, said with it. */
 function withNextStep(e: unknown, contact: string): unknown {
   if (!isApiError(e)) return e;
   const s = toShown(e);
-  if (s.code === "SEC_MOBILE_NOT_BOUND") return localError(s.code, `${s.message} ${sec("notBoundNext", { contact })}`, []);
-  if (DEAD.has(s.code)) return localError(s.code, `${s.message} ${sec("codeSpentNext")}`, ["code"]);
+  if (s.code === "SEC_MOBILE_NOT_BOUND") return localError(s.code, joined(s.message, sec("notBoundNext", { contact })), []);
+  if (DEAD.has(s.code)) return localError(s.code, joined(s.message, sec("codeSpentNext")), ["code"]);
   if (s.code === "SEC_SMS_CODE_WRONG") return localError(s.code, s.message, ["code"]);
   return e;
 }
@@ -169,9 +173,11 @@ export function SmsCodeForm(props: {
       )}
       {sent ? (
         <div ref={form}>
-          <Notice kind="success" live>
-            <p>{sent.message}</p>
-          </Notice>
+          {dead ? null : (
+            <Notice kind="success" live>
+              <p>{sent.message}</p>
+            </Notice>
+          )}
           <ActionForm
             action={action}
             submit={props.submitLabel}
@@ -188,7 +194,7 @@ export function SmsCodeForm(props: {
             }}
           >
             <CodeField reference={sent.reference} value={code} onInput={setCode} error={action.error} />
-            <Countdown seconds={left} total={sent.ttlSeconds} />
+            {dead ? null : <Countdown seconds={left} total={sent.ttlSeconds} />}
             {props.fields?.(action.error)}
           </ActionForm>
         </div>
