@@ -103,7 +103,9 @@ function Register(props: SectionProps): JSX.Element {
           <LinkButton href={`${props.base}/${done.customer.nationalId}`} primary>
             {ct("details")}
           </LinkButton>
-          <LinkButton href={props.base}>{sx("back")}</LinkButton>
+          <Actions>
+            <LinkButton href={props.base}>{sx("back")}</LinkButton>
+          </Actions>
         </Actions>
       </Screen>
     );
@@ -142,7 +144,9 @@ function Detail(props: SectionProps & { nationalId: string }): JSX.Element {
         <div class="alert alert-error" role="alert">
           <p data-code={error.code}>{error.message}</p>
         </div>
-        <LinkButton href={props.base}>{sx("back")}</LinkButton>
+        <Actions>
+          <LinkButton href={props.base}>{sx("back")}</LinkButton>
+        </Actions>
       </Screen>
     );
   if (!data) return <Loading />;
@@ -187,7 +191,9 @@ function Detail(props: SectionProps & { nationalId: string }): JSX.Element {
           </ActionForm>
         </ActionCard>
       </div>
-      <LinkButton href={props.base}>{sx("back")}</LinkButton>
+      <Actions>
+        <LinkButton href={props.base}>{sx("back")}</LinkButton>
+      </Actions>
     </Screen>
   );
 }

@@ -12,7 +12,7 @@ import { useState } from "preact/hooks";
 import { formatDateTime } from "../../app/i18n.js";
 import { Field, Select } from "../../ui/fields.js";
 import { ActionForm, useAction, useFields } from "../../ui/form.js";
-import { Facts, LinkButton, Loading, Notice, Screen } from "../../ui/screen.js";
+import { Actions, Facts, LinkButton, Loading, Notice, Screen } from "../../ui/screen.js";
 import { useLoaded } from "../../ui/status.js";
 import { bankCall, bankGet, bankPost, type BankRole } from "../api.js";
 import type { SectionProps } from "../app.js";
@@ -119,7 +119,9 @@ function Account(props: SectionProps & { username: string }): JSX.Element {
     return (
       <Screen title={fx("title")}>
         <p role="alert">{ct("noResults")}</p>
-        <LinkButton href={props.base}>{fx("back")}</LinkButton>
+        <Actions>
+          <LinkButton href={props.base}>{fx("back")}</LinkButton>
+        </Actions>
       </Screen>
     );
   return (
@@ -166,7 +168,9 @@ function Account(props: SectionProps & { username: string }): JSX.Element {
           </ActionForm>
         </ActionCard>
       </div>
-      <LinkButton href={props.base}>{fx("back")}</LinkButton>
+      <Actions>
+        <LinkButton href={props.base}>{fx("back")}</LinkButton>
+      </Actions>
     </Screen>
   );
 }

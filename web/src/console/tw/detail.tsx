@@ -8,7 +8,7 @@ import { currentLocale, formatDateTime } from "../../app/i18n.js";
 import { CheckGroup } from "../../ui/fields-extra.js";
 import { Field } from "../../ui/fields.js";
 import { ActionForm, useAction, useFields } from "../../ui/form.js";
-import { Facts, LinkButton, Loading, Notice, Screen } from "../../ui/screen.js";
+import { Actions, Facts, LinkButton, Loading, Notice, Screen } from "../../ui/screen.js";
 import { useLoaded } from "../../ui/status.js";
 import { bankCall, bankGet, bankPost } from "../api.js";
 import type { SectionProps } from "../app.js";
@@ -158,7 +158,9 @@ export function TwCustomerDetail(props: SectionProps & { identifier: string }): 
         <div class="alert alert-error" role="alert">
           <p data-code={error.code}>{error.message}</p>
         </div>
-        <LinkButton href={props.base}>{tx("back")}</LinkButton>
+        <Actions>
+          <LinkButton href={props.base}>{tx("back")}</LinkButton>
+        </Actions>
       </Screen>
     );
   if (!data) return <Loading />;
@@ -231,7 +233,9 @@ export function TwCustomerDetail(props: SectionProps & { identifier: string }): 
           </ResultTable>
         )}
       </section>
-      <LinkButton href={props.base}>{tx("back")}</LinkButton>
+      <Actions>
+        <LinkButton href={props.base}>{tx("back")}</LinkButton>
+      </Actions>
     </Screen>
   );
 }
