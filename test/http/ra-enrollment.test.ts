@@ -363,6 +363,23 @@ forEachDatabase("RA enrollment API over mutual TLS (issue 12)", (kind) => {
     });
   });
 
+  test("a TW bank's RA client: tw-fxml and tw-individual subjects from the fields, the CN's daily number from the TW platform's counter", async () => {
+    const tw = cred(await addRaClient(w.p, w.runtime, { institution: "006", name: "edi-gateway", profiles: ["tw-fxml", "tw-individual"], quota: { max: 100, windowSeconds: 3600 } }));
+    const fxml = await enroll(w, { csr: buildCsr("P-256").pem, profile: "tw-fxml", subject: { customerId: "12345678", branchCode: "0001", certSeq: 3 } }, tw);
+    assert.equal(fxml.status, 201, JSON.stringify(fxml.body));
+    assert.match(fxml.body.subjectDn as string, /^C=TW, O=Finance, OU=.+, OU=0060001-Inkan Commercial Bank, OU=FXML, CN=12345678-03-\d{8}001$/);
+    const ind = await enroll(w, { csr: buildCsr("P-256").pem, profile: "tw-individual", subject: { nationalId: "A123456789", branchCode: "0001", certSeq: "1" } }, tw);
+    assert.equal(ind.status, 201, JSON.stringify(ind.body));
+    assert.match(ind.body.subjectDn as string, /OU=Personal, CN=A123456789-01-\d{8}002$/);
+    const bad = await enroll(w, { csr: buildCsr("P-256").pem, profile: "tw-fxml", subject: { customerId: "12345678", branchCode: "1", certSeq: 3 } }, tw);
+    assert.equal(bad.body.code, "RA_SUBJECT_INVALID");
+    assert.deepEqual(bad.body.fields, ["subject.branchCode"]);
+    const shinkin = await enroll(w, userRequest(), tw);
+    assert.equal(shinkin.body.code, "RA_PROFILE_NOT_ALLOWED", "a TW client cannot enroll another bank's profile");
+    // The same serial is no certificate of the Shinkin client's.
+    assert.equal((await call(w, "GET", `/certificates/${fxml.body.serial as string}`, { cert: w.ib })).body.code, "RA_CERT_NOT_FOUND");
+  });
+
   test("the demo's RA client: registered once, its files written (key 0600) and kept in the sealed demo info; the banner's curl works", async () => {
     await saveDemoInfo(w.p, { createdAt: w.p.clock.now().toISOString() } as DemoInfo);
     const ra = (await ensureRaDemo(w.p, w.runtime))!;
