@@ -127,6 +127,7 @@ export function ClientPanel(props: { client: ClientCert[]; name: string; firm: S
             {sec("clientStatus")}
             <strong>{clientLabel(cur.status)}</strong>
           </p>
+          {cur.info.locked ? <p class="sec-none">{sec("certPasswordLocked")}</p> : null}
           {m > 1 ? (
             <nav class="sec-pager" aria-label={sec("pagerLabel")}>
               <button type="button" class="btn" disabled={i === 0} onClick={() => setAt(i - 1)}>
