@@ -6,7 +6,7 @@
  */
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import { formatDateTime, institutionName } from "../../app/i18n.js";
+import { formatDateTime, institutionName, punct } from "../../app/i18n.js";
 import { ActionForm, useAction } from "../../ui/form.js";
 import { Actions, LinkButton, Notice, Screen } from "../../ui/screen.js";
 import { useLoaded } from "../../ui/status.js";
@@ -49,7 +49,9 @@ export function CardPrint(props: SectionProps & { contractId: string }): JSX.Ele
         <h2>{cx("cardTitle")}</h2>
         {company ? <p>{cx("cardFor", { company })}</p> : null}
         <p>
-          {cx("contractId")}: <span class="mono" data-contract-id>{props.contractId}</span>
+          {cx("contractId")}
+          {punct.colon()}
+          <span class="mono" data-contract-id>{props.contractId}</span>
         </p>
         <div class="table-wrap">
         <table class="card-grid">
@@ -77,7 +79,11 @@ export function CardPrint(props: SectionProps & { contractId: string }): JSX.Ele
         </table>
         </div>
         <p class="hint">
-          {cx("cardId")}: <span class="mono">{card.cardId}</span> · {cx("issuedAt")}: {formatDateTime(card.issuedAt, props.inst.timeZone)}
+          {cx("cardId")}
+          {punct.colon()}
+          <span class="mono">{card.cardId}</span> · {cx("issuedAt")}
+          {punct.colon()}
+          {formatDateTime(card.issuedAt, props.inst.timeZone)}
         </p>
         {props.inst.contact ? <p>{cx("helpDesk", { contact: props.inst.contact })}</p> : null}
       </article>
