@@ -107,8 +107,8 @@ function RunStep(props: { code: string; session: SecSession; firm: SecFirm | und
         let installError = false;
         try {
           superseded = (await secPost<{ supersededCertificateIds: string[] }>(`/applications/${issued.applicationId}/installed`)).supersededCertificateIds.length;
-          // The new certificate replaces the renewed one in this browser (F-SEC-RENEW).
-          if (application.kind === "RENEW") await dropOlder(props.code, props.session.customer.nationalId, info.id);
+          // The new certificate replaces the renewed (or superseded) one in this browser (F-SEC-RENEW).
+          if (application.kind === "RENEW" || superseded > 0) await dropOlder(props.code, props.session.customer.nationalId, info.id);
         } catch {
           installError = true;
         }
