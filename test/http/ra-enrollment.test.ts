@@ -30,7 +30,11 @@ import { PkiRuntime } from "../../src/services/pki-runtime.js";
 import { auditEvents, certificates, raIdempotencyKeys } from "../../src/store/schema/index.js";
 import { buildCsr, flipSignatureByte, pemCsr } from "../pki/csr-helpers.js";
 import { hierarchy } from "../pki/fixtures.js";
-import { forEachDatabase, type DbKind } from "../support/db.js";
+import { forEachDatabase, postgresOnlyTest, type DbKind } from "../support/db.js";
+import { openPostgres } from "../../src/store/database.js";
+import { enrollCertificate } from "../../src/services/ra/enrollment.js";
+import { authenticateRaClient } from "../../src/services/ra/clients.js";
+import { isInkanError } from "../../src/domain/errors.js";
 import { runTool, runToolOk, toPem, withTmpDir, writeTmp } from "../support/openssl.js";
 import { makeTestPlatform, type TestPlatform } from "../support/platform.js";
 
@@ -378,6 +382,49 @@ forEachDatabase("RA enrollment API over mutual TLS (issue 12)", (kind) => {
     assert.equal(shinkin.body.code, "RA_PROFILE_NOT_ALLOWED", "a TW client cannot enroll another bank's profile");
     // The same serial is no certificate of the Shinkin client's.
     assert.equal((await call(w, "GET", `/certificates/${fxml.body.serial as string}`, { cert: w.ib })).body.code, "RA_CERT_NOT_FOUND");
+  });
+
+  postgresOnlyTest(kind, "two processes on one PostgreSQL: the quota and the Idempotency-Key hold across both", async () => {
+    const second = await openPostgres(w.p.testDb.url!, { migrate: false });
+    const ctx2 = { ...w.p, db: second.db };
+    const runtime2 = await PkiRuntime.load(ctx2, { passphrase: w.p.keyring.caPassphrase(), publicUrl: w.p.config.publicUrl });
+    try {
+      const q = await addRaClient(w.p, w.runtime, { institution: "1286", name: "two-procs", profiles: ["shinkin-admin"], quota: { max: 5, windowSeconds: 3600 } });
+      const der = Buffer.from(new X509Certificate(q.certPem).raw);
+      const sides = [
+        { ctx: w.p, runtime: w.runtime },
+        { ctx: ctx2, runtime: runtime2 },
+      ];
+      const admin = () => ({ csr: buildCsr("P-256").pem, profile: "shinkin-admin", subject: { contractId: "12345678901" } });
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, async (_, i) => {
+          const side = sides[i % 2]!;
+          const client = await authenticateRaClient(side.ctx, der);
+          return enrollCertificate(side.ctx, side.runtime, client, admin()).then(
+            () => "issued",
+            (e: unknown) => (isInkanError(e) ? e.code : String(e)),
+          );
+        }),
+      );
+      assert.deepEqual(outcomes.filter((o) => o === "issued").length, 5, outcomes.join(","));
+      assert.deepEqual(outcomes.filter((o) => o === "RA_QUOTA_EXCEEDED").length, 7, outcomes.join(","));
+
+      const same = admin();
+      const key = "cross-process-1";
+      const r = cred(await addRaClient(w.p, w.runtime, { institution: "1286", name: "two-procs-key", profiles: ["shinkin-admin"], quota: { max: 100, windowSeconds: 60 } }));
+      const rDer = Buffer.from(new X509Certificate(r.certPem).raw);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, async (_, i) => {
+          const side = sides[i % 2]!;
+          return enrollCertificate(side.ctx, side.runtime, await authenticateRaClient(side.ctx, rDer), same, key);
+        }),
+      );
+      assert.equal(new Set(results.map((x) => x.certificate.serial)).size, 1);
+      assert.equal(results.filter((x) => !x.replayed).length, 1);
+    } finally {
+      await runtime2.stop();
+      await second.close();
+    }
   });
 
   test("the demo's RA client: registered once, its files written (key 0600) and kept in the sealed demo info; the banner's curl works", async () => {
