@@ -90,6 +90,13 @@ describe("console desks in Chromium: overview, outbox retry, audit CSV, staff, T
     await pc.page.getByText("表で見る").click();
     assert.equal(await pc.page.locator("details table tbody tr").count(), 12);
     await check(pc.page, "overview");
+    // The same figures in English, then back to the institution's Japanese.
+    await pc.page.getByRole("button", { name: "English" }).click();
+    await screen(pc.page, "Overview");
+    await pc.page.getByRole("heading", { name: "Certificates expiring in the next 12 weeks" }).waitFor();
+    await shot(pc.page, "console-overview-en");
+    await pc.page.getByRole("button", { name: "日本語" }).click();
+    await screen(pc.page, "概況");
   });
 
   test("Shinkin HQ: the failed mail is sent again from the outbox", async () => {
