@@ -107,11 +107,12 @@ function RunStep(props: { code: string; session: SecSession; firm: SecFirm | und
         let installError = false;
         try {
           superseded = (await secPost<{ supersededCertificateIds: string[] }>(`/applications/${issued.applicationId}/installed`)).supersededCertificateIds.length;
-          // The new certificate replaces the renewed (or superseded) one in this browser (F-SEC-RENEW).
-          if (application.kind === "RENEW" || superseded > 0) await dropOlder(props.code, props.session.customer.nationalId, info.id);
         } catch {
           installError = true;
         }
+        // The new certificate replaces the renewed (or superseded) one in this browser (F-SEC-RENEW);
+        // one left behind only shows as revoked in the client panel.
+        if (!installError && (application.kind === "RENEW" || superseded > 0)) await dropOlder(props.code, props.session.customer.nationalId, info.id).catch(() => undefined);
         props.onDone({ n: "done", issued, superseded, installError });
       },
       (e) => setError(toShown(e)),
