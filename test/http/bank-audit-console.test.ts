@@ -189,6 +189,15 @@ forEachDatabase("bank console audit desk", (kind) => {
     assert.deepEqual({ ok: broken.body.ok, brokenAt: broken.body.brokenAt, reason: broken.body.reason, verifiedSeq: broken.body.verifiedSeq }, { ok: false, brokenAt: mine[2], reason: "edited", verifiedSeq: mine[2]! - 1 });
   });
 
+  test("verify and CSV are bounded per address: the 21st within a minute answers 429", async () => {
+    let last = 0;
+    for (let i = 0; i < 21; i++) last = (await auditor.get(`${BANK_API}/audit/verify`)).status;
+    assert.equal(last, 429);
+    const r = await auditor.get(`${BANK_API}/audit/verify`);
+    assert.equal(r.body.code, "RATE_LIMITED");
+    assert.equal((await auditor.get(`${EVENTS}?limit=1`)).status, 200, "the list is not limited");
+  });
+
   test("bad input: malformed times, an empty period, both directions at once, limits and unknown filters — stable codes", async () => {
     const cases: [string, string, string[] | undefined][] = [
       ["from=yesterday", "BANK_AUDIT_QUERY_INVALID", ["from"]],

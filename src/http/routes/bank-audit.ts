@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { AUDIT_PAGE_MAX, auditChainStatus, exportAuditCsv, searchAudit, type AuditPage, type AuditQuery } from "../../services/bank/audit-trail.js";
 import { bankActorOf, type BankActor } from "../../services/corporate/bank-staff.js";
+import { rateLimitFor } from "../rate-limit.js";
 import { registerSessionSupport, requireSession, sessionOf } from "../session.js";
 import { DATE_TIME, errorResponses, ok, str } from "./corporate-common.js";
 
@@ -29,8 +30,12 @@ const itemSchema = ok(["seq", "at", "actor", "action", "subject", "detail"], {
   detail: { type: "object", additionalProperties: true },
 });
 
+/** Each walks the whole chain or writes a large file: bounded per address so a script cannot keep the database busy. */
+export const AUDIT_HEAVY_LIMIT = { max: 20, timeWindowMs: 60_000 };
+
 const bankAuditRoutes: FastifyPluginAsync = async (app) => {
   const platform = app.platform;
+  const heavy = { rateLimit: rateLimitFor(platform, AUDIT_HEAVY_LIMIT) };
   registerSessionSupport(app);
   const guard = requireSession("BANK");
   const actorOf = (request: FastifyRequest): Promise<BankActor> => bankActorOf(platform.db, sessionOf(request));
@@ -69,10 +74,11 @@ const bankAuditRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     "/audit/verify",
     {
+      config: heavy,
       preHandler: guard,
       schema: {
         tags: TAGS,
-        summary: "Re-computes the whole hash chain and its head now: verified up to seq N (the time of row N), or broken at seq M with the reason — auditor, HQ",
+        summary: "Re-computes the whole hash chain and its head now: verified up to seq N (the time of row N), or broken at seq M with the reason (20 a minute per address, 429 RATE_LIMITED beyond) — auditor, HQ",
         response: {
           200: ok(["ok", "verifiedSeq", "checkedAt"], {
             ok: { type: "boolean" },
@@ -96,10 +102,11 @@ const bankAuditRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: AuditQuery }>(
     "/audit.csv",
     {
+      config: heavy,
       preHandler: guard,
       schema: {
         tags: TAGS,
-        summary: "The filtered rows as CSV (RFC 4180, UTF-8 with BOM, oldest first; a cell starting with = + - @ is prefixed with '); at most 50,000 rows (X-Inkan-Truncated: true beyond); the export is audited — auditor, HQ",
+        summary: "The filtered rows as CSV (RFC 4180, UTF-8 with BOM, oldest first; a cell starting with = + - @ is prefixed with '); at most 50,000 rows (X-Inkan-Truncated: true beyond); the export is audited; 20 a minute per address — auditor, HQ",
         querystring: { type: "object", additionalProperties: false, properties: filterProps },
         produces: ["text/csv"],
         response: { 200: { type: "string", description: "text/csv; charset=utf-8" }, ...errorResponses() },
