@@ -30,7 +30,7 @@ import { SEC_TEXTS } from "../../src/domain/securities/messages.js";
 import { compactLocalDate } from "../../src/domain/time.js";
 import { auditEvents, certificates, outbox } from "../../src/store/schema/index.js";
 import { runTool, runToolOk } from "../support/openssl.js";
-import { assertScreenOk, fill, input, Profile, screen, shot } from "../support/e2e-browser.js";
+import { assertScreenOk, fill, focusVisible, input, Profile, screen, shot, tabTo } from "../support/e2e-browser.js";
 import { startE2eServer, type E2eServer } from "../support/e2e-server.js";
 
 const FIRM = "9A00";
@@ -123,7 +123,11 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     await fill(page, { nationalId: ID, password: "Wrong999" });
     await page.getByLabel("顯示密碼明文").check();
     assert.equal(await input(page, "password").getAttribute("type"), "text");
-    await page.getByRole("button", { name: "登入", exact: true }).click();
+    // By keyboard: Tab reaches 登入 with a visible focus ring, Enter submits.
+    await input(page, "nationalId").focus();
+    await tabTo(page, "登入");
+    assert.ok(await focusVisible(page), "the focused 登入 shows a focus ring");
+    await page.keyboard.press("Enter");
     await alert(page, "身分證字號或登入密碼輸入錯誤");
     await check(page, "login-wrong");
     await fill(page, { nationalId: ID.toLowerCase(), password });
