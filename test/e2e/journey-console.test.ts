@@ -143,6 +143,7 @@ describe("bank console journey in Chromium", () => {
     await signIn(hq, hqDemo.username, hqDemo.password, true);
     await screen(page, "契約先の検索");
     assert.match(await page.locator(".console-who").innerText(), /本部担当者/);
+    assert.equal(await page.title(), "契約先の検索 | 電子証明書 管理コンソール");
     await check(page, "contracts");
 
     // ---- register a contract → the card
@@ -274,6 +275,28 @@ describe("bank console journey in Chromium", () => {
     await p2.getByText("一時停止を解除しました").waitFor();
     assert.match(await ocsp(cert.serialHex), /: good/);
 
+    // ---- a revocation under dual control: HQ 2 asks, HQ 1 approves
+    await p2.getByRole("link", { name: "証明書の詳細へ" }).click();
+    await screen(p2, `電子証明書 ${cert.serialHex}`);
+    await p2.getByRole("link", { name: "失効させる" }).click();
+    await screen(p2, "失効させる");
+    await p2.locator('select[name="reason"]').selectOption("keyCompromise");
+    await fill(p2, { approvalReason: "秘密鍵漏えいの届出" });
+    await check(p2, "certificate-revoke");
+    await p2.getByRole("button", { name: "実行する" }).click();
+    await p2.getByText("承認を依頼しました").waitFor();
+    assert.match(await ocsp(cert.serialHex), /: good/, "nothing changes before approval");
+    await hq.goto("/console/approvals");
+    await screen(page, "承認待ちの依頼");
+    await page.getByRole("link", { name: new RegExp(`確認する: 電子証明書の失効`) }).click();
+    await screen(page, "承認依頼の確認");
+    await page.getByText("keyCompromise").waitFor();
+    await page.getByRole("button", { name: "承認して実行する" }).click();
+    await page.getByText("承認しました").waitFor();
+    const revoked = await ocsp(cert.serialHex);
+    assert.match(revoked, /: revoked/, revoked);
+    assert.match(revoked, /Reason: keyCompromise/i, revoked);
+
     // ---- 5. the audit trail: every step, the chain verified
     await hq2.goto(`/console/audit?subject=${CONTRACT_ID}`);
     await screen(p2, "監査証跡");
@@ -283,9 +306,9 @@ describe("bank console journey in Chromium", () => {
     }
     await check(p2, "audit-contract");
     // Certificate rows name the certificate by its id; the action filter takes a prefix.
-    await hq2.goto(`/console/audit?action=certificate.&subject=${cert.id}`);
+    await hq2.goto(`/console/audit?subject=${cert.id}`);
     await screen(p2, "監査証跡");
-    for (const action of ["certificate.suspended", "certificate.resumed"]) await p2.getByRole("cell", { name: action, exact: true }).first().waitFor();
+    for (const action of ["certificate.suspended", "certificate.resumed", "certificate.revoked"]) await p2.getByRole("cell", { name: action, exact: true }).first().waitFor();
     await check(p2, "audit-certificate");
 
     // ---- an idle session ends: back to sign-in with a message

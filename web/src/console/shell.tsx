@@ -161,13 +161,25 @@ export function ConsoleRoot(props: { sections: readonly ConsoleSection[] }): JSX
   const signingIn = first === "signin";
 
   useEffect(() => {
+    // Screens name the window "<title> | <app>" with the portal's name: here the console's (the tab a
+    // staff member sees among the customers' portal tabs).
+    const fixTitle = (): void => {
+      const portal = ` | ${t("appName")}`;
+      if (document.title.endsWith(portal)) document.title = `${document.title.slice(0, -portal.length)} | ${ct("console")}`;
+    };
+    const watcher = new MutationObserver(fixTitle);
+    watcher.observe(document.head, { subtree: true, childList: true, characterData: true });
+    fixTitle();
     institutions().then(setList, (e: unknown) => setListError(toShown(e)));
     onSessionLost(() => {
       signInReason = "expired";
       setSession(undefined);
       navigate(SIGN_IN, { replace: true });
     });
-    return () => onSessionLost(undefined);
+    return () => {
+      onSessionLost(undefined);
+      watcher.disconnect();
+    };
   }, []);
 
   useEffect(() => {
