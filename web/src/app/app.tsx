@@ -96,7 +96,8 @@ function Frame(props: { inst: Institution | undefined; path: string; onLocale: (
         <div class="top-inner">
           <p class="bank">
             {inst ? <a href={`/portal/${inst.code}`}>{name}</a> : name}
-            <span class="app-name">{t("appName")}</span>
+            {/* A securities firm's pages are its certificate tool, not internet banking: the tool's title says what they are. */}
+            {inst?.kind === "TW_SECURITIES" ? null : <span class="app-name">{t("appName")}</span>}
           </p>
           <LanguageSwitch onChange={props.onLocale} />
           {area ? (
