@@ -209,7 +209,7 @@ describe("bank console journey in Chromium", () => {
     await bp.getByRole("button", { name: "検索" }).click();
     await bp.getByRole("link", { name: CONTRACT_ID }).click();
     await screen(bp, `契約先 ${CONTRACT_ID}`);
-    await bp.getByText("ロック中（ADMIN）").waitFor();
+    await bp.getByText("ロック中（管理者）").waitFor();
     await check(bp, "contract-locked");
     await bp.getByRole("link", { name: "暗証番号ロックの解除" }).click();
     await screen(bp, "暗証番号ロックの解除");

@@ -34,11 +34,11 @@ export function Outcome(props: { result: unknown; done: string; timeZone?: strin
 }
 
 /** A table of results with a caption; wrapped so a narrow window scrolls the table, not the page. */
-export function ResultTable(props: { caption: string; head: readonly string[]; children: ComponentChildren }): JSX.Element {
+export function ResultTable(props: { caption: string; head: readonly string[]; children: ComponentChildren; hideCaption?: boolean }): JSX.Element {
   return (
     <div class="table-wrap">
       <table class="console-table">
-        <caption>{props.caption}</caption>
+        <caption class={props.hideCaption ? "console-caption-hidden" : undefined}>{props.caption}</caption>
         <thead>
           <tr>
             {props.head.map((h) => (

@@ -109,7 +109,7 @@ export function CertificateDetailScreen(props: SectionProps & { serial: string }
       {data.history.length === 0 ? (
         <p>{kx("noHistory")}</p>
       ) : (
-        <ResultTable caption={kx("history")} head={[kx("at"), kx("action"), kx("actor"), kx("detail")]}>
+        <ResultTable caption={kx("history")} hideCaption head={[kx("at"), kx("action"), kx("actor"), kx("detail")]}>
           {data.history.map((h, i) => (
             <tr key={`${h.at}-${i}`}>
               <td>{formatDateTime(h.at, tz)}</td>

@@ -54,7 +54,7 @@ export function ContractDetailScreen(props: SectionProps & { contractId: string 
         rows={[
           [cx("companyName"), c.companyName],
           [cx("state"), cx(c.state)],
-          [cx("lock"), c.lockedByBank ? cx("lockedByBank", { cause: c.lockCause ?? "" }) : cx("notLocked")],
+          [cx("lock"), c.lockedByBank ? cx("lockedByBank", { cause: c.lockCause === "ADMIN" || c.lockCause === "USER" ? cx(`cause${c.lockCause}`) : (c.lockCause ?? "") }) : cx("notLocked")],
           [cx("incident"), c.incidentRegistered ? cx("incidentOn") : cx("notLocked")],
           [cx("lockMode"), c.lockMode ? cx(c.lockMode) : ""],
           [cx("services"), punct.list((c.contractedServices ?? []).map((s) => t(`svc_${s}` as Parameters<typeof t>[0])))],
@@ -78,7 +78,7 @@ export function ContractDetailScreen(props: SectionProps & { contractId: string 
         </>
       ) : null}
       <h2>{cx("cards")}</h2>
-      <ResultTable caption={cx("cards")} head={[cx("cardId"), cx("status"), cx("issuedAt")]}>
+      <ResultTable caption={cx("cards")} hideCaption head={[cx("cardId"), cx("status"), cx("issuedAt")]}>
         {data.cards.map((k) => (
           <tr key={k.cardId}>
             <td class="mono">{k.cardId}</td>
@@ -91,12 +91,12 @@ export function ContractDetailScreen(props: SectionProps & { contractId: string 
       {data.certificates.length === 0 ? (
         <p>{ct("noResults")}</p>
       ) : (
-        <ResultTable caption={cx("certificates")} head={[cx("cn"), cx("serial"), cx("status"), cx("notAfter")]}>
+        <ResultTable caption={cx("certificates")} hideCaption head={[cx("cn"), cx("serial"), cx("status"), cx("notAfter")]}>
           {data.certificates.map((k) => (
             <tr key={k.certificateId}>
               <td>{k.cn}</td>
               <td class="mono">{k.serialHex ? <a href={`/console/certificates/${k.serialHex}`}>{k.serialHex}</a> : ""}</td>
-              <td>{k.status}</td>
+              <td>{["VALID", "SUSPENDED", "REVOKED", "EXPIRED"].includes(k.status) ? cx(`cert${k.status as "VALID"}`) : k.status}</td>
               <td>{k.notAfter ? formatDateTime(k.notAfter, tz) : ""}</td>
             </tr>
           ))}
