@@ -182,6 +182,18 @@ describe("bank console journey in Chromium", () => {
     assert.equal(await page.locator("td[data-position]").count(), 0);
     await check(page, "card-sealed");
 
+    // ---- token stock: a maker's list pasted, a bad line flagged first
+    await hq.goto("/console/contracts/tokens");
+    await screen(page, "ハードウェアトークンの在庫登録");
+    await page.locator('textarea[name="tokens"]').fill("E2E-TOKEN-01 JBSWY3DPEHPK3PXP");
+    await page.getByRole("button", { name: "在庫に登録する" }).click();
+    assert.match(await page.locator('[role="alert"].alert-error').innerText(), /1 行目/);
+    assert.equal(await page.locator('textarea[name="tokens"]').getAttribute("aria-invalid"), "true");
+    await page.locator('textarea[name="tokens"]').fill("# serial, seed\nE2E-TOKEN-01, JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP\nE2E-TOKEN-02, JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXQ, SHA1, 6, 30");
+    await check(page, "tokens");
+    await page.getByRole("button", { name: "在庫に登録する" }).click();
+    await page.getByText("2 本を在庫に登録しました").waitFor();
+
     // ---- 2. the customer side through the API: activation, certificate, then a PIN lock
     const customer = new PortalClient(s.url, { origin: s.url });
     const pc = new Pc("customer-pc");

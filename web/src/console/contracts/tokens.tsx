@@ -1,6 +1,7 @@
 /** Hardware-token stock (HQ): the maker's seed list pasted one token a line, loaded all or nothing. */
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
+import { ApiError } from "../../app/api.js";
 import { localError } from "../../app/errors.js";
 import { TextArea } from "../../ui/fields-extra.js";
 import { ActionForm, useAction, useFields } from "../../ui/form.js";
@@ -54,7 +55,14 @@ export function TokenStock(props: SectionProps): JSX.Element {
         submit={cx("tokensLoad")}
         back={props.base}
         onSubmit={async () => {
-          const r = await bankPost<{ loaded: number; serials: string[] }>("/tokens", { tokens: parseTokenLines(f.values.tokens) });
+          let r: { loaded: number; serials: string[] };
+          try {
+            r = await bankPost<{ loaded: number; serials: string[] }>("/tokens", { tokens: parseTokenLines(f.values.tokens) });
+          } catch (e) {
+            // The server names the bad entry (tokens.<i>): the field to flag is the list itself.
+            if (e instanceof ApiError && e.fields.some((x) => x.startsWith("tokens"))) throw new ApiError(e.status, e.code, e.message, ["tokens"]);
+            throw e;
+          }
           setLoaded(r);
           f.reset();
         }}
