@@ -18,7 +18,7 @@ import { subjectFor } from "../src/pki/profiles.js";
 const POOL = 200;
 
 /** A P-256 PKCS#10 request signed by its own key, built with der.ts to keep setup fast. */
-function makeCsr(cn: string): { der: Buffer; cri: Buffer; sig: Buffer; publicKey: KeyObject } {
+export function makeCsr(cn: string): { der: Buffer; cri: Buffer; sig: Buffer; publicKey: KeyObject } {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const spki = publicKey.export({ type: "spki", format: "der" });
   const cri = seq(int(0), seq(set(seq(oid("2.5.4.3"), utf8String(cn)))), spki, tlv(0xa0));
