@@ -258,8 +258,31 @@ describe("bank console journey in Chromium", () => {
     await check(p2, "approved");
     assert.equal((await contractRow()).lockedByBank, false, "released on approval");
 
+    // ---- an incident registered and released (BO-5)
+    await hq2.goto(`/console/contracts/${CONTRACT_ID}`);
+    await screen(p2, `契約先 ${CONTRACT_ID}`);
+    await p2.getByRole("link", { name: "事故登録", exact: true }).click();
+    await screen(p2, "事故登録");
+    await fill(p2, { note: "通帳・カード盗難の届出" });
+    await check(p2, "incident");
+    await p2.getByRole("button", { name: "実行する" }).click();
+    await p2.getByText("完了しました。").waitFor();
+    assert.equal((await contractRow()).incidentRegistered, true);
+    await p2.getByRole("link", { name: "契約先の詳細へ" }).click();
+    await p2.getByRole("link", { name: "事故登録の解除" }).click();
+    await screen(p2, "事故登録の解除");
+    await p2.getByRole("button", { name: "実行する" }).click();
+    await p2.getByText("完了しました。").waitFor();
+    assert.equal((await contractRow()).incidentRegistered, false);
+
     // ---- 4. the certificate found by its serial (with colons): suspend, resume
     await p2.getByRole("link", { name: "電子証明書" }).click();
+    await screen(p2, "電子証明書の検索");
+    // The staff member's language: the same screen in Traditional Chinese, then back.
+    await p2.getByRole("button", { name: "繁體中文" }).click();
+    await screen(p2, "憑證查詢");
+    await check(p2, "certificates-zh");
+    await p2.getByRole("button", { name: "日本語" }).click();
     await screen(p2, "電子証明書の検索");
     const colons = cert.serialHex.toLowerCase().match(/../g)!.join(":");
     await fill(p2, { serial: colons });

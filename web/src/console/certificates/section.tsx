@@ -62,7 +62,7 @@ function Search(props: SectionProps): JSX.Element {
       ) : data.certificates.length === 0 ? (
         <p role="status">{ct("noResults")}</p>
       ) : (
-        <ResultTable caption={ct("results", { n: data.certificates.length })} head={[kx("serial"), "CN", kx("status"), kx("notAfter")]}>
+        <ResultTable caption={ct("results", { n: data.certificates.length })} head={[kx("serialShort"), "CN", kx("status"), kx("notAfter")]}>
           {data.certificates.map((c) => (
             <tr key={c.serialHex}>
               <td class="mono">

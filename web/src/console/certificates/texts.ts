@@ -4,6 +4,7 @@ import { say, x, type Text } from "../texts.js";
 export const KX = {
   searchTitle: x("電子証明書の検索", "憑證查詢", "Find certificates"),
   serial: x("シリアル番号（16進、コロン可）", "序號（16 進位，可含冒號）", "Serial number (hex, colons allowed)"),
+  serialShort: x("シリアル番号", "序號", "Serial number"),
   cn: x("CN（一部）", "CN（部分）", "CN (part of it)"),
   owner: x("契約者ID・顧客番号", "契約者ID／客戶代號", "Contract ID or customer identifier"),
   issuer: x("発行 CA の ID", "簽發 CA 的 ID", "Issuing CA id"),
