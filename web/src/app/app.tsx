@@ -6,7 +6,8 @@
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { get } from "./api.js";
-import { applyLocale, chooseLocale, chosenLocale, currentLocale, institutionName, LOCALE_NAMES, LOCALES, t, type Locale } from "./i18n.js";
+import { applyLocale, chooseLocale, chosenLocale, currentLocale, institutionName, t, type Locale } from "./i18n.js";
+import { LanguageSwitch } from "../ui/language-switch.js";
 import type { Institution } from "./model.js";
 import { match, usePath } from "./router.js";
 import { ROUTES } from "./routes.js";
@@ -36,23 +37,6 @@ function TwPlatform(props: { inst: Institution; path: string }): JSX.Element {
 }
 
 export const isTwInstitution = (inst: Institution): boolean => inst.kind === "TW_BANK";
-
-function LanguageSwitch(props: { onChange: (l: Locale) => void }): JSX.Element {
-  const now = currentLocale();
-  return (
-    <nav class="lang" aria-label={t("language")}>
-      <ul>
-        {LOCALES.map((l) => (
-          <li key={l}>
-            <button type="button" class="lang-btn" lang={l} aria-pressed={l === now ? "true" : "false"} onClick={() => props.onChange(l)}>
-              {LOCALE_NAMES[l]}
-            </button>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
-}
 
 type SecModule = typeof import("../securities/app.js");
 let secModule: Promise<SecModule> | undefined;
