@@ -328,6 +328,11 @@ describe("bank console journey in Chromium", () => {
     await page.getByText("keyCompromise").waitFor();
     await page.getByRole("button", { name: "承認して実行する" }).click();
     await page.getByText("承認しました").waitFor();
+    await page.getByRole("link", { name: "承認待ち一覧へ" }).click();
+    await screen(page, "承認待ちの依頼");
+    await page.getByRole("heading", { name: "最近処理された依頼" }).waitFor();
+    assert.ok((await page.getByRole("cell", { name: "承認済" }).count()) >= 2, "the release and the revocation");
+    await check(page, "approvals-recent");
     const revoked = await ocsp(cert.serialHex);
     assert.match(revoked, /: revoked/, revoked);
     assert.match(revoked, /Reason: keyCompromise/i, revoked);

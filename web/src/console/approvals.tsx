@@ -40,6 +40,9 @@ const AX = {
   reject: x("否認する", "駁回", "Reject"),
   approved: x("承認しました。操作を実行しました。", "已核准，作業已執行。", "Approved: the operation has been carried out."),
   rejected: x("否認しました。操作は実行されません。", "已駁回，作業不會執行。", "Rejected: the operation will not be carried out."),
+  recent: x("最近処理された依頼", "最近處理的申請", "Recently decided"),
+  decidedBy: x("処理者", "處理人員", "Decided by"),
+  decisionReason: x("否認の理由", "駁回理由", "Reason for rejecting"),
   toList: x("承認待ち一覧へ", "回待覆核清單", "Back to the list"),
   rejectReason: x("否認の理由（1～200文字）", "駁回理由（1～200 字）", "Reason for rejecting (1–200 characters)"),
   cannotDecide: x("この依頼はご自身のものか、ご自身の権限では承認できません。", "此申請為您本人提出，或您的權限無法覆核。", "This is your own request, or your role cannot decide on it."),
@@ -84,6 +87,31 @@ const paramsText = (p: Record<string, unknown>): string =>
     .join(", ");
 const stateOf = (a: ApprovalRequest): string => (a.status && a.status in AX ? ax(a.status as keyof typeof AX) : (a.status ?? ""));
 
+/** The latest decided (or expired) requests under the pending ones: what happened to a request, for the requester and the auditor. */
+function Recent(props: SectionProps): JSX.Element | null {
+  const { data } = useLoaded(() => bankGet<{ total: number; items: ApprovalRequest[] }>("/approvals?limit=20"), []);
+  const tz = props.inst.timeZone;
+  const done = (data?.items ?? []).filter((a) => a.status !== "PENDING");
+  if (done.length === 0) return null;
+  return (
+    <>
+      <h2 id="recent-title">{ax("recent")}</h2>
+      <ResultTable caption={ax("recent")} hideCaption head={[ax("operation"), ax("subject"), ax("requestedBy"), ax("state"), ax("decidedBy"), ax("decisionReason")]}>
+        {done.map((a) => (
+          <tr key={a.approvalId}>
+            <td>{label(a)}</td>
+            <td class="mono">{a.subject}</td>
+            <td>{a.requestedBy}</td>
+            <td>{stateOf(a)}</td>
+            <td>{a.decidedBy ? `${a.decidedBy}${a.decidedAt ? ` (${formatDateTime(a.decidedAt, tz)})` : ""}` : "—"}</td>
+            <td>{a.decisionReason ?? ""}</td>
+          </tr>
+        ))}
+      </ResultTable>
+    </>
+  );
+}
+
 function List(props: SectionProps): JSX.Element {
   const { data, error } = useLoaded(() => bankGet<{ total: number; items: ApprovalRequest[] }>("/approvals?status=PENDING"), []);
   const tz = props.inst.timeZone;
@@ -113,6 +141,7 @@ function List(props: SectionProps): JSX.Element {
           ))}
         </ResultTable>
       )}
+      <Recent {...props} />
     </Screen>
   );
 }
