@@ -258,6 +258,24 @@ describe("bank console journey in Chromium", () => {
     await check(p2, "approved");
     assert.equal((await contractRow()).lockedByBank, false, "released on approval");
 
+    // ---- a request rejected: the branch asks for the admin-certificate reissue, HQ 2 refuses it with a reason
+    await branch.goto(`/console/contracts/${CONTRACT_ID}/admin-certificate`);
+    await screen(bp, "管理者電子証明書の再発行");
+    await fill(bp, { approvalReason: "お客様の PC 入替え" });
+    await bp.getByRole("button", { name: "実行する" }).click();
+    await bp.getByText("承認を依頼しました").waitFor();
+    await hq2.goto("/console/approvals");
+    await screen(p2, "承認待ちの依頼");
+    await p2.getByRole("link", { name: /確認する: 管理者電子証明書の再発行/ }).click();
+    await screen(p2, "承認依頼の確認");
+    await p2.getByRole("button", { name: "否認する" }).click();
+    assert.ok((await p2.locator('[role="alert"].alert-error').innerText()).length > 0, "a rejection needs a reason");
+    await fill(p2, { reason: "申込書の記載不備" });
+    await p2.getByRole("button", { name: "否認する" }).click();
+    await p2.getByText("否認しました").waitFor();
+    await check(p2, "rejected");
+    assert.equal((await s.platform.db.select().from(certificates).where(and(eq(certificates.id, cert.id), eq(certificates.status, "VALID")))).length, 1, "nothing reissued");
+
     // ---- an incident registered and released (BO-5)
     await hq2.goto(`/console/contracts/${CONTRACT_ID}`);
     await screen(p2, `契約先 ${CONTRACT_ID}`);
