@@ -309,6 +309,13 @@ describe("bank console journey in Chromium", () => {
     await screen(p2, `電子証明書 ${cert.serialHex}`);
     assert.equal(await p2.locator("[data-ocsp]").first().getAttribute("data-ocsp"), "good");
     await check(p2, "certificate");
+    for (const [button, file] of [["PEM 形式", `${cert.serialHex}.pem`], ["DER 形式（.cer）", `${cert.serialHex}.cer`]] as const) {
+      const [dl] = await Promise.all([p2.waitForEvent("download"), p2.getByRole("button", { name: button }).click()]);
+      assert.equal(dl.suggestedFilename(), file);
+      await dl.saveAs(join(dir, file));
+      const body = readFileSync(join(dir, file));
+      assert.deepEqual(file.endsWith(".pem") ? body.toString() : pemOf(body), pemOf(cert.certDer), `${file} is the certificate`);
+    }
     await p2.getByRole("link", { name: "一時停止する（certificateHold）" }).click();
     await screen(p2, "一時停止する（certificateHold）");
     await fill(p2, { note: "お客様から PC 紛失の連絡" });
