@@ -94,12 +94,25 @@ export const pkiRoutes: FastifyPluginAsync<PkiRoutesOptions> = async (app, { run
     },
   );
 
+  // Pre-signed answers are the same Buffer until the next status change or re-signing: hash each once.
+  const etags = new WeakMap<Buffer, string>();
+  const etagOf = (body: Buffer): string => {
+    let etag = etags.get(body);
+    if (etag === undefined) {
+      etag = `"${createHash("sha1").update(body).digest("hex")}"`;
+      etags.set(body, etag);
+    }
+    return etag;
+  };
+
   const sendOcsp = (reply: FastifyReply, answer: ReturnType<PkiRuntime["answerOcsp"]>, get: boolean, request: FastifyRequest): FastifyReply => {
-    reply.type(OCSP_RESPONSE_CONTENT_TYPE);
+    // Security headers are for browsers; OCSP clients read DER. Only nosniff is kept (helmet is
+    // off on these routes: it rebuilds its middleware on every request, the largest cost here).
+    reply.type(OCSP_RESPONSE_CONTENT_TYPE).header("x-content-type-options", "nosniff");
     if (!answer.cache) return reply.header("cache-control", "no-store").send(answer.body);
     const { thisUpdate, nextUpdate } = answer.cache;
     const maxAge = Math.max(0, Math.floor((nextUpdate.getTime() - runtime.now().getTime()) / 1000));
-    const etag = `"${createHash("sha1").update(answer.body).digest("hex")}"`;
+    const etag = etagOf(answer.body);
     reply
       .header("last-modified", httpDate(thisUpdate))
       .header("expires", httpDate(nextUpdate))
@@ -114,6 +127,7 @@ export const pkiRoutes: FastifyPluginAsync<PkiRoutesOptions> = async (app, { run
     "/pki/ocsp",
     {
       bodyLimit: OCSP_REQUEST_LIMIT,
+      helmet: false,
       schema: {
         tags: ["pki"],
         summary: "OCSP responder (RFC 6960, POST)",
@@ -131,6 +145,7 @@ export const pkiRoutes: FastifyPluginAsync<PkiRoutesOptions> = async (app, { run
   app.get(
     "/pki/ocsp/*",
     {
+      helmet: false,
       schema: {
         tags: ["pki"],
         summary: "OCSP responder (RFC 5019 GET)",
