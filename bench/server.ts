@@ -15,6 +15,7 @@
  *                                        challenge, signature, PIN, card answer; 32 at once
  * Everything started here is stopped, and the temporary directory removed, whatever happens.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -129,6 +130,9 @@ function productionEnv(ctx: Ctx, t: Target): NodeJS.ProcessEnv {
     INKAN_PUBLIC_URL: `http://127.0.0.1:${t.port}`,
     INKAN_SMTP_URL: `smtp://127.0.0.1:${ctx.smtpPort}`,
     INKAN_MAIL_FROM: "bench@inkan.example",
+    // Behind the bank's reverse proxy, as deployed: each simulated customer has its own address
+    // (X-Forwarded-For), so the per-address login limits apply per customer, not to the bench.
+    INKAN_TRUST_PROXY: "true",
     INKAN_METRICS_ADDR: "127.0.0.1:0",
     INKAN_METRICS_TOKEN: ctx.metricsToken,
     INKAN_MTLS_ADDR: `127.0.0.1:${t.mtlsPort}`,
@@ -144,10 +148,22 @@ function cli(ctx: Ctx, t: Target, args: string[]): string {
 }
 
 /** Starts `inkan serve` (pinned to `cpus`); resolves when it answers /healthz. */
-async function serve(ctx: Ctx, t: Target, opts: { cpus: string | undefined; workers?: number }): Promise<{ stop(): Promise<void> }> {
+/** CPU seconds (user + system) a process has used so far, from /proc (0 where there is none). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100)
+  } catch {
+    return 0;
+  }
+}
+
+async function serve(ctx: Ctx, t: Target, opts: { cpus: string | undefined; workers?: number }): Promise<{ pid: number | undefined; stop(): Promise<void> }> {
   const logFile = join(ctx.dir, `serve-${t.label}-${opts.workers ?? 1}.log`);
   const fd = openSync(logFile, "a");
-  const argv = pinned(opts.cpus, [process.execPath, CLI, "serve", ...(opts.workers ? ["--workers", String(opts.workers)] : [])]);
+  // BENCH_PROFILE=DIR: V8 CPU profiles of the server processes (node --cpu-prof), written on exit.
+  const prof = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : [];
+  const argv = pinned(opts.cpus, [process.execPath, ...prof, CLI, "serve", ...(opts.workers ? ["--workers", String(opts.workers)] : [])]);
   const child = spawn(argv[0]!, argv.slice(1), { env: productionEnv(ctx, t), stdio: ["ignore", fd, fd], cwd: ROOT });
   closeSync(fd);
   ctx.children.add(child);
@@ -162,7 +178,7 @@ async function serve(ctx: Ctx, t: Target, opts: { cpus: string | undefined; work
     await stop();
     throw new Error(`${(e as Error).message}\n${readFileSync(logFile, "utf8").slice(-3000)}`);
   }
-  return { stop };
+  return { pid: child.pid, stop };
 }
 
 function csrPool(n: number): string[] {
@@ -228,17 +244,37 @@ async function cfsslLoad(url: string, csrs: string[], seconds: number): Promise<
   }
 }
 
+const clientAddress = new AsyncLocalStorage<string>();
+
+/** fetch with the X-Forwarded-For of the simulated customer whose login is running. */
+function withForwardedFor<T>(fn: () => Promise<T>): Promise<T> {
+  const original = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    const ip = clientAddress.getStore();
+    if (!ip) return original(input, init);
+    const headers = new Headers(init?.headers);
+    headers.set("x-forwarded-for", ip);
+    return original(input, { ...init, headers });
+  };
+  return fn().finally(() => (globalThis.fetch = original));
+}
+
 async function loginLoad(t: Target, seeded: Seeded, seconds: number): Promise<LoopResult> {
   const base = `http://127.0.0.1:${t.port}`;
-  return closedLoop({
-    seconds,
-    concurrency: CONCURRENCY,
-    once: async (i) => {
-      const a = seeded.admins[i % seeded.admins.length]!;
-      const client = new PortalClient(base, { origin: base });
-      await loginAdmin(client, a.pc, { pin: "syacho01", grid: a.grid });
-    },
-  });
+  return withForwardedFor(() =>
+    closedLoop({
+      seconds,
+      concurrency: CONCURRENCY,
+      once: (i) => {
+        const a = seeded.admins[i % seeded.admins.length]!;
+        const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+        return clientAddress.run(ip, async () => {
+          const client = new PortalClient(base, { origin: base });
+          await loginAdmin(client, a.pc, { pin: "syacho01", grid: a.grid });
+        });
+      },
+    }),
+  );
 }
 
 /** The OCSP request for one issued certificate, as `openssl ocsp` makes it (no nonce: RFC 5019 style). */
@@ -314,6 +350,9 @@ export async function benchServer(opts: { seconds: number; pin: boolean; databas
   let dropDb: (() => Promise<void>) | undefined;
   const f: Partial<ServerFigures> = {};
   const s = opts.seconds;
+  // BENCH_PHASES=enroll,login,ocsp,peers,workers,pglite runs only those (profiling); default all.
+  const phases = new Set((process.env.BENCH_PHASES ?? "enroll,login,ocsp,peers,workers,pglite").split(","));
+  const want = (p: string) => phases.has(p);
   try {
     const csrs = csrPool(Math.max(2000, Math.ceil(s * 4000)));
     // ---- PostgreSQL: enrollment, OCSP, login, then --workers 2 ----
@@ -322,29 +361,42 @@ export async function benchServer(opts: { seconds: number; pin: boolean; databas
     dropDb = db.drop;
     mkdirSync(join(dir, "pg"));
     const pgT: Target = { label: "pg", databaseUrl: db.url, dataDir: join(dir, "pg", "data"), port: await freePort(), mtlsPort: await freePort() };
-    log("seeding the PostgreSQL target (institution, ca init, 8 admins, RA client) …");
-    const { seeded, caPem } = await prepare(ctx, pgT, 8);
+    // The login routes allow 20 attempts per contract in 15 minutes (identifier rate limit):
+    // enough contracts that no admin logs in more often than that during the run.
+    const admins = want("login") ? Math.min(400, Math.max(48, Math.ceil(s * 16))) : 1;
+    log(`seeding the PostgreSQL target (institution, ca init, ${admins} admins, RA client) …`);
+    const { seeded, caPem } = await prepare(ctx, pgT, admins);
     let server = await serve(ctx, pgT, { cpus: serverCpu });
     if (opts.pin) pinSelf(LOAD_CPU);
     const issued: string[] = [];
-    const enroll = await enrollLoad(ctx, pgT, seeded, csrs, s, issued);
+    const enroll = await enrollLoad(ctx, pgT, seeded, csrs, want("enroll") ? s : 0.1, issued);
     f.enrollPerSec = enroll.perSec;
     log(`enroll (PostgreSQL): ${enroll.perSec.toFixed(0)}/s (${enroll.done} in ${s} s), p99 ${enroll.p99Ms.toFixed(1)} ms, errors ${enroll.errors}${enroll.firstError ? ` (${enroll.firstError})` : ""}`);
-    const login = await loginLoad(pgT, seeded, s);
-    f.loginPerSec = login.perSec;
-    f.loginP99Ms = login.p99Ms;
-    log(`login: ${login.perSec.toFixed(0)}/s, p50 ${login.p50Ms.toFixed(1)} ms, p99 ${login.p99Ms.toFixed(1)} ms, errors ${login.errors}${login.firstError ? ` (${login.firstError})` : ""}`);
+    if (want("login")) {
+      const login = await loginLoad(pgT, seeded, s);
+      f.loginPerSec = login.perSec;
+      f.loginP99Ms = login.p99Ms;
+      log(`login: ${login.perSec.toFixed(0)}/s (${login.done} in ${s} s), p50 ${login.p50Ms.toFixed(1)} ms, p99 ${login.p99Ms.toFixed(1)} ms, errors ${login.errors}${login.firstError ? ` (${login.firstError})` : ""}`);
+    }
     if (issued.length === 0) throw new Error("no certificate was enrolled: nothing to ask OCSP about");
     const leaf = issued[0]!;
     const req = ocspRequest(dir, caPem, leaf);
     const ocspUrl = `http://127.0.0.1:${pgT.port}/pki/ocsp`;
     checkOcsp(dir, ocspUrl, caPem, leaf, "Inkan's /pki/ocsp");
+    if (want("ocsp")) {
+    const cpu0 = cpuSeconds(server.pid);
     const keep = await abPost({ dir, url: ocspUrl, body: req, contentType: "application/ocsp-request", seconds: s, concurrency: CONCURRENCY, keepAlive: true, cpus: loadCpu });
     f.ocspHttpPerSec = keep.perSec;
+    const cpu1 = cpuSeconds(server.pid);
     const fresh = await abPost({ dir, url: ocspUrl, body: req, contentType: "application/ocsp-request", seconds: s, concurrency: CONCURRENCY, keepAlive: false, cpus: loadCpu });
     f.ocspNewConnPerSec = fresh.perSec;
-    log(`OCSP Inkan: keep-alive ${keep.perSec.toFixed(0)}/s (errors ${keep.errors}), new connection ${fresh.perSec.toFixed(0)}/s (errors ${fresh.errors})`);
+    const cpu2 = cpuSeconds(server.pid);
+    // Server CPU per answer: steadier than the rate on a busy machine (before/after comparisons).
+    const us = (cpu: number, n: number) => ((cpu / n) * 1e6).toFixed(0);
+    log(`OCSP Inkan: keep-alive ${keep.perSec.toFixed(0)}/s (${us(cpu1 - cpu0, keep.requests)} µs server CPU each, errors ${keep.errors}), new connection ${fresh.perSec.toFixed(0)}/s (${us(cpu2 - cpu1, fresh.requests)} µs each, errors ${fresh.errors})`);
+    }
     await server.stop();
+    if (want("peers")) {
 
     const ossl = await startOpensslOcsp({ dir, port: await freePort(), caPem, certPems: issued, cpus: serverCpu });
     peers.push(ossl);
@@ -360,15 +412,19 @@ export async function benchServer(opts: { seconds: number; pin: boolean; databas
     f.cfsslPerSec = c.perSec;
     log(`cfssl sign: ${c.perSec.toFixed(0)}/s, p99 ${c.p99Ms.toFixed(1)} ms, errors ${c.errors}${c.firstError ? ` (${c.firstError})` : ""}`);
     await cf.stop();
+    }
 
     if (opts.pin) pinSelf(ALL_CPUS);
+    if (want("workers")) {
     server = await serve(ctx, pgT, { cpus: ALL_CPUS, workers: 2 });
     const w = await enrollLoad(ctx, pgT, seeded, csrs, s);
     f.enrollWorkersPerSec = w.perSec;
     log(`enroll (PostgreSQL, --workers 2, unpinned): ${w.perSec.toFixed(0)}/s, errors ${w.errors}${w.firstError ? ` (${w.firstError})` : ""}`);
     await server.stop();
+    }
 
     // ---- the embedded database ----
+    if (!want("pglite")) return f as ServerFigures;
     mkdirSync(join(dir, "pglite"));
     const liteT: Target = { label: "pglite", dataDir: join(dir, "pglite", "data"), port: await freePort(), mtlsPort: await freePort() };
     log("seeding the embedded-database target …");
