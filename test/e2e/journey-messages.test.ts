@@ -81,7 +81,7 @@ describe("messages fit for a browser (Chromium)", () => {
     await screen(page, "開通確認");
     assert.equal(await input(page, "contractId").inputValue(), contractId);
     assert.equal(await input(page, "registrationPin").inputValue(), wrong);
-    assert.equal((await page.locator("#form-error").innerText()).trim(), J06, "the form still says what was wrong");
+    assert.equal((await page.locator("form [role=alert]").innerText()).trim(), J06, "the form still says what was wrong");
     await shot(page, "msg-j06-back-to-form");
 
     // The page's own 戻る does the same.

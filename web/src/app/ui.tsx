@@ -10,7 +10,7 @@ import { seed, t } from "./i18n.js";
 import type { Institution } from "./model.js";
 
 export { Actions, DoneScreen, Facts, LinkButton, Loading, Notice, Screen } from "../ui/screen.js";
-export { ActionForm, Form, FormActions, FormError, FORM_ERROR_ID, Submit, useAction, useFields, type Action } from "../ui/form.js";
+export { ActionForm, Form, FormActions, FormError, Submit, useFormErrorId, useAction, useFields, type Action } from "../ui/form.js";
 export { CheckField, EmailField, Field, Select } from "../ui/fields.js";
 export { CardOtpField, PinField } from "../ui/pin.js";
 export { AdviceList } from "../ui/advice.js";

@@ -14,7 +14,7 @@ import { isApiError } from "../app/api.js";
 import { localError, toShown, type ShownError } from "../app/errors.js";
 import { currentLocale } from "../app/i18n.js";
 import { FieldHead, inputAttrs, invalidIn } from "../ui/fields.js";
-import { ActionForm, useAction } from "../ui/form.js";
+import { ActionForm, useAction, useFormErrorId } from "../ui/form.js";
 import { Notice } from "../ui/screen.js";
 import { textOf, type SecFirm, type SentCode } from "./api.js";
 import { sec } from "./texts.js";
@@ -71,6 +71,7 @@ export function SmsNotes(props: { firm: SecFirm | undefined }): JSX.Element {
 /** The 6 digits with the reference printed before them; the hint says where they are in the SMS. */
 function CodeField(props: { reference: string; value: string; onInput: (v: string) => void; error: ReturnType<typeof useAction>["error"] }): JSX.Element {
   const id = useId();
+  const errorId = useFormErrorId();
   const invalid = invalidIn(props.error, "code");
   const p = { name: "code", label: sec("codeLabel"), value: props.value, onInput: () => undefined, hint: sec("codeHint", { ref: props.reference }), inputMode: "numeric" as const, autoComplete: "one-time-code", size: "short" as const };
   return (
@@ -81,7 +82,7 @@ function CodeField(props: { reference: string; value: string; onInput: (v: strin
           <span class="sec-sr">{sec("codeRef")} </span>
           {props.reference}-
         </span>
-        <input {...inputAttrs(p, id, invalid)} onInput={(e) => props.onInput(e.currentTarget.value)} type="text" maxLength={6} pattern="[0-9]*" />
+        <input {...inputAttrs(p, id, invalid, errorId)} onInput={(e) => props.onInput(e.currentTarget.value)} type="text" maxLength={6} pattern="[0-9]*" />
       </div>
     </div>
   );

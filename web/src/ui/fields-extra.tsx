@@ -6,11 +6,12 @@ import type { JSX, TargetedEvent } from "preact";
 import { useId } from "preact/hooks";
 import type { ShownError } from "../app/errors.js";
 import { describedBy, FieldHead, invalidIn } from "./fields.js";
-import { FORM_ERROR_ID } from "./form.js";
+import { useFormErrorId } from "./form.js";
 
 /** A multi-line field (pasted lists, longer notes), labelled and tied to its hint and error like the others. */
 export function TextArea(p: { name: string; label: string; value: string; onInput: (e: TargetedEvent<HTMLTextAreaElement>) => void; error?: ShownError | null; hint?: string; rows?: number; required?: boolean; maxLength?: number }): JSX.Element {
   const id = useId();
+  const errorId = useFormErrorId();
   const invalid = invalidIn(p.error, p.name);
   return (
     <div class={invalid ? "field field-invalid" : "field"}>
@@ -27,7 +28,7 @@ export function TextArea(p: { name: string; label: string; value: string; onInpu
         spellcheck={false}
         autoCapitalize="off"
         aria-invalid={invalid ? "true" : undefined}
-        aria-describedby={describedBy(id, p.hint, invalid)}
+        aria-describedby={describedBy(id, p.hint, invalid, errorId)}
       />
     </div>
   );
@@ -35,9 +36,10 @@ export function TextArea(p: { name: string; label: string; value: string; onInpu
 
 /** Several checkboxes answering one question (a fieldset whose legend asks it); flagged as a whole when the error names the group. */
 export function CheckGroup(p: { name: string; legend: string; options: readonly (readonly [string, string])[]; checked: readonly string[]; onChange: (checked: string[]) => void; error?: ShownError | null }): JSX.Element {
+  const errorId = useFormErrorId();
   const invalid = invalidIn(p.error, p.name);
   return (
-    <fieldset class={invalid ? "checks field-invalid" : "checks"} aria-invalid={invalid ? "true" : undefined} aria-describedby={invalid ? FORM_ERROR_ID : undefined}>
+    <fieldset class={invalid ? "checks field-invalid" : "checks"} aria-invalid={invalid ? "true" : undefined} aria-describedby={invalid && errorId ? errorId : undefined}>
       <legend>{p.legend}</legend>
       {p.options.map(([v, label]) => (
         <label class="check" key={v}>

@@ -6,7 +6,7 @@ import type { JSX, TargetedEvent } from "preact";
 import { useId } from "preact/hooks";
 import type { ShownError } from "../app/errors.js";
 import { t } from "../app/i18n.js";
-import { FORM_ERROR_ID } from "./form.js";
+import { useFormErrorId } from "./form.js";
 
 export interface FieldProps {
   name: string;
@@ -26,8 +26,9 @@ export interface FieldProps {
 
 export const invalidIn = (error: ShownError | null | undefined, name: string): boolean => !!error && error.fields.includes(name);
 
-/** The ids a field is described by: its hint, and the form's error when it names this field. */
-export const describedBy = (id: string, hint: string | undefined, invalid: boolean): string | undefined => [hint ? `${id}-hint` : "", invalid ? FORM_ERROR_ID : ""].filter(Boolean).join(" ") || undefined;
+/** The ids a field is described by: its hint, and its form's error box (`errorId`) when the error names this field. */
+export const describedBy = (id: string, hint: string | undefined, invalid: boolean, errorId: string | null): string | undefined =>
+  [hint ? `${id}-hint` : "", invalid && errorId ? errorId : ""].filter(Boolean).join(" ") || undefined;
 
 /** Label (with 必須 when required) and hint of a field. */
 export function FieldHead(p: { id: string; label: string; hint?: string; required?: boolean }): JSX.Element {
@@ -51,6 +52,7 @@ export function inputAttrs(
   p: FieldProps,
   id: string,
   invalid: boolean,
+  errorId: string | null,
 ): Pick<FieldProps, "name" | "value" | "onInput" | "inputMode"> & { id: string; class: string; autoComplete: string; autoCapitalize: "off"; spellcheck: false; "aria-invalid"?: "true"; "aria-describedby"?: string } {
   return {
     id,
@@ -63,18 +65,19 @@ export function inputAttrs(
     autoCapitalize: "off",
     spellcheck: false,
     "aria-invalid": invalid ? "true" : undefined,
-    "aria-describedby": describedBy(id, p.hint, invalid),
+    "aria-describedby": describedBy(id, p.hint, invalid, errorId),
   };
 }
 
 export function Field(p: FieldProps): JSX.Element {
   const id = useId();
+  const errorId = useFormErrorId();
   const invalid = invalidIn(p.error, p.name);
   return (
     <div class={invalid ? "field field-invalid" : "field"}>
       <FieldHead id={id} label={p.label} hint={p.hint} required={p.required} />
       <input
-        {...inputAttrs(p, id, invalid)}
+        {...inputAttrs(p, id, invalid, errorId)}
         // The union of input types does not narrow in Preact's typings; each value is a valid type.
         type={(p.type ?? "text") as "text"}
         required={p.required}
@@ -99,11 +102,12 @@ export function Select(p: {
   hint?: string;
 }): JSX.Element {
   const id = useId();
+  const errorId = useFormErrorId();
   const invalid = invalidIn(p.error, p.name);
   return (
     <div class={invalid ? "field field-invalid" : "field"}>
       <FieldHead id={id} label={p.label} hint={p.hint} />
-      <select id={id} name={p.name} value={p.value} onInput={p.onInput} aria-invalid={invalid ? "true" : undefined} aria-describedby={describedBy(id, p.hint, invalid)}>
+      <select id={id} name={p.name} value={p.value} onInput={p.onInput} aria-invalid={invalid ? "true" : undefined} aria-describedby={describedBy(id, p.hint, invalid, errorId)}>
         {p.options.map(([v, label]) => (
           <option key={v} value={v}>
             {label}

@@ -3,13 +3,23 @@
  * announced (role=alert) with its fields flagged and the first one focused, and the row of
  * submit and back buttons every form ends with.
  */
-import type { ComponentChildren, JSX, TargetedEvent } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { createContext, type ComponentChildren, type JSX, type TargetedEvent } from "preact";
+import { useContext, useEffect, useId, useRef, useState } from "preact/hooks";
 import { toShown, type ShownError } from "../app/errors.js";
 import { t } from "../app/i18n.js";
 import { Actions, LinkButton } from "./screen.js";
 
-export const FORM_ERROR_ID = "form-error";
+/**
+ * The id of the error box of the form a field stands in: each form has its own (pages such as a
+ * staff account or a customer's detail carry several forms), so a field is described by its own
+ * form's error and never by another's.
+ */
+const FormErrorId = createContext<string | null>(null);
+
+/** The id of the enclosing form's error box (null outside a Form). */
+export function useFormErrorId(): string | null {
+  return useContext(FormErrorId);
+}
 
 export type Action = ReturnType<typeof useAction>;
 
@@ -54,22 +64,26 @@ export function useFields<K extends string>(initial: Record<K, string>): {
 }
 
 /** The error of the last action, announced; its fields are flagged and the first one focused. */
-export function FormError(props: { error: ShownError | null }): JSX.Element {
+export function FormError(props: { error: ShownError | null; id?: string }): JSX.Element {
   const box = useRef<HTMLDivElement>(null);
+  const own = useId();
   useEffect(() => {
     const e = props.error;
     if (!e) return;
-    const first = e.fields.map((f) => document.querySelector<HTMLElement>(`[name="${CSS.escape(f)}"]`)).find((el) => el !== null);
+    // Only this form's fields: another form on the page may have a field of the same name.
+    const scope: ParentNode = box.current?.closest("form") ?? document;
+    const first = e.fields.map((f) => scope.querySelector<HTMLElement>(`[name="${CSS.escape(f)}"]`)).find((el) => el !== null);
     (first ?? box.current)?.focus();
   }, [props.error]);
   return (
-    <div id={FORM_ERROR_ID} class={props.error ? "alert alert-error" : "alert-empty"} role="alert" tabIndex={-1} ref={box}>
+    <div id={props.id ?? `form-error-${own}`} class={props.error ? "alert alert-error" : "alert-empty"} role="alert" tabIndex={-1} ref={box}>
       {props.error ? <p>{props.error.message}</p> : null}
     </div>
   );
 }
 
 export function Form(props: { onSubmit: () => void | Promise<void>; busy?: boolean; error: ShownError | null; children: ComponentChildren; label?: string }): JSX.Element {
+  const errorId = `form-error-${useId()}`;
   return (
     <form
       noValidate
@@ -80,8 +94,10 @@ export function Form(props: { onSubmit: () => void | Promise<void>; busy?: boole
         if (!props.busy) void props.onSubmit();
       }}
     >
-      <FormError error={props.error} />
-      {props.children}
+      <FormErrorId.Provider value={errorId}>
+        <FormError error={props.error} id={errorId} />
+        {props.children}
+      </FormErrorId.Provider>
     </form>
   );
 }

@@ -7,6 +7,7 @@ import { useId, useState } from "preact/hooks";
 import type { ShownError } from "../app/errors.js";
 import { currentLocale, t } from "../app/i18n.js";
 import { FieldHead, inputAttrs, invalidIn, type FieldProps } from "./fields.js";
+import { useFormErrorId } from "./form.js";
 
 /**
  * A PIN: masked by default (R-PIN-9), paste allowed, a checkbox shows it in clear (`showLabel`
@@ -15,12 +16,13 @@ import { FieldHead, inputAttrs, invalidIn, type FieldProps } from "./fields.js";
 export function PinField(p: Omit<FieldProps, "type"> & { showLabel?: string }): JSX.Element {
   const [shown, setShown] = useState(false);
   const id = useId();
+  const errorId = useFormErrorId();
   const invalid = invalidIn(p.error, p.name);
   return (
     <div class={invalid ? "field field-invalid" : "field"}>
       <FieldHead id={id} label={p.label} hint={p.hint} required={p.required !== false} />
       <div class="pin-row">
-        <input {...inputAttrs(p, id, invalid)} type={(shown ? "text" : "password") as "text"} maxLength={p.maxLength ?? 64} />
+        <input {...inputAttrs(p, id, invalid, errorId)} type={(shown ? "text" : "password") as "text"} maxLength={p.maxLength ?? 64} />
         <label class="show-pin">
           <input type="checkbox" checked={shown} onChange={(e) => setShown(e.currentTarget.checked)} aria-controls={id} />
           {p.showLabel ?? t("showPin")}
