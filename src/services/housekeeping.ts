@@ -1,7 +1,7 @@
 /**
  * Periodic work every server process runs: expired login challenges, ended or timed-out
- * sessions, rate-limit windows that have passed, the renewal reminder mails, and the execution
- * of fund-transfer reservations (予約) whose date has come. Each step is idempotent (a DELETE, a
+ * sessions, rate-limit windows that have passed, RA idempotency keys past their retention, the
+ * renewal reminder mails, and the execution of fund-transfer reservations (予約) whose date has come. Each step is idempotent (a DELETE, a
  * claim row, a row locked with SKIP LOCKED), so several processes doing it at once is harmless.
  */
 import type { ServiceContext } from "../platform.js";
@@ -12,6 +12,7 @@ import { executeDueTransfers } from "./corporate/transfer-reservations.js";
 import { pruneSessions } from "./corporate/sessions.js";
 import { pruneHandoffNonces } from "./tw/handoff.js";
 import { prunePairings } from "./securities/pairings.js";
+import { pruneIdempotencyKeys } from "./ra/enrollment.js";
 
 export type HousekeepingStep = (ctx: ServiceContext) => Promise<number>;
 
@@ -23,6 +24,8 @@ export const DEFAULT_STEPS: Record<string, HousekeepingStep> = {
   twHandoffNonces: (ctx) => pruneHandoffNonces(ctx.db, ctx),
   /** Expired upload-to-mobile pairings, with ciphertext never fetched (securities tool). */
   secPairings: (ctx) => prunePairings(ctx),
+  /** RA Idempotency-Keys past their 7-day retention (RA_IDEMPOTENCY_RETENTION_MS), in batches. */
+  raIdempotencyKeys: (ctx) => pruneIdempotencyKeys(ctx),
   /** 30 and 10 days before expiry, each once (a unique row per certificate and day count). */
   renewalReminders: async (ctx) => (await sendRenewalReminders(ctx)).mailed,
   /** RESERVED → SENT on the execution date (institution time), each once across processes. */

@@ -32,7 +32,8 @@ import { buildCsr, flipSignatureByte, pemCsr } from "../pki/csr-helpers.js";
 import { hierarchy } from "../pki/fixtures.js";
 import { forEachDatabase, postgresOnlyTest, type DbKind } from "../support/db.js";
 import { openPostgres } from "../../src/store/database.js";
-import { enrollCertificate } from "../../src/services/ra/enrollment.js";
+import { enrollCertificate, RA_IDEMPOTENCY_RETENTION_MS } from "../../src/services/ra/enrollment.js";
+import { runHousekeeping } from "../../src/services/housekeeping.js";
 import { authenticateRaClient } from "../../src/services/ra/clients.js";
 import { isInkanError } from "../../src/domain/errors.js";
 import { runTool, runToolOk, toPem, withTmpDir, writeTmp } from "../support/openssl.js";
@@ -320,6 +321,30 @@ forEachDatabase("RA enrollment API over mutual TLS (issue 12)", (kind) => {
       assert.equal((await enroll(w, admin(), q)).status, 201);
     } finally {
       w.p.clock.advance(-61_000);
+    }
+  });
+
+  test("Idempotency-Key retention: after 7 days housekeeping forgets the key; the same key then issues a new certificate", async () => {
+    const req = userRequest();
+    const first = await enroll(w, req, w.ib, "order-retained");
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    w.p.clock.advance(RA_IDEMPOTENCY_RETENTION_MS - 60_000);
+    try {
+      await runHousekeeping(w.p);
+      const within = await enroll(w, req, w.ib, "order-retained");
+      assert.equal(within.status, 200, "still a retry inside the window");
+      assert.equal(within.body.serial, first.body.serial);
+      w.p.clock.advance(120_000);
+      assert.ok((await runHousekeeping(w.p)).raIdempotencyKeys! >= 1);
+      const later = await enroll(w, req, w.ib, "order-retained");
+      assert.equal(later.status, 201, "past the retention the key is new");
+      assert.notEqual(later.body.serial, first.body.serial);
+      // The first certificate is untouched: still VALID and served by its serial.
+      const old = await call(w, "GET", `/certificates/${first.body.serial as string}`, { cert: w.ib });
+      assert.equal(old.status, 200, JSON.stringify(old.body));
+      assert.equal(old.body.status, "VALID");
+    } finally {
+      w.p.clock.advance(-(RA_IDEMPOTENCY_RETENTION_MS + 60_000));
     }
   });
 

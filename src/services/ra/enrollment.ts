@@ -305,3 +305,32 @@ export async function changeEnrolledStatus(ctx: ServiceContext, runtime: PkiRunt
         : await resumeCertificate(ctx, runtime, own.id, opts);
   return view(runtime, r, ctx.clock.now());
 }
+
+/**
+ * How long an Idempotency-Key is remembered (7 days). A bank system retries within minutes or
+ * hours; keeping keys forever would grow ra_idempotency_keys with every enrollment. Past this
+ * window housekeeping deletes the key (the certificate stays), and a request with that key is
+ * then a new request — so keys must be unique per request within the window.
+ */
+export const RA_IDEMPOTENCY_RETENTION_MS = 7 * 86_400_000;
+/** Rows one DELETE removes, so a large backlog never holds many row locks in one statement. */
+const PRUNE_BATCH = 500;
+
+/**
+ * Deletes idempotency keys older than the retention, in batches of PRUNE_BATCH. SKIP LOCKED: two
+ * processes pruning at once take different rows (or none) instead of waiting for each other.
+ */
+export async function pruneIdempotencyKeys(ctx: Pick<ServiceContext, "db" | "clock">, retentionMs: number = RA_IDEMPOTENCY_RETENTION_MS): Promise<number> {
+  const cutoff = new Date(ctx.clock.now().getTime() - retentionMs).toISOString();
+  let total = 0;
+  for (;;) {
+    const result = await ctx.db.execute(sql`
+      DELETE FROM ra_idempotency_keys WHERE (client_id, idempotency_key) IN (
+        SELECT client_id, idempotency_key FROM ra_idempotency_keys
+        WHERE created_at < ${cutoff}::timestamptz LIMIT ${PRUNE_BATCH} FOR UPDATE SKIP LOCKED)
+      RETURNING client_id`);
+    const n = (result as unknown as { rows: unknown[] }).rows.length;
+    total += n;
+    if (n < PRUNE_BATCH) return total;
+  }
+}
