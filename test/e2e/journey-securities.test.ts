@@ -120,6 +120,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     await screen(page, "登入");
     await page.getByText(/歡迎使用.+軟體憑證工具，請輸入您的身分證字號與密碼/).waitFor();
     assert.match(await page.locator(".sec-title").innerText(), /軟體憑證工具 \d+\.\d+\.\d+/);
+    assert.equal(await page.title(), "登入 | 軟體憑證工具", "the tab names the tool, not internet banking");
     await fill(page, { nationalId: ID, password: "Wrong999" });
     await page.getByLabel("顯示密碼明文").check();
     assert.equal(await input(page, "password").getAttribute("type"), "text");

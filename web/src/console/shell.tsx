@@ -14,7 +14,7 @@ import { navigate, usePath } from "../app/router.js";
 import { toShown, type ShownError } from "../app/errors.js";
 import { ErrorPage } from "../ui/error-page.js";
 import { LanguageSwitch } from "../ui/language-switch.js";
-import { Loading, Notice, Screen } from "../ui/screen.js";
+import { AppName, Loading, Notice, Screen } from "../ui/screen.js";
 import { bankPost, forgetConsoleSession, loadConsoleSession, onSessionLost, type ConsoleSession } from "./api.js";
 import type { ConsoleSection, SectionProps } from "./app.js";
 import { SignIn } from "./signin.js";
@@ -73,7 +73,8 @@ function Frame(props: { inst: Institution | undefined; session?: ConsoleSession;
       <div class={props.nav ? "console-body" : "console-body console-body-single"}>
         {props.nav}
         <main id="main" tabIndex={-1}>
-          {props.children}
+          {/* The staff member's tab says it is the console, not the customers' portal. */}
+          <AppName.Provider value={ct("console")}>{props.children}</AppName.Provider>
         </main>
       </div>
       <footer class="bottom">{props.inst?.contact ? <p>{t("contactLine", { contact: props.inst.contact })}</p> : null}</footer>
@@ -161,15 +162,6 @@ export function ConsoleRoot(props: { sections: readonly ConsoleSection[] }): JSX
   const signingIn = first === "signin";
 
   useEffect(() => {
-    // Screens name the window "<title> | <app>" with the portal's name: here the console's (the tab a
-    // staff member sees among the customers' portal tabs).
-    const fixTitle = (): void => {
-      const portal = ` | ${t("appName")}`;
-      if (document.title.endsWith(portal)) document.title = `${document.title.slice(0, -portal.length)} | ${ct("console")}`;
-    };
-    const watcher = new MutationObserver(fixTitle);
-    watcher.observe(document.head, { subtree: true, childList: true, characterData: true });
-    fixTitle();
     institutions().then(setList, (e: unknown) => setListError(toShown(e)));
     onSessionLost(() => {
       signInReason = "expired";
@@ -178,7 +170,6 @@ export function ConsoleRoot(props: { sections: readonly ConsoleSection[] }): JSX
     });
     return () => {
       onSessionLost(undefined);
-      watcher.disconnect();
     };
   }, []);
 

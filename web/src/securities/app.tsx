@@ -22,7 +22,9 @@ import { MobileUploadScreen } from "./mobile-upload.js";
 import { OrdersScreen } from "./orders.js";
 import { SecPasswordCenter } from "./password-center.js";
 import { SecRemove } from "./remove.js";
+import { AppName } from "../ui/screen.js";
 import { OpenPage, SessionPage } from "./shell.js";
+import { sec } from "./texts.js";
 import { SecHome } from "./status.js";
 
 export interface SecRouteProps {
@@ -62,7 +64,12 @@ export function SecApp(props: { inst: Institution; path: string }): JSX.Element 
   const code = props.inst.code;
   const page = props.path.replace(/\/+$/, "").split("/").slice(3).join("/");
   const route = SEC_ROUTES.find((r) => r.page === page);
-  if (!route) return <NotFound inst={props.inst} />;
+  // The tool's tabs say they are the certificate tool, not internet banking.
+  return <AppName.Provider value={sec("appName")}>{secRoute(route, code, page, props.inst)}</AppName.Provider>;
+}
+
+function secRoute(route: SecRoute | undefined, code: string, page: string, inst: Institution): JSX.Element {
+  if (!route) return <NotFound inst={inst} />;
   if (route.access === "session") return <SessionPage code={code} at={page} children={(s) => route.render({ code, session: s })} />;
   if (route.access === "open") return <OpenPage code={code} at={page} children={route.render({ code })} />;
   return route.render({ code });

@@ -11,6 +11,7 @@ type Text = Readonly<Record<Locale, string>>;
 const x = (zh: string, ja: string, en: string): Text => ({ "zh-TW": zh, ja, en });
 
 export const SEC = {
+  appName: x("軟體憑證工具", "ソフトウェア証明書ツール", "Software certificate tool"),
   menuLabel: x("憑證工具選單", "証明書ツールメニュー", "Tool menu"),
   queryApply: x("憑證查詢與申請", "証明書の照会と申請", "Certificate status and application"),
   import: x("憑證匯入", "証明書の取り込み", "Import a certificate"),

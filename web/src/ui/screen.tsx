@@ -4,15 +4,24 @@
  * notices, fact lists (status pages, confirmations) and the loading line. Nothing uses an inline
  * style: the CSP allows only the site's own stylesheet.
  */
-import type { ComponentChildren, JSX } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { createContext, type ComponentChildren, type JSX } from "preact";
+import { useContext, useEffect, useRef } from "preact/hooks";
 import { t } from "../app/i18n.js";
+
+/**
+ * The name a surface gives its windows ("<screen> | <name>"): each app's shell provides its own
+ * (the console, the securities tool); without one, the portal's internet-banking name.
+ */
+export const AppName = createContext<string | undefined>(undefined);
 
 /** A screen: its heading gets the focus and names the window. */
 export function Screen(props: { title: string; lead?: ComponentChildren; children?: ComponentChildren; wide?: boolean }): JSX.Element {
   const h1 = useRef<HTMLHeadingElement>(null);
+  const app = useContext(AppName) ?? t("appName");
   useEffect(() => {
-    document.title = `${props.title} | ${t("appName")}`;
+    document.title = `${props.title} | ${app}`;
+  }, [props.title, app]);
+  useEffect(() => {
     h1.current?.focus();
   }, [props.title]);
   return (
