@@ -22,8 +22,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { and, eq } from "drizzle-orm";
-import type { Page } from "playwright-core";
-import { base32Decode, totp } from "../../src/domain/otp.js";
 import { pemOf } from "../../src/services/certificate-rows.js";
 import { createBankStaff } from "../../src/services/corporate/bank-staff.js";
 import { applyDualControl } from "../../src/services/corporate/dual-control-settings.js";
@@ -31,7 +29,8 @@ import { certificates, contracts } from "../../src/store/schema/index.js";
 import { activateAdmin, acquireAdminCertificate, adminCertificateStep, ADMIN_API, Pc, PortalClient } from "../support/browser-client.js";
 import { SYACHO } from "../support/corporate-fixture.js";
 import { pageJavaScript } from "../support/chromium.js";
-import { assertScreenOk, fill, Profile, screen, shot } from "../support/e2e-browser.js";
+import { consoleSteps } from "../support/console-session.js";
+import { fill, screen, shot } from "../support/e2e-browser.js";
 import { PORTAL_DIST, startE2eServer, type E2eServer } from "../support/e2e-server.js";
 import { runTool, runToolOk } from "../support/openssl.js";
 
@@ -44,61 +43,13 @@ const POSITIONS = ["ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク"] as co
 describe("bank console journey in Chromium", () => {
   let s: E2eServer;
   let dir: string;
-  const profiles: Profile[] = [];
   let code = "";
 
-  const check = async (page: Page, name: string): Promise<void> => {
-    await assertScreenOk(page, name);
-    await shot(page, `console-${name}`);
-    const size = page.viewportSize()!;
-    await page.setViewportSize({ width: 320, height: 800 });
-    await assertScreenOk(page, `${name} at 320 px`);
-    await page.setViewportSize(size);
-  };
-
-  const profile = async (name: string): Promise<Profile> => {
-    const p = new Profile(`console-${name}`, s.url);
-    profiles.push(p);
-    await p.open();
-    return p;
-  };
-
-  /** A fresh 30-s step for each code: a step is accepted once per staff member. */
-  const codeFor = (secret: string): string => {
-    s.clock.advance(31_000);
-    return totp(base32Decode(secret), s.clock.now());
-  };
-  const secrets = new Map<string, string>();
-
-  /** Sign-in through the screens: password, then enrolment (first time) or the code. */
-  const signIn = async (p: Profile, username: string, password: string, shots = false): Promise<void> => {
-    const page = p.page;
-    await p.goto("/console/signin");
-    // The screen speaks the chosen institution's language (1286: Japanese).
-    await page.locator('select[name="institutionCode"]').selectOption(code);
-    await screen(page, "サインイン");
-    await fill(page, { username, password });
-    if (shots) await check(page, "signin");
-    await page.getByRole("button", { name: "次へ" }).click();
-    const enrol = page.getByRole("heading", { level: 1, name: "認証アプリの登録" });
-    const otp = page.getByRole("heading", { level: 1, name: "ワンタイムコードの入力" });
-    await enrol.or(otp).waitFor();
-    if (await enrol.isVisible()) {
-      const secret = (await page.locator("[data-secret]").getAttribute("data-secret"))!;
-      assert.match(secret, /^[A-Z2-7]{16,}$/);
-      const shown = (await page.locator("[data-secret]").innerText()).replace(/\s+/g, "");
-      assert.equal(shown, secret, "the base32 text shown is the seed");
-      assert.match((await page.locator("img.console-qr").getAttribute("src"))!, /^data:image\/svg\+xml;base64,/);
-      secrets.set(username, secret);
-      if (shots) await check(page, "enrol");
-      await fill(page, { code: codeFor(secret) });
-      await page.getByRole("button", { name: "登録してサインイン" }).click();
-    } else {
-      await fill(page, { code: codeFor(secrets.get(username)!) });
-      await page.getByRole("button", { name: "サインイン" }).click();
-    }
-    await page.locator(".console-who").waitFor();
-  };
+  const steps = consoleSteps(
+    () => s,
+    () => code,
+  );
+  const { check, profile, signIn, profiles } = steps;
 
   const ocsp = async (serialHex: string): Promise<string> => {
     const [row] = await s.platform.db.select().from(certificates).where(eq(certificates.serialHex, serialHex));
@@ -120,7 +71,7 @@ describe("bank console journey in Chromium", () => {
     code = s.demo.shinkin.institutionCode;
   });
   after(async () => {
-    for (const p of profiles) await p.dispose();
+    await steps.dispose();
     await s?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
