@@ -96,7 +96,7 @@ const revokeBody = {
 } as const;
 
 const IDEMPOTENCY_DOC =
-  "Optional `Idempotency-Key` header (1–128 of A–Z a–z 0–9 -_.:/+=), per RA client: the same key and the same request (CSR, profile, subject fields) answer the certificate issued the first time (200, header `Idempotent-Replayed: true`) — also for concurrent duplicates, which issue exactly one certificate; the same key with another request → 409 RA_IDEMPOTENCY_KEY_REUSED. Without the header every request issues a new certificate.";
+  "Optional `Idempotency-Key` header (1–128 of A–Z a–z 0–9 -_.:/+=), per RA client: the same key and the same request (CSR, profile, subject fields) answer the certificate issued the first time (200, header `Idempotent-Replayed: true`) — also for concurrent duplicates, which issue exactly one certificate; the same key with another request → 409 RA_IDEMPOTENCY_KEY_REUSED. Keys are remembered 7 days, then forgotten (a later request with the key issues a new certificate): make each key unique per request within that window. Without the header every request issues a new certificate.";
 
 const raRoutes: FastifyPluginAsync<{ runtime: PkiRuntime }> = async (app, opts) => {
   const { runtime } = opts;
