@@ -156,6 +156,28 @@ describe("console desks in Chromium: overview, outbox retry, audit CSV, staff, T
     const [colleague] = await s.platform.db.select().from(bankStaff).where(and(eq(bankStaff.institutionId, s.demo.shinkin.institutionId), eq(bankStaff.username, "colleague.desk")));
     assert.equal(colleague!.role, "AUDITOR");
     await check(pc.page, "staff-account");
+    // 利用停止 asks first (no dialog: the question in the form, focused); いいえ keeps the account and gives the focus back.
+    const disabledNow = async (): Promise<boolean> =>
+      (await s.platform.db.select().from(bankStaff).where(and(eq(bankStaff.institutionId, s.demo.shinkin.institutionId), eq(bankStaff.username, "colleague.desk"))))[0]!.disabled;
+    const stateForm = pc.page.locator('form[aria-label="利用停止"]');
+    await stateForm.getByRole("button", { name: "利用停止" }).click();
+    await pc.page.getByText("colleague.desk を利用停止しますか？").waitFor();
+    await check(pc.page, "staff-disable-confirm");
+    await stateForm.getByRole("button", { name: "いいえ", exact: true }).click();
+    await stateForm.getByRole("button", { name: "利用停止" }).waitFor();
+    assert.equal(await pc.page.evaluate(() => document.activeElement?.textContent?.trim()), "利用停止", "いいえ gives the focus back to the button");
+    assert.equal(await disabledNow(), false, "いいえ leaves the account as it was");
+    await stateForm.getByRole("button", { name: "利用停止" }).click();
+    await stateForm.getByRole("button", { name: "はい", exact: true }).click();
+    await pc.page.getByText("状態を変更しました。").waitFor();
+    assert.equal(await disabledNow(), true);
+    // The one-time codes' reset asks too.
+    const totpForm = pc.page.locator('form[aria-label="ワンタイムコードの再登録"]');
+    await totpForm.getByRole("button", { name: "再登録にする" }).click();
+    await pc.page.getByText("colleague.desk のワンタイムコードを再登録にしますか？", { exact: false }).waitFor();
+    await totpForm.getByRole("button", { name: "はい", exact: true }).click();
+    await pc.page.getByText("次回サインイン時に再登録となります。").waitFor();
+    await check(pc.page, "staff-account-after");
     assert.ok([403, 404].includes(await status(pc.page, "/api/bank/tw/customers/A123456789")));
     assert.ok([403, 404].includes(await status(pc.page, "/api/bank/securities/customers/A123456789")));
     pc.assertClean();

@@ -6,6 +6,7 @@
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { CertificateInfo } from "../keystore/index.js";
+import { ConfirmPrompt } from "../ui/confirm.js";
 import { ActionForm, useAction } from "../ui/form.js";
 import { Actions, LinkButton, Loading, Notice, Screen } from "../ui/screen.js";
 import { secPost, textOf, type SecSession } from "./api.js";
@@ -18,20 +19,7 @@ function Confirm(props: { cert: CertificateInfo; onYes: () => Promise<void>; onN
   const action = useAction();
   return (
     <ActionForm action={action} label={sec("removeConfirmLegend", { serial: props.cert.serialHex })} onSubmit={props.onYes}>
-      <div class="notice notice-warn" role="alert">
-        <p class="notice-title">
-          {sec("removeConfirmLegend", { serial: props.cert.serialHex })}
-        </p>
-        <p>{textOf(firm, "MSG-S07")}</p>
-      </div>
-      <Actions>
-        <button type="submit" class="btn btn-primary btn-danger-fill" aria-disabled={action.busy ? "true" : undefined}>
-          {sec("yes")}
-        </button>
-        <button type="button" class="btn" onClick={props.onNo}>
-          {sec("no")}
-        </button>
-      </Actions>
+      <ConfirmPrompt title={sec("removeConfirmLegend", { serial: props.cert.serialHex })} question={textOf(firm, "MSG-S07")} busy={action.busy} onNo={props.onNo} yes={sec("yes")} no={sec("no")} />
     </ActionForm>
   );
 }

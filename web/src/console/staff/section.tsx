@@ -10,6 +10,7 @@ import "../desks.css";
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { formatDateTime } from "../../app/i18n.js";
+import { ConfirmForm } from "../../ui/confirm.js";
 import { Field, Select } from "../../ui/fields.js";
 import { ActionForm, useAction, useFields } from "../../ui/form.js";
 import { Actions, Facts, LinkButton, Loading, Notice, Screen } from "../../ui/screen.js";
@@ -143,9 +144,13 @@ function Account(props: SectionProps & { username: string }): JSX.Element {
           </ActionForm>
         </ActionCard>
         <ActionCard id="state-title" title={s.disabled ? fx("enable") : fx("disable")} text={s.disabled ? undefined : fx("disableText")}>
-          <ActionForm action={state} label={s.disabled ? fx("enable") : fx("disable")} submit={s.disabled ? fx("enable") : fx("disable")} danger={!s.disabled} onSubmit={async () => after(await bankPost(`${path}/${s.disabled ? "enable" : "disable"}`), fx("stateDone"))}>
-            <span />
-          </ActionForm>
+          {s.disabled ? (
+            <ActionForm action={state} label={fx("enable")} submit={fx("enable")} onSubmit={async () => after(await bankPost(`${path}/enable`), fx("stateDone"))}>
+              <span />
+            </ActionForm>
+          ) : (
+            <ConfirmForm action={state} label={fx("disable")} submit={fx("disable")} danger question={fx("disableAsk", { name: s.username })} onConfirm={async () => after(await bankPost(`${path}/disable`), fx("stateDone"))} />
+          )}
         </ActionCard>
         <ActionCard id="reset-title" title={fx("resetTitle")} text={fx("resetText")}>
           <ActionForm
@@ -163,9 +168,7 @@ function Account(props: SectionProps & { username: string }): JSX.Element {
           </ActionForm>
         </ActionCard>
         <ActionCard id="totp-title" title={fx("totpTitle")} text={fx("totpText")}>
-          <ActionForm action={totp} label={fx("totpTitle")} submit={fx("totpReset")} onSubmit={async () => after(await bankPost(`${path}/totp/reset`), fx("totpDone"))}>
-            <span />
-          </ActionForm>
+          <ConfirmForm action={totp} label={fx("totpTitle")} submit={fx("totpReset")} question={fx("totpAsk", { name: s.username })} onConfirm={async () => after(await bankPost(`${path}/totp/reset`), fx("totpDone"))} />
         </ActionCard>
       </div>
       <Actions>

@@ -25,6 +25,7 @@ export const FX = {
   roleSave: x("変更する", "變更", "Change"),
   roleDone: x("役割を変更しました。", "已變更角色。", "The role is changed."),
   disable: x("利用停止", "停用", "Disable"),
+  disableAsk: x("{name} を利用停止しますか？", "確定要停用 {name} 嗎？", "Disable {name}?"),
   disableText: x("サインインできなくなり、利用中のセッションも終了します。", "將無法登入，使用中的工作階段亦會結束。", "No sign-in any more; open sessions end now."),
   enable: x("利用再開", "重新啟用", "Enable"),
   stateDone: x("状態を変更しました。", "已變更狀態。", "The state is changed."),
@@ -37,6 +38,7 @@ export const FX = {
   totpTitle: x("ワンタイムコードの再登録", "重新註冊一次性密碼", "Reset the one-time codes"),
   totpText: x("スマートフォンを紛失した場合など。次回のサインインで認証アプリを登録し直します。", "如遺失手機時使用。下次登入時須重新註冊驗證器應用程式。", "For a lost phone: the next sign-in sets up the authenticator app again."),
   totpReset: x("再登録にする", "重新註冊", "Reset"),
+  totpAsk: x("{name} のワンタイムコードを再登録にしますか？今の認証アプリのコードは使えなくなります。", "確定要重新註冊 {name} 的一次性密碼嗎？目前驗證器應用程式的密碼將無法使用。", "Reset {name}'s one-time codes? The codes of their current authenticator app stop working."),
   totpDone: x("次回サインイン時に再登録となります。", "下次登入時將重新註冊。", "They set it up again at their next sign-in."),
   back: x("一覧に戻る", "返回清單", "Back to the list"),
 };
