@@ -14,6 +14,7 @@ import { PinField } from "../ui/pin.js";
 import { StepProgress } from "../ui/progress.js";
 import { formatDateTime } from "../app/i18n.js";
 import { Actions, LinkButton, Loading, Notice, Screen } from "../ui/screen.js";
+import { TermsBox } from "../ui/terms.js";
 import { secGet, secPost, textOf, type Consent, type HostStatus, type IssuedSecCertificate, type SecApplication, type SecFirm, type SecSession, type SentCode } from "./api.js";
 import { applyInto, checkCertPassword, dropOlder, type ApplyStep } from "./carrier.js";
 import { secPath, useFirm } from "./shell.js";
@@ -24,20 +25,9 @@ import { sec } from "./texts.js";
 type Kind = "APPLY" | "RENEW";
 type Step = { n: "code" } | { n: "consent"; application: SecApplication } | { n: "run"; application: SecApplication; password: string } | { n: "done"; issued: IssuedSecCertificate; superseded: number; installError: boolean };
 
-/** The consent as the API gives it, in a region a keyboard can scroll. */
+/** The consent as the API gives it (the shared terms box, in the tool's look). */
 export function ConsentBox(props: { consent: Consent }): JSX.Element {
-  return (
-    <section class="sec-consent" aria-labelledby="consent-title">
-      <h2 id="consent-title">
-        {props.consent.title} <span class="hint">{sec("consentVersion", { v: props.consent.version })}</span>
-      </h2>
-      <div class="sec-consent-text" tabIndex={0} role="region" aria-labelledby="consent-title">
-        {props.consent.text.split(/\n+/).map((para, i) => (
-          <p key={i}>{para}</p>
-        ))}
-      </div>
-    </section>
-  );
+  return <TermsBox doc={props.consent} versionLabel={sec("consentVersion", { v: props.consent.version })} titleId="consent-title" class="sec-consent" />;
 }
 
 function ConsentStep(props: { application: SecApplication; onAgree: (password: string) => void }): JSX.Element {

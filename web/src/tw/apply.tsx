@@ -10,6 +10,7 @@ import { useSteps } from "../app/router.js";
 import { CheckField } from "../ui/fields.js";
 import { ActionForm, useAction } from "../ui/form.js";
 import { Actions, Facts, Loading, Notice, Screen } from "../ui/screen.js";
+import { TermsBox as SharedTermsBox } from "../ui/terms.js";
 import { twGet, twPost, type TwApplication, type TwDownload, type TwOptions, type TwSession, type TwTerms } from "./api.js";
 import { CarrierForm, DownloadDone, DownloadRun } from "./download.js";
 import { SecurityGate } from "./security.js";
@@ -32,20 +33,9 @@ export function WizardHeader(props: { at: number }): JSX.Element {
 
 export const profileName = (p: string): string => (p === "tw-individual" ? tw("profileIndividual") : p === "tw-fxml" ? tw("profileFxml") : p);
 
-/** The terms as the API gives them, in a scrollable region a keyboard can scroll. */
+/** The terms as the API gives them (the shared box, in the TW look). */
 export function TermsBox(props: { terms: TwTerms }): JSX.Element {
-  return (
-    <section class="tw-terms" aria-labelledby="terms-title">
-      <h2 id="terms-title">
-        {props.terms.title} <span class="hint">{tw("termsVersion", { v: props.terms.version })}</span>
-      </h2>
-      <div class="tw-terms-text" tabIndex={0} role="region" aria-labelledby="terms-title">
-        {props.terms.text.split(/\n+/).map((para, i) => (
-          <p key={i}>{para}</p>
-        ))}
-      </div>
-    </section>
-  );
+  return <SharedTermsBox doc={props.terms} versionLabel={tw("termsVersion", { v: props.terms.version })} titleId="terms-title" class="tw-terms" />;
 }
 
 type Step = { n: 1 | 2 | 3 } | { n: 4; application: TwApplication };
