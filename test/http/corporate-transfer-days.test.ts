@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { and, eq, lte } from "drizzle-orm";
 import { isReceptionNumber } from "../../src/domain/corporate/reception.js";
-import { verifyAudit } from "../../src/services/audit.js";
+import { chainAudit, verifyAudit } from "../../src/services/audit.js";
 import { executeDueTransfers } from "../../src/services/corporate/transfer-reservations.js";
 import { runHousekeeping } from "../../src/services/housekeeping.js";
 import { auditEvents, transfers } from "../../src/store/schema/index.js";
@@ -270,6 +270,8 @@ forEachDatabase("corporate transfers: daily limits, reservations, payees, fees, 
     assert.equal((await executeDueTransfers(w.p)).executed, 0);
     const list = await u.user.get<{ transfers: { transferId: string; status: string; executedAt: string | null }[] }>(`${USER_API}/transfers`);
     assert.equal(list.body.transfers.find((x) => x.transferId === conf.transferId)?.status, "SENT");
+    // The racing loops may have recorded beside the chain (audit_pending): chain first, as a read of the trail does.
+    await chainAudit(w.p);
     const audit = await w.p.db.select().from(auditEvents).where(eq(auditEvents.action, "transfer.executed"));
     assert.equal(audit.filter((a) => (a.detail as { transferId?: string }).transferId === conf.transferId).length, 1);
     const verdict = await verifyAudit(w.p.db, w.p.keyring);

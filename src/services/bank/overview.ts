@@ -7,7 +7,7 @@
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { addLocalDays, fromLocal, toLocal } from "../../domain/time.js";
 import type { ServiceContext } from "../../platform.js";
-import { auditEvents, certificates, contracts, outbox } from "../../store/schema/index.js";
+import { auditEvents, auditPending, certificates, contracts, outbox } from "../../store/schema/index.js";
 import { assertBankRole, type BankActor } from "../corporate/bank-staff.js";
 import { getInstitution } from "../institutions.js";
 
@@ -47,10 +47,15 @@ export async function bankOverview(ctx: ServiceContext, actor: BankActor): Promi
     .from(contracts)
     .where(eq(contracts.institutionId, mine));
 
-  const [locks] = await ctx.db
-    .select({ n: sql<number>`count(*)` })
-    .from(auditEvents)
-    .where(and(eq(auditEvents.institutionId, mine), gte(auditEvents.at, bounds[0]!), inArray(auditEvents.action, [...LOCK_ACTIONS])));
+  // Locks recorded while the hash chain was busy wait in audit_pending: count both.
+  let locksToday = 0;
+  for (const t of [auditEvents, auditPending] as const) {
+    const [r] = await ctx.db
+      .select({ n: sql<number>`count(*)` })
+      .from(t)
+      .where(and(eq(t.institutionId, mine), gte(t.at, bounds[0]!), inArray(t.action, [...LOCK_ACTIONS])));
+    locksToday += Number(r?.n ?? 0);
+  }
 
   const [s] = await ctx.db
     .select({
@@ -82,7 +87,7 @@ export async function bankOverview(ctx: ServiceContext, actor: BankActor): Promi
     asOf: now.toISOString(),
     timeZone: tz,
     contracts: { REGISTERED: n(c?.registered), ACTIVE: n(c?.active), locked: n(c?.locked), incident: n(c?.incident) },
-    locksToday: n(locks?.n),
+    locksToday,
     certificates: { VALID: n(s?.valid), SUSPENDED: n(s?.suspended), REVOKED: n(s?.revoked), EXPIRED: n(s?.expired) },
     expiringByWeek: bounds.slice(0, EXPIRY_WEEKS).map((from, i) => ({ from: from.toISOString(), to: bounds[i + 1]!.toISOString(), count: perWeek.get(i + 1) ?? 0 })),
     outbox: { failed: n(o?.failed), pending: n(o?.pending) },

@@ -11,7 +11,7 @@ import { and, asc, desc, eq, gt, ilike, inArray, lte, or, type SQL } from "drizz
 import type { OcspCertStatus } from "../../pki/ocsp.js";
 import type { CrlReasonName } from "../../pki/revocation.js";
 import type { ServiceContext } from "../../platform.js";
-import { auditEvents, certificates, contracts, corporateUsers, twCustomers } from "../../store/schema/index.js";
+import { auditEvents, auditPending, certificates, contracts, corporateUsers, twCustomers } from "../../store/schema/index.js";
 import { normalizeSerialHex, pemOf, resumeCertificate, revokeCertificate, suspendCertificate, type CertificateRecord } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import { assertBankRole, bankActorName, type BankActor } from "./bank-staff.js";
@@ -138,11 +138,20 @@ export interface CertificateDetail extends CertificateSummary {
 
 export async function getCertificateDetail(ctx: Pick<ServiceContext, "db" | "clock">, runtime: PkiRuntime | undefined, actor: BankActor, serial: unknown): Promise<CertificateDetail> {
   const c = await findStaffCertificate(ctx, actor, serial);
-  const audit = await ctx.db
-    .select()
-    .from(auditEvents)
-    .where(and(eq(auditEvents.institutionId, actor.institutionId), or(eq(auditEvents.subject, c.id), eq(auditEvents.subject, c.serialHex))))
-    .orderBy(asc(auditEvents.seq));
+  // The chained trail, then what was recorded while the chain was busy (not chained yet).
+  const audit = [];
+  for (const [t, order] of [
+    [auditEvents, asc(auditEvents.seq)],
+    [auditPending, asc(auditPending.id)],
+  ] as const) {
+    audit.push(
+      ...(await ctx.db
+        .select({ at: t.at, action: t.action, actor: t.actor, detail: t.detail })
+        .from(t)
+        .where(and(eq(t.institutionId, actor.institutionId), or(eq(t.subject, c.id), eq(t.subject, c.serialHex))))
+        .orderBy(order)),
+    );
+  }
   const history = audit
     .filter((a) => a.action.startsWith("certificate."))
     .map((a) => ({ at: a.at.toISOString(), action: a.action, actor: a.actor, detail: a.detail as Record<string, unknown> }));

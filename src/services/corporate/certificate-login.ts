@@ -21,7 +21,7 @@ import type { ServiceContext } from "../../platform.js";
 import { supersedeCertificate } from "../certificates.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import type { Queryable } from "../../store/database.js";
-import { auditEvents, certificateAuthorities, certificates, sessions } from "../../store/schema/index.js";
+import { auditEvents, auditPending, certificateAuthorities, certificates, sessions } from "../../store/schema/index.js";
 import type { ConsumedChallenge } from "./challenges.js";
 import { serviceError } from "./messages.js";
 
@@ -184,18 +184,25 @@ export async function neverUsedOlderCertificates(q: Queryable, owner: Certificat
     .select({ id: sessions.certificateId })
     .from(sessions)
     .where(and(inArray(sessions.certificateId, live), eq(sessions.stage, "FULL")));
-  const inAudit = await q
-    .select({ subject: auditEvents.subject, certificateId: sql<string | null>`${auditEvents.detail}->>'certificateId'` })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.institutionId, owner.institutionId),
-        or(
-          and(eq(auditEvents.subject, owner.subject), inArray(auditEvents.action, LOGIN_ACTIONS), inArray(sql`${auditEvents.detail}->>'certificateId'`, live)),
-          and(inArray(auditEvents.subject, live), eq(auditEvents.action, "certificate.renewal_installed")),
-        ),
-      ),
+  // Both the chained trail and the rows recorded while the chain was busy (audit_pending): a
+  // logon not yet chained must still count as use, or a used certificate would be superseded.
+  const inAudit: { subject: string | null; certificateId: string | null }[] = [];
+  for (const t of [auditEvents, auditPending] as const) {
+    inAudit.push(
+      ...(await q
+        .select({ subject: t.subject, certificateId: sql<string | null>`${t.detail}->>'certificateId'` })
+        .from(t)
+        .where(
+          and(
+            eq(t.institutionId, owner.institutionId),
+            or(
+              and(eq(t.subject, owner.subject), inArray(t.action, LOGIN_ACTIONS), inArray(sql`${t.detail}->>'certificateId'`, live)),
+              and(inArray(t.subject, live), eq(t.action, "certificate.renewal_installed")),
+            ),
+          ),
+        )),
     );
+  }
   const used = new Set<string>([...inSessions.map((r) => r.id ?? ""), ...inAudit.map((r) => r.certificateId ?? r.subject ?? "")]);
   return live.filter((id) => !used.has(id));
 }

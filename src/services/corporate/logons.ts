@@ -7,7 +7,7 @@
  * shows as "previous".
  */
 import { and, desc, eq, gte, inArray } from "drizzle-orm";
-import { auditEvents } from "../../store/schema/index.js";
+import { auditEvents, auditPending } from "../../store/schema/index.js";
 import type { Queryable } from "../../store/database.js";
 import type { Session } from "./sessions.js";
 
@@ -24,10 +24,18 @@ export async function latestLogonAt(
   q: Queryable,
   who: { institutionId: string; subject: string; actions: readonly string[]; since?: Date },
 ): Promise<Date | null> {
-  const where = [eq(auditEvents.institutionId, who.institutionId), eq(auditEvents.subject, who.subject), inArray(auditEvents.action, [...who.actions])];
-  if (who.since) where.push(gte(auditEvents.at, who.since));
-  const [row] = await q.select({ at: auditEvents.at }).from(auditEvents).where(and(...where)).orderBy(desc(auditEvents.seq)).limit(1);
-  return row?.at ?? null;
+  const latest: Date[] = [];
+  // A logon recorded while the hash chain was busy sits in audit_pending until chained.
+  for (const [t, order] of [
+    [auditEvents, desc(auditEvents.seq)],
+    [auditPending, desc(auditPending.id)],
+  ] as const) {
+    const where = [eq(t.institutionId, who.institutionId), eq(t.subject, who.subject), inArray(t.action, [...who.actions])];
+    if (who.since) where.push(gte(t.at, who.since));
+    const [row] = await q.select({ at: t.at }).from(t).where(and(...where)).orderBy(order).limit(1);
+    if (row) latest.push(row.at);
+  }
+  return latest.length ? new Date(Math.max(...latest.map((d) => d.getTime()))) : null;
 }
 
 /** Stage data for the FULL session: call before appending this logon's audit row. */
