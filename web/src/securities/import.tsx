@@ -10,7 +10,8 @@ import { isApiError } from "../app/api.js";
 import { localError } from "../app/errors.js";
 import { currentLocale } from "../app/i18n.js";
 import { toBase64Url } from "../../../src/domain/signing.js";
-import { ActionForm, useAction, useFields, useFormErrorId } from "../ui/form.js";
+import { PfxFileField } from "../ui/file-field.js";
+import { ActionForm, useAction, useFields } from "../ui/form.js";
 import { PinField } from "../ui/pin.js";
 import { Actions, LinkButton, Notice, Screen } from "../ui/screen.js";
 import { secGet, secPost, type HostStatus, type SecSession } from "./api.js";
@@ -18,34 +19,10 @@ import { carrierError, importBackup, openBackup } from "./carrier.js";
 import { secPath } from "./shell.js";
 import { sec } from "./texts.js";
 
-/** The backup file, tied to its form's error when the error names it. */
-function PfxFileField(props: { invalid: boolean; onPicked: (bytes: Uint8Array | undefined) => void }): JSX.Element {
-  const errorId = useFormErrorId();
-  return (
-    <div class={props.invalid ? "field field-invalid" : "field"}>
-      <label for="pfxFile">{sec("importFile")}</label>
-      <input
-        id="pfxFile"
-        name="pfxFile"
-        type="file"
-        accept=".pfx,.p12,application/x-pkcs12"
-        aria-invalid={props.invalid ? "true" : undefined}
-        aria-describedby={props.invalid && errorId ? errorId : undefined}
-        onChange={(e) => {
-          const picked = e.currentTarget.files?.[0];
-          props.onPicked(undefined);
-          if (picked) void picked.arrayBuffer().then((b) => props.onPicked(new Uint8Array(b)));
-        }}
-      />
-    </div>
-  );
-}
-
 function ImportForm(props: { code: string; onImported: (message: string) => void }): JSX.Element {
   const [bytes, setBytes] = useState<Uint8Array | undefined>(undefined);
   const action = useAction();
   const f = useFields({ pfxPassword: "" });
-  const invalidFile = action.error?.fields.includes("pfxFile") ?? false;
   return (
     <ActionForm
       action={action}
@@ -76,7 +53,7 @@ function ImportForm(props: { code: string; onImported: (message: string) => void
         props.onImported(message);
       }}
     >
-      <PfxFileField invalid={invalidFile} onPicked={setBytes} />
+      <PfxFileField label={sec("importFile")} error={action.error} onPicked={setBytes} />
       <PinField {...f.bind("pfxPassword")} label={sec("importPassword")} hint={sec("importPasswordHint")} error={action.error} maxLength={10} autoComplete="off" />
       {action.error?.code === "PFX_BAD_PASSWORD" ? <p class="hint">{sec("importBadPasswordNext")}</p> : null}
     </ActionForm>

@@ -10,6 +10,7 @@ import { useEffect, useState } from "preact/hooks";
 import { localError, toShown } from "../app/errors.js";
 import type { CertificateInfo } from "../keystore/index.js";
 import { Select } from "../ui/fields.js";
+import { PfxFileField } from "../ui/file-field.js";
 import { ActionForm, useAction, useFields } from "../ui/form.js";
 import { PinField } from "../ui/pin.js";
 import { Actions, LinkButton, Loading, Notice, Screen } from "../ui/screen.js";
@@ -94,21 +95,7 @@ function ImportForm(props: { code: string; onImported: (c: CertificateInfo) => v
         props.onImported(info);
       }}
     >
-      <div class="field">
-        <label for="pfxFile">{tw("importFile")}</label>
-        <input
-          id="pfxFile"
-          name="pfxFile"
-          type="file"
-          accept=".pfx,.p12,application/x-pkcs12"
-          aria-invalid={action.error?.fields.includes("pfxFile") ? "true" : undefined}
-          onChange={(e) => {
-            const picked = e.currentTarget.files?.[0];
-            setBytes(undefined);
-            if (picked) void picked.arrayBuffer().then((b) => setBytes(new Uint8Array(b)));
-          }}
-        />
-      </div>
+      <PfxFileField label={tw("importFile")} error={action.error} onPicked={setBytes} />
       <PinField {...f.bind("pfxPassword")} label={tw("backupPassword")} error={action.error} maxLength={10} autoComplete="off" />
       <PinField {...f.bind("pin")} label={tw("carrierPinNew")} hint={tw("carrierPinHint")} error={action.error} maxLength={16} autoComplete="off" />
       <PinField {...f.bind("pinAgain")} label={tw("carrierPinAgain")} error={action.error} maxLength={16} autoComplete="off" />
