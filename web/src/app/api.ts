@@ -5,23 +5,13 @@
  * X-CSRF-Token, and the screen's language in Accept-Language so server messages match it.
  */
 import type { Locale } from "../../../src/domain/errors.js";
+import { callJson, type JsonClient } from "../ui/api-client.js";
+
+export { ApiError, isApiError } from "../ui/api-client.js";
 
 export const ADMIN_API = "/api/corporate/admin";
 export const USER_API = "/api/corporate/user";
 const SESSION_PATHS = [ADMIN_API, USER_API] as const;
-
-/** A failed call: the server's stable code, localized message and the fields to flag. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly fields: readonly string[] = [],
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
-}
 
 const csrf = new Map<string, string>();
 let language: Locale = "ja";
@@ -56,46 +46,15 @@ async function recoverToken(prefix: string): Promise<void> {
 }
 
 export async function call<T = Record<string, unknown>>(method: "GET" | "POST", url: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json", "accept-language": language };
   const prefix = prefixOf(url);
   if (method !== "GET" && prefix && !csrf.has(prefix) && !PRE_SESSION.test(url)) await recoverToken(prefix);
-  const token = prefix ? csrf.get(prefix) : undefined;
-  if (method !== "GET" && token) headers["x-csrf-token"] = token;
-  let payload: string | undefined;
-  if (method !== "GET") {
-    payload = JSON.stringify(body ?? {});
-    headers["content-type"] = "application/json";
-  }
-  let res: Response;
-  try {
-    res = await fetch(url, { method, headers, body: payload, credentials: "same-origin", cache: "no-store" });
-  } catch {
-    throw new ApiError(0, "NETWORK_ERROR", OFFLINE[language]);
-  }
-  const text = await res.text();
-  let parsed: unknown = undefined;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-  }
-  if (!res.ok) {
-    const e = (parsed ?? {}) as { code?: unknown; message?: unknown; fields?: unknown };
-    throw new ApiError(
-      res.status,
-      typeof e.code === "string" ? e.code : `HTTP_${res.status}`,
-      typeof e.message === "string" ? e.message : OFFLINE[language],
-      Array.isArray(e.fields) ? e.fields.filter((f): f is string => typeof f === "string") : [],
-    );
-  }
-  const tokenOut = (parsed as { csrfToken?: unknown } | undefined)?.csrfToken;
-  if (prefix && typeof tokenOut === "string") csrf.set(prefix, tokenOut);
-  return parsed as T;
+  const client: JsonClient = {
+    locale: () => language,
+    offline: OFFLINE,
+    token: prefix ? { get: () => csrf.get(prefix), set: (t) => csrf.set(prefix, t) } : undefined,
+  };
+  return callJson<T>(client, method, url, body);
 }
 
 export const get = <T = Record<string, unknown>>(url: string): Promise<T> => call<T>("GET", url);
 export const post = <T = Record<string, unknown>>(url: string, body?: unknown): Promise<T> => call<T>("POST", url, body);
-
-export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;

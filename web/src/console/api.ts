@@ -5,8 +5,8 @@
  * made inside a signed-in console means the staff session timed out (idle or absolute): the
  * shell is told, and it returns to the sign-in screen with a message instead of a dead form.
  */
-import { ApiError } from "../app/api.js";
 import { currentLocale } from "../app/i18n.js";
+import { failureOf, isApiError, requestJson, sendJson, type ApiError, type JsonAnswer, type JsonClient, type Method } from "../ui/api-client.js";
 
 export const BANK_API = "/api/bank";
 
@@ -43,62 +43,34 @@ const OFFLINE = {
   en: "A network error occurred. Please check your connection and try again.",
 } as const;
 
-interface Raw {
-  status: number;
-  res: Response;
-}
+const client: JsonClient = { locale: currentLocale, offline: OFFLINE, token: { get: () => csrf, set: (t) => (csrf = t) } };
 
-async function send(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown): Promise<Raw> {
-  const headers: Record<string, string> = { accept: "application/json", "accept-language": currentLocale() };
-  if (method !== "GET") {
-    headers["content-type"] = "application/json";
-    if (csrf) headers["x-csrf-token"] = csrf;
-  }
-  try {
-    const res = await fetch(`${BANK_API}${path}`, { method, headers, body: method === "GET" ? undefined : JSON.stringify(body ?? {}), credentials: "same-origin", cache: "no-store" });
-    return { status: res.status, res };
-  } catch {
-    throw new ApiError(0, "NETWORK_ERROR", OFFLINE[currentLocale()]);
-  }
-}
-
-async function failure(raw: Raw, signedIn: boolean): Promise<ApiError> {
-  let e: { code?: unknown; message?: unknown; fields?: unknown } = {};
-  try {
-    e = ((await raw.res.json()) ?? {}) as typeof e;
-  } catch {
-    e = {};
-  }
-  const err = new ApiError(
-    raw.status,
-    typeof e.code === "string" ? e.code : `HTTP_${raw.status}`,
-    typeof e.message === "string" ? e.message : OFFLINE[currentLocale()],
-    Array.isArray(e.fields) ? e.fields.filter((f): f is string => typeof f === "string") : [],
-  );
-  if (signedIn && (err.code === "SESSION_REQUIRED" || err.code === "SESSION_STAGE_INVALID")) {
+/** A signed-in call answered that the session is gone (idle or absolute timeout): the shell is told. */
+function sessionEnded(err: ApiError): void {
+  if (err.code === "SESSION_REQUIRED" || err.code === "SESSION_STAGE_INVALID") {
     csrf = undefined;
     onLost?.();
   }
-  return err;
 }
 
 /**
  * One JSON call. `signedIn: false` for the sign-in steps themselves (their 401s are wrong
  * passwords or codes, not a timed-out session).
  */
-export async function bankCall<T>(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown, opts: { signedIn?: boolean } = {}): Promise<T> {
-  const raw = await send(method, path, body);
-  if (!raw.res.ok) throw await failure(raw, opts.signedIn ?? true);
-  const text = await raw.res.text();
-  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-  const token = (parsed as { csrfToken?: unknown } | undefined)?.csrfToken;
-  if (typeof token === "string") csrf = token;
+export async function bankCall<T>(method: Method, path: string, body?: unknown, opts: { signedIn?: boolean } = {}): Promise<T> {
+  let answer: JsonAnswer<unknown>;
+  try {
+    answer = await requestJson<unknown>(client, method, `${BANK_API}${path}`, body);
+  } catch (err) {
+    if ((opts.signedIn ?? true) && isApiError(err)) sessionEnded(err);
+    throw err;
+  }
   // 202: the operation waits for a second person (dual control).
-  if (raw.status === 202) {
-    const p = (parsed ?? {}) as { approval?: PendingApproval["approval"] };
+  if (answer.status === 202) {
+    const p = (answer.body ?? {}) as { approval?: PendingApproval["approval"] };
     return { status: "PENDING", approval: p.approval ?? (p as PendingApproval["approval"]) } as T;
   }
-  return parsed as T;
+  return answer.body as T;
 }
 
 export const bankGet = <T>(path: string): Promise<T> => bankCall<T>("GET", path);
@@ -108,9 +80,13 @@ export const isPending = (r: unknown): r is PendingApproval => typeof r === "obj
 
 /** A file the API answers (PEM, DER, PDF): fetched with the session and handed to the browser as a download. */
 export async function bankDownload(method: "GET" | "POST", path: string, fileName: string, body?: unknown): Promise<void> {
-  const raw = await send(method, path, body);
-  if (!raw.res.ok) throw await failure(raw, true);
-  const blob = await raw.res.blob();
+  const res = await sendJson(client, method, `${BANK_API}${path}`, body);
+  if (!res.ok) {
+    const err = await failureOf(client, res);
+    sessionEnded(err);
+    throw err;
+  }
+  const blob = await res.blob();
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;

@@ -4,8 +4,9 @@
  * POST, the screen's language so MSG-S01… come in it. One module holds the token for every
  * screen of the tool (電子下單 and 憑證上傳手機 included): a second copy would send a stale one.
  */
-import { ApiError, isApiError } from "../app/api.js";
+import { isApiError } from "../app/api.js";
 import { currentLocale } from "../app/i18n.js";
+import { callJson, type JsonClient } from "../ui/api-client.js";
 
 export const SEC_API = "/api/securities";
 
@@ -112,38 +113,9 @@ export function forgetSecSession(): void {
   csrf = undefined;
 }
 
-export async function secCall<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json", "accept-language": currentLocale() };
-  if (method === "POST") {
-    headers["content-type"] = "application/json";
-    if (csrf) headers["x-csrf-token"] = csrf;
-  }
-  let res: Response;
-  try {
-    res = await fetch(`${SEC_API}${path}`, { method, headers, body: method === "POST" ? JSON.stringify(body ?? {}) : undefined, credentials: "same-origin", cache: "no-store" });
-  } catch {
-    throw new ApiError(0, "NETWORK_ERROR", OFFLINE[currentLocale()]);
-  }
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!res.ok) {
-    const e = (parsed ?? {}) as { code?: unknown; message?: unknown; fields?: unknown };
-    throw new ApiError(
-      res.status,
-      typeof e.code === "string" ? e.code : `HTTP_${res.status}`,
-      typeof e.message === "string" ? e.message : OFFLINE[currentLocale()],
-      Array.isArray(e.fields) ? e.fields.filter((f): f is string => typeof f === "string") : [],
-    );
-  }
-  const token = (parsed as { csrfToken?: unknown } | undefined)?.csrfToken;
-  if (typeof token === "string") csrf = token;
-  return parsed as T;
-}
+const client: JsonClient = { locale: currentLocale, offline: OFFLINE, token: { get: () => csrf, set: (t) => (csrf = t) } };
+
+export const secCall = <T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> => callJson<T>(client, method, `${SEC_API}${path}`, body);
 
 export const secGet = <T>(path: string): Promise<T> => secCall<T>("GET", path);
 export const secPost = <T>(path: string, body?: unknown): Promise<T> => secCall<T>("POST", path, body);

@@ -3,8 +3,8 @@
  * session cookie handled by the browser, the CSRF token its answers carry sent back on every
  * POST, and the screen's language so the server's messages (MSG-T10, T11…) match it.
  */
-import { ApiError } from "../app/api.js";
 import { currentLocale } from "../app/i18n.js";
+import { callJson, type JsonClient } from "../ui/api-client.js";
 
 export const TW_API = "/api/tw";
 
@@ -99,38 +99,9 @@ export function forgetTwSession(): void {
   csrf = undefined;
 }
 
-export async function twCall<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json", "accept-language": currentLocale() };
-  if (method === "POST") {
-    headers["content-type"] = "application/json";
-    if (csrf) headers["x-csrf-token"] = csrf;
-  }
-  let res: Response;
-  try {
-    res = await fetch(`${TW_API}${path}`, { method, headers, body: method === "POST" ? JSON.stringify(body ?? {}) : undefined, credentials: "same-origin", cache: "no-store" });
-  } catch {
-    throw new ApiError(0, "NETWORK_ERROR", OFFLINE[currentLocale()]);
-  }
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  if (!res.ok) {
-    const e = (parsed ?? {}) as { code?: unknown; message?: unknown; fields?: unknown };
-    throw new ApiError(
-      res.status,
-      typeof e.code === "string" ? e.code : `HTTP_${res.status}`,
-      typeof e.message === "string" ? e.message : OFFLINE[currentLocale()],
-      Array.isArray(e.fields) ? e.fields.filter((f): f is string => typeof f === "string") : [],
-    );
-  }
-  const token = (parsed as { csrfToken?: unknown } | undefined)?.csrfToken;
-  if (typeof token === "string") csrf = token;
-  return parsed as T;
-}
+const client: JsonClient = { locale: currentLocale, offline: OFFLINE, token: { get: () => csrf, set: (t) => (csrf = t) } };
+
+export const twCall = <T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> => callJson<T>(client, method, `${TW_API}${path}`, body);
 
 export const twGet = <T>(path: string): Promise<T> => twCall<T>("GET", path);
 export const twPost = <T>(path: string, body?: unknown): Promise<T> => twCall<T>("POST", path, body);
