@@ -6,8 +6,8 @@
  *
  * The hot path, in order: checks that need no database (profile, subject fields, CSR proof of
  * possession); the Idempotency-Key lookup (a retry answers before anything is counted); one
- * quota upsert in its own statement (so concurrent enrollments of one client never queue on the
- * counter row's lock for a whole transaction); then one transaction: the idempotency row (its
+ * quota upsert in its own transaction without waiting for the WAL flush (so concurrent
+ * enrollments of one client never queue on the counter row's lock for a transaction or a flush); then one transaction: the idempotency row (its
  * primary key decides a concurrent duplicate), the certificate and its audit row. The answer is
  * sent only after that commit.
  */
@@ -25,7 +25,7 @@ import { certificates, raIdempotencyKeys, twDailySequences } from "../../store/s
 import { issueCertificateFromCsr, normalizeSerialHex, pemOf, resumeCertificate, revokeCertificate, suspendCertificate, type CertificateRecord } from "../certificates.js";
 import { getInstitution, type Institution } from "../institutions.js";
 import type { PkiRuntime } from "../pki-runtime.js";
-import { countHit } from "../rate-limits.js";
+import { countHitQuick } from "../rate-limits.js";
 import { RA_ENROLLED_OWNER, RA_PROFILES_OF, type RaClient } from "./clients.js";
 import { raError } from "./messages.js";
 
@@ -205,7 +205,7 @@ async function replayOf(ctx: Pick<ServiceContext, "db" | "clock">, runtime: PkiR
 }
 
 async function consumeQuota(ctx: Pick<ServiceContext, "db" | "clock">, client: RaClient): Promise<void> {
-  const { count, resetAt } = await countHit(ctx.db, ctx.clock, `ra-quota:${client.id}`, client.quotaWindowSeconds * 1000);
+  const { count, resetAt } = await countHitQuick(ctx.db, ctx.clock, `ra-quota:${client.id}`, client.quotaWindowSeconds * 1000);
   if (count > client.quotaMax) {
     const seconds = Math.max(1, Math.ceil((resetAt.getTime() - ctx.clock.now().getTime()) / 1000));
     throw raError("RA_QUOTA_EXCEEDED", "rate_limited", { params: { max: client.quotaMax, window: client.quotaWindowSeconds, seconds } });
