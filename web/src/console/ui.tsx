@@ -8,7 +8,8 @@ import { useEffect, useState } from "preact/hooks";
 import type { ShownError } from "../app/errors.js";
 import { formatDateTime } from "../app/i18n.js";
 import { Field } from "../ui/fields.js";
-import { LinkButton, Notice } from "../ui/screen.js";
+import { ActionForm, type Action } from "../ui/form.js";
+import { Loading, LinkButton, Notice } from "../ui/screen.js";
 import { bankGet, isPending, type PendingApproval } from "./api.js";
 import { ct } from "./texts.js";
 
@@ -52,6 +53,44 @@ export function ResultTable(props: { caption: string; head: readonly string[]; c
       </table>
     </div>
   );
+}
+
+/**
+ * A section's search form: its fields in the console's search grid (one column at 320 px); the
+ * criteria asked go into the address too (replaceState), so Back from a detail finds them.
+ */
+export function SearchForm(props: { action: Action; label: string; base: string; ask: () => string; onAsked: (q: string) => void; children: ComponentChildren }): JSX.Element {
+  return (
+    <ActionForm
+      action={props.action}
+      label={props.label}
+      submit={ct("search")}
+      onSubmit={async () => {
+        const q = props.ask();
+        history.replaceState(null, "", `${props.base}${q}`);
+        props.onAsked(q);
+      }}
+    >
+      <div class="console-search">{props.children}</div>
+    </ActionForm>
+  );
+}
+
+/**
+ * What a section's lookup answered: the error (with its stable code), a wait, "no results" when
+ * `empty` says so, or what `children` shows of the answer.
+ */
+export function Loaded<T>(props: { data: T | undefined; error: ShownError | null; empty?: (data: T) => boolean; children: (data: T) => ComponentChildren }): JSX.Element {
+  if (props.error) {
+    return (
+      <div class="alert alert-error" role="alert">
+        <p data-code={props.error.code}>{props.error.message}</p>
+      </div>
+    );
+  }
+  if (props.data === undefined) return <Loading />;
+  if (props.empty?.(props.data)) return <p role="status">{ct("noResults")}</p>;
+  return <>{props.children(props.data)}</>;
 }
 
 /** One operation on a detail page: its heading, what it does, its form. */

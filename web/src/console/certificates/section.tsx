@@ -11,13 +11,13 @@ import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { formatDateTime } from "../../app/i18n.js";
 import { Field, Select } from "../../ui/fields.js";
-import { ActionForm, useAction, useFields } from "../../ui/form.js";
-import { Loading, Screen } from "../../ui/screen.js";
+import { useAction, useFields } from "../../ui/form.js";
+import { Screen } from "../../ui/screen.js";
 import { useLoaded } from "../../ui/status.js";
 import { bankGet, query } from "../api.js";
 import type { SectionProps } from "../app.js";
 import { ct } from "../texts.js";
-import { ResultTable } from "../ui.js";
+import { Loaded, ResultTable, SearchForm } from "../ui.js";
 import { CertificateDetailScreen, CertificateOperation, type CertificateSummary } from "./detail.js";
 import { kx } from "./texts.js";
 
@@ -34,47 +34,30 @@ function Search(props: SectionProps): JSX.Element {
   const tz = props.inst.timeZone;
   return (
     <Screen title={kx("searchTitle")} wide>
-      <ActionForm
-        action={action}
-        label={kx("searchTitle")}
-        submit={ct("search")}
-        onSubmit={async () => {
-          const q = query(Object.fromEntries(FIELDS.map((k) => [k, f.values[k].trim()])));
-          history.replaceState(null, "", `${props.base}${q}`);
-          setAsked(q);
-        }}
-      >
-        <div class="console-search">
-          <Field {...f.bind("serial")} label={kx("serial")} maxLength={64} size="long" error={action.error ?? error} />
-          <Field {...f.bind("cn")} label={kx("cn")} maxLength={128} error={action.error ?? error} />
-          <Field {...f.bind("owner")} label={kx("owner")} maxLength={64} error={action.error ?? error} />
-          <Field {...f.bind("issuer")} label={kx("issuer")} maxLength={64} error={action.error ?? error} />
-          <Select {...f.bind("status")} label={kx("status")} options={[["", kx("any")], ...STATUSES.map((s) => [s, kx(s)] as const)]} error={action.error ?? error} />
-          <Field {...f.bind("expiringWithinDays")} label={kx("expiring")} hint={kx("expiringHint")} inputMode="numeric" maxLength={4} size="short" error={action.error ?? error} />
-        </div>
-      </ActionForm>
-      {error ? (
-        <div class="alert alert-error" role="alert">
-          <p data-code={error.code}>{error.message}</p>
-        </div>
-      ) : !data ? (
-        <Loading />
-      ) : data.certificates.length === 0 ? (
-        <p role="status">{ct("noResults")}</p>
-      ) : (
-        <ResultTable caption={ct("results", { n: data.certificates.length })} head={[kx("serialShort"), "CN", kx("status"), kx("notAfter")]}>
-          {data.certificates.map((c) => (
-            <tr key={c.serialHex}>
-              <td class="mono">
-                <a href={`${props.base}/${c.serialHex}`}>{c.serialHex}</a>
-              </td>
-              <td>{c.cn}</td>
-              <td>{kx(c.status)}</td>
-              <td>{formatDateTime(c.notAfter, tz)}</td>
-            </tr>
-          ))}
-        </ResultTable>
-      )}
+      <SearchForm action={action} label={kx("searchTitle")} base={props.base} ask={() => query(Object.fromEntries(FIELDS.map((k) => [k, f.values[k].trim()])))} onAsked={setAsked}>
+        <Field {...f.bind("serial")} label={kx("serial")} maxLength={64} size="long" error={action.error ?? error} />
+        <Field {...f.bind("cn")} label={kx("cn")} maxLength={128} error={action.error ?? error} />
+        <Field {...f.bind("owner")} label={kx("owner")} maxLength={64} error={action.error ?? error} />
+        <Field {...f.bind("issuer")} label={kx("issuer")} maxLength={64} error={action.error ?? error} />
+        <Select {...f.bind("status")} label={kx("status")} options={[["", kx("any")], ...STATUSES.map((s) => [s, kx(s)] as const)]} error={action.error ?? error} />
+        <Field {...f.bind("expiringWithinDays")} label={kx("expiring")} hint={kx("expiringHint")} inputMode="numeric" maxLength={4} size="short" error={action.error ?? error} />
+      </SearchForm>
+      <Loaded data={data} error={error} empty={(d) => d.certificates.length === 0}>
+        {(data) => (
+            <ResultTable caption={ct("results", { n: data.certificates.length })} head={[kx("serialShort"), "CN", kx("status"), kx("notAfter")]}>
+              {data.certificates.map((c) => (
+                <tr key={c.serialHex}>
+                  <td class="mono">
+                    <a href={`${props.base}/${c.serialHex}`}>{c.serialHex}</a>
+                  </td>
+                  <td>{c.cn}</td>
+                  <td>{kx(c.status)}</td>
+                  <td>{formatDateTime(c.notAfter, tz)}</td>
+                </tr>
+              ))}
+            </ResultTable>
+        )}
+      </Loaded>
     </Screen>
   );
 }

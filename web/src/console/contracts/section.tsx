@@ -12,14 +12,14 @@ import type { JSX } from "preact";
 import { formatDateTime } from "../../app/i18n.js";
 import { useState } from "preact/hooks";
 import { Field, Select } from "../../ui/fields.js";
-import { ActionForm, useAction, useFields } from "../../ui/form.js";
+import { useAction, useFields } from "../../ui/form.js";
 import { useLoaded } from "../../ui/status.js";
 import { ErrorPage } from "../../ui/error-page.js";
 import { Actions, LinkButton, Loading, Screen } from "../../ui/screen.js";
 import { bankGet, query } from "../api.js";
 import type { SectionProps } from "../app.js";
 import { ct } from "../texts.js";
-import { ResultTable } from "../ui.js";
+import { ResultTable, SearchForm } from "../ui.js";
 import { CardPrint } from "./card.js";
 import { ContractDetailScreen } from "./detail.js";
 import { ContractOperation } from "./operation.js";
@@ -55,23 +55,12 @@ function Search(props: SectionProps): JSX.Element {
           <LinkButton href={`${props.base}/tokens`}>{cx("tokens")}</LinkButton>
         </Actions>
       ) : null}
-      <ActionForm
-        action={action}
-        label={cx("searchTitle")}
-        submit={ct("search")}
-        onSubmit={async () => {
-          const q = query({ q: f.values.q.trim(), state: f.values.state, locked: f.values.locked, incident: f.values.incident });
-          history.replaceState(null, "", `${props.base}${q}`);
-          setAsked(q);
-        }}
-      >
-        <div class="console-search">
-          <Field {...f.bind("q")} label={cx("q")} maxLength={60} size="long" error={action.error} />
-          <Select {...f.bind("state")} label={cx("state")} options={[["", cx("any")], ["REGISTERED", cx("REGISTERED")], ["ACTIVE", cx("ACTIVE")]]} />
-          <Select {...f.bind("locked")} label={cx("lock")} options={[["", cx("any")], ["true", cx("lockedOnly")]]} />
-          <Select {...f.bind("incident")} label={cx("incident")} options={[["", cx("any")], ["true", cx("incidentOnly")]]} />
-        </div>
-      </ActionForm>
+      <SearchForm action={action} label={cx("searchTitle")} base={props.base} ask={() => query({ q: f.values.q.trim(), state: f.values.state, locked: f.values.locked, incident: f.values.incident })} onAsked={setAsked}>
+        <Field {...f.bind("q")} label={cx("q")} maxLength={60} size="long" error={action.error} />
+        <Select {...f.bind("state")} label={cx("state")} options={[["", cx("any")], ["REGISTERED", cx("REGISTERED")], ["ACTIVE", cx("ACTIVE")]]} />
+        <Select {...f.bind("locked")} label={cx("lock")} options={[["", cx("any")], ["true", cx("lockedOnly")]]} />
+        <Select {...f.bind("incident")} label={cx("incident")} options={[["", cx("any")], ["true", cx("incidentOnly")]]} />
+      </SearchForm>
       {error ? (
         <div class="alert alert-error" role="alert">
           <p>{error.message}</p>

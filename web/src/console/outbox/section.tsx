@@ -9,12 +9,11 @@ import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { formatDateTime } from "../../app/i18n.js";
 import { toShown, type ShownError } from "../../app/errors.js";
-import { Loading, Notice, Screen } from "../../ui/screen.js";
+import { Notice, Screen } from "../../ui/screen.js";
 import { useLoaded } from "../../ui/status.js";
 import { bankGet, bankPost, query } from "../api.js";
 import type { SectionProps } from "../app.js";
-import { ct } from "../texts.js";
-import { ResultTable } from "../ui.js";
+import { Loaded, ResultTable } from "../ui.js";
 import { mx } from "./texts.js";
 
 type Status = "pending" | "failed" | "sent";
@@ -87,54 +86,48 @@ export default function OutboxSection(props: SectionProps): JSX.Element {
           </Notice>
         )
       ) : null}
-      {error ? (
-        <div class="alert alert-error" role="alert">
-          <p data-code={error.code}>{error.message}</p>
-        </div>
-      ) : !data ? (
-        <Loading />
-      ) : data.items.length === 0 ? (
-        <p role="status">{ct("noResults")}</p>
-      ) : (
-        <>
-          <div class="desk-stack">
-          <ResultTable caption={tabs.find(([s]) => s === status)?.[1] ?? mx("title")} head={["#", mx("created"), mx("channel"), mx("kind"), mx("recipient"), mx("state"), mx("attempts"), mx("lastError"), mx("nextAttempt"), ""]}>
-            {data.items.map((i) => (
-              <tr key={i.id} data-outbox-id={i.id}>
-                <td data-label="#">{i.id}</td>
-                <td data-label={mx("created")}>{formatDateTime(i.createdAt, tz)}</td>
-                <td data-label={mx("channel")}>{mx(i.channel)}</td>
-                <td class="mono" data-label={mx("kind")}>{i.kind}</td>
-                <td class="mono" data-label={mx("recipient")}>{i.recipient}</td>
-                <td data-label={mx("state")}>
-                  {mx(`st_${i.status}`)}
-                  {i.sentAt ? ` ${formatDateTime(i.sentAt, tz)}` : ""}
-                </td>
-                <td data-label={mx("attempts")}>{i.attempts}</td>
-                <td class="desk-detail" data-label={mx("lastError")}>{i.lastError ?? "—"}</td>
-                <td data-label={mx("nextAttempt")}>{i.nextAttemptAt ? formatDateTime(i.nextAttemptAt, tz) : "—"}</td>
-                <td data-label="">
-                  {hq && i.retryable ? (
-                    <button type="button" class="btn btn-small" aria-label={mx("retryLabel", { id: i.id })} aria-disabled={busy === i.id ? "true" : undefined} onClick={() => busy === null && void retry(i.id)}>
-                      {mx("retry")}
-                    </button>
-                  ) : i.status === "failed" && !i.retryable ? (
-                    <span class="hint">{mx("notRetryable")}</span>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </ResultTable>
-          </div>
-          {data.nextBeforeId !== null ? (
-            <p class="desk-paging">
-              <button type="button" class="btn" onClick={() => setLimit((n) => Math.min(200, n + 50))}>
-                {mx("more")}
-              </button>
-            </p>
-          ) : null}
-        </>
-      )}
+      <Loaded data={data} error={error} empty={(d) => d.items.length === 0}>
+        {(data) => (
+            <>
+              <div class="desk-stack">
+              <ResultTable caption={tabs.find(([s]) => s === status)?.[1] ?? mx("title")} head={["#", mx("created"), mx("channel"), mx("kind"), mx("recipient"), mx("state"), mx("attempts"), mx("lastError"), mx("nextAttempt"), ""]}>
+                {data.items.map((i) => (
+                  <tr key={i.id} data-outbox-id={i.id}>
+                    <td data-label="#">{i.id}</td>
+                    <td data-label={mx("created")}>{formatDateTime(i.createdAt, tz)}</td>
+                    <td data-label={mx("channel")}>{mx(i.channel)}</td>
+                    <td class="mono" data-label={mx("kind")}>{i.kind}</td>
+                    <td class="mono" data-label={mx("recipient")}>{i.recipient}</td>
+                    <td data-label={mx("state")}>
+                      {mx(`st_${i.status}`)}
+                      {i.sentAt ? ` ${formatDateTime(i.sentAt, tz)}` : ""}
+                    </td>
+                    <td data-label={mx("attempts")}>{i.attempts}</td>
+                    <td class="desk-detail" data-label={mx("lastError")}>{i.lastError ?? "—"}</td>
+                    <td data-label={mx("nextAttempt")}>{i.nextAttemptAt ? formatDateTime(i.nextAttemptAt, tz) : "—"}</td>
+                    <td data-label="">
+                      {hq && i.retryable ? (
+                        <button type="button" class="btn btn-small" aria-label={mx("retryLabel", { id: i.id })} aria-disabled={busy === i.id ? "true" : undefined} onClick={() => busy === null && void retry(i.id)}>
+                          {mx("retry")}
+                        </button>
+                      ) : i.status === "failed" && !i.retryable ? (
+                        <span class="hint">{mx("notRetryable")}</span>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </ResultTable>
+              </div>
+              {data.nextBeforeId !== null ? (
+                <p class="desk-paging">
+                  <button type="button" class="btn" onClick={() => setLimit((n) => Math.min(200, n + 50))}>
+                    {mx("more")}
+                  </button>
+                </p>
+              ) : null}
+            </>
+        )}
+      </Loaded>
     </Screen>
   );
 }

@@ -7,10 +7,11 @@
 import "../desks.css";
 import type { JSX } from "preact";
 import { formatDate, formatDateTime } from "../../app/i18n.js";
-import { LinkButton, Loading, Screen } from "../../ui/screen.js";
+import { LinkButton, Screen } from "../../ui/screen.js";
 import { useLoaded } from "../../ui/status.js";
 import { bankGet } from "../api.js";
 import type { SectionProps } from "../app.js";
+import { Loaded } from "../ui.js";
 import { ox } from "./texts.js";
 
 interface Overview {
@@ -117,49 +118,45 @@ export default function OverviewSection(props: SectionProps): JSX.Element {
   const tz = data?.timeZone ?? props.inst.timeZone;
   return (
     <Screen title={ox("title")} lead={data ? ox("lead", { at: formatDateTime(data.asOf, tz), tz }) : undefined} wide>
-      {error ? (
-        <div class="alert alert-error" role="alert">
-          <p data-code={error.code}>{error.message}</p>
-        </div>
-      ) : !data ? (
-        <Loading />
-      ) : (
-        <>
-          {props.inst.kind === "JP_SHINKIN" ? (
-            <Tiles
-              id="ov-contracts"
-              title={ox("contracts")}
-              tiles={[
-                [ox("REGISTERED"), data.contracts.REGISTERED],
-                [ox("ACTIVE"), data.contracts.ACTIVE],
-                [ox("locked"), data.contracts.locked, true],
-                [ox("incident"), data.contracts.incident, true],
-              ]}
-            />
-          ) : null}
-          <Tiles id="ov-locks" title={ox("locksToday")} tiles={[[ox("locksTodayHint"), data.locksToday, true]]} />
-          <Tiles
-            id="ov-certs"
-            title={ox("certificates")}
-            tiles={[
-              [ox("VALID"), data.certificates.VALID],
-              [ox("SUSPENDED"), data.certificates.SUSPENDED, true],
-              [ox("REVOKED"), data.certificates.REVOKED],
-              [ox("EXPIRED"), data.certificates.EXPIRED],
-            ]}
-          />
-          <ExpiryChart weeks={data.expiringByWeek} tz={tz} />
-          <Tiles
-            id="ov-outbox"
-            title={ox("outbox")}
-            tiles={[
-              [ox("failed"), data.outbox.failed, true],
-              [ox("pending"), data.outbox.pending],
-            ]}
-          />
-          {data.outbox.failed > 0 ? <LinkButton href="/console/outbox?status=failed">{ox("toOutbox")}</LinkButton> : null}
-        </>
-      )}
+      <Loaded data={data} error={error}>
+        {(data) => (
+            <>
+              {props.inst.kind === "JP_SHINKIN" ? (
+                <Tiles
+                  id="ov-contracts"
+                  title={ox("contracts")}
+                  tiles={[
+                    [ox("REGISTERED"), data.contracts.REGISTERED],
+                    [ox("ACTIVE"), data.contracts.ACTIVE],
+                    [ox("locked"), data.contracts.locked, true],
+                    [ox("incident"), data.contracts.incident, true],
+                  ]}
+                />
+              ) : null}
+              <Tiles id="ov-locks" title={ox("locksToday")} tiles={[[ox("locksTodayHint"), data.locksToday, true]]} />
+              <Tiles
+                id="ov-certs"
+                title={ox("certificates")}
+                tiles={[
+                  [ox("VALID"), data.certificates.VALID],
+                  [ox("SUSPENDED"), data.certificates.SUSPENDED, true],
+                  [ox("REVOKED"), data.certificates.REVOKED],
+                  [ox("EXPIRED"), data.certificates.EXPIRED],
+                ]}
+              />
+              <ExpiryChart weeks={data.expiringByWeek} tz={tz} />
+              <Tiles
+                id="ov-outbox"
+                title={ox("outbox")}
+                tiles={[
+                  [ox("failed"), data.outbox.failed, true],
+                  [ox("pending"), data.outbox.pending],
+                ]}
+              />
+              {data.outbox.failed > 0 ? <LinkButton href="/console/outbox?status=failed">{ox("toOutbox")}</LinkButton> : null}
+            </>
+        )}
+      </Loaded>
     </Screen>
   );
 }

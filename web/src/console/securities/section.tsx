@@ -17,7 +17,7 @@ import { useLoaded } from "../../ui/status.js";
 import { bankCall, bankGet, bankPost, query } from "../api.js";
 import type { SectionProps } from "../app.js";
 import { ct } from "../texts.js";
-import { ActionCard, ResultTable } from "../ui.js";
+import { ActionCard, Loaded, ResultTable, SearchForm } from "../ui.js";
 import { sx } from "./texts.js";
 
 interface SecCustomer {
@@ -46,42 +46,25 @@ function Search(props: SectionProps): JSX.Element {
           {sx("newCustomer")}
         </LinkButton>
       </p>
-      <ActionForm
-        action={action}
-        label={sx("title")}
-        submit={ct("search")}
-        onSubmit={async () => {
-          const q = query({ q: f.values.q.trim() });
-          history.replaceState(null, "", `${props.base}${q}`);
-          setAsked(q);
-        }}
-      >
-        <div class="console-search">
-          <Field {...f.bind("q")} label={sx("q")} maxLength={40} error={action.error ?? error} />
-        </div>
-      </ActionForm>
-      {error ? (
-        <div class="alert alert-error" role="alert">
-          <p data-code={error.code}>{error.message}</p>
-        </div>
-      ) : !data ? (
-        <Loading />
-      ) : data.customers.length === 0 ? (
-        <p role="status">{ct("noResults")}</p>
-      ) : (
-        <ResultTable caption={ct("results", { n: data.customers.length })} head={[sx("nationalId"), sx("name"), sx("mobile"), sx("state")]}>
-          {data.customers.map((c) => (
-            <tr key={c.nationalId}>
-              <td class="mono">
-                <a href={`${props.base}/${c.nationalId}`}>{c.nationalId}</a>
-              </td>
-              <td>{c.name}</td>
-              <td class="mono">{c.mobileMasked ?? sx("unbound")}</td>
-              <td>{state(c)}</td>
-            </tr>
-          ))}
-        </ResultTable>
-      )}
+      <SearchForm action={action} label={sx("title")} base={props.base} ask={() => query({ q: f.values.q.trim() })} onAsked={setAsked}>
+        <Field {...f.bind("q")} label={sx("q")} maxLength={40} error={action.error ?? error} />
+      </SearchForm>
+      <Loaded data={data} error={error} empty={(d) => d.customers.length === 0}>
+        {(data) => (
+            <ResultTable caption={ct("results", { n: data.customers.length })} head={[sx("nationalId"), sx("name"), sx("mobile"), sx("state")]}>
+              {data.customers.map((c) => (
+                <tr key={c.nationalId}>
+                  <td class="mono">
+                    <a href={`${props.base}/${c.nationalId}`}>{c.nationalId}</a>
+                  </td>
+                  <td>{c.name}</td>
+                  <td class="mono">{c.mobileMasked ?? sx("unbound")}</td>
+                  <td>{state(c)}</td>
+                </tr>
+              ))}
+            </ResultTable>
+        )}
+      </Loaded>
     </Screen>
   );
 }

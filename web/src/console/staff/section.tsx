@@ -18,7 +18,7 @@ import { useLoaded } from "../../ui/status.js";
 import { bankCall, bankGet, bankPost, type BankRole } from "../api.js";
 import type { SectionProps } from "../app.js";
 import { ct } from "../texts.js";
-import { ActionCard, Outcome, ResultTable } from "../ui.js";
+import { ActionCard, Loaded, Outcome, ResultTable } from "../ui.js";
 import { fx } from "./texts.js";
 
 interface Staff {
@@ -46,25 +46,21 @@ function List(props: SectionProps): JSX.Element {
   const [done, setDone] = useState<string | null>(null);
   return (
     <Screen title={fx("title")} lead={fx("lead")} wide>
-      {error ? (
-        <div class="alert alert-error" role="alert">
-          <p data-code={error.code}>{error.message}</p>
-        </div>
-      ) : !data ? (
-        <Loading />
-      ) : (
-        <ResultTable caption={fx("title")} head={[fx("username"), fx("role"), fx("state"), fx("totp"), fx("lastLogin")]}>
-          {data.staff.map((s) => (
-            <tr key={s.username}>
-              <td class="mono">{s.username === props.session.username ? s.username : <a href={`${props.base}/${encodeURIComponent(s.username)}`}>{s.username}</a>}</td>
-              <td>{ct(s.role)}</td>
-              <td>{stateOf(s)}</td>
-              <td>{s.totpEnrolled ? fx("totpOn") : fx("totpOff")}</td>
-              <td>{s.lastLoginAt ? formatDateTime(s.lastLoginAt, tz) : "—"}</td>
-            </tr>
-          ))}
-        </ResultTable>
-      )}
+      <Loaded data={data} error={error}>
+        {(data) => (
+            <ResultTable caption={fx("title")} head={[fx("username"), fx("role"), fx("state"), fx("totp"), fx("lastLogin")]}>
+              {data.staff.map((s) => (
+                <tr key={s.username}>
+                  <td class="mono">{s.username === props.session.username ? s.username : <a href={`${props.base}/${encodeURIComponent(s.username)}`}>{s.username}</a>}</td>
+                  <td>{ct(s.role)}</td>
+                  <td>{stateOf(s)}</td>
+                  <td>{s.totpEnrolled ? fx("totpOn") : fx("totpOff")}</td>
+                  <td>{s.lastLoginAt ? formatDateTime(s.lastLoginAt, tz) : "—"}</td>
+                </tr>
+              ))}
+            </ResultTable>
+        )}
+      </Loaded>
       <ActionCard id="create-title" title={fx("createTitle")}>
         {done ? (
           <Notice kind="success" live>

@@ -10,13 +10,13 @@ import "../desks.css";
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { Field, Select } from "../../ui/fields.js";
-import { ActionForm, useAction, useFields } from "../../ui/form.js";
-import { Loading, Screen } from "../../ui/screen.js";
+import { useAction, useFields } from "../../ui/form.js";
+import { Screen } from "../../ui/screen.js";
 import { useLoaded } from "../../ui/status.js";
 import { bankGet, query } from "../api.js";
 import type { SectionProps } from "../app.js";
 import { ct } from "../texts.js";
-import { ResultTable } from "../ui.js";
+import { Loaded, ResultTable, SearchForm } from "../ui.js";
 import { TwCustomerDetail, type TwCustomer } from "./detail.js";
 import { tx } from "./texts.js";
 
@@ -32,49 +32,32 @@ function Search(props: SectionProps): JSX.Element {
   const err = action.error ?? error;
   return (
     <Screen title={tx("title")} lead={tx("lead")} wide>
-      <ActionForm
-        action={action}
-        label={tx("title")}
-        submit={ct("search")}
-        onSubmit={async () => {
-          const q = query({ q: f.values.q.trim(), kind: f.values.kind });
-          history.replaceState(null, "", `${props.base}${q}`);
-          setAsked(q);
-        }}
-      >
-        <div class="console-search">
-          <Field {...f.bind("q")} label={tx("q")} maxLength={40} error={err} />
-          <Select {...f.bind("kind")} label={tx("kind")} options={[["", tx("any")], ...KINDS.map((k) => [k, tx(k)] as const)]} error={err} />
-        </div>
-      </ActionForm>
-      {error ? (
-        <div class="alert alert-error" role="alert">
-          <p data-code={error.code}>{error.message}</p>
-        </div>
-      ) : !data ? (
-        <Loading />
-      ) : data.customers.length === 0 ? (
-        <p role="status">{ct("noResults")}</p>
-      ) : (
-        <ResultTable caption={ct("results", { n: data.customers.length })} head={[tx("identifier"), tx("name"), tx("kind"), tx("users")]}>
-          {data.customers.map((c) => (
-            <tr key={c.identifier}>
-              <td class="mono">
-                <a href={`${props.base}/${encodeURIComponent(c.identifier)}`}>{c.identifier}</a>
-              </td>
-              <td>{c.name}</td>
-              <td>
-                {tx(c.kind)}
-                {c.customerType ? ` (${c.customerType})` : ""}
-              </td>
-              <td>
-                {c.users.length}
-                {c.users.some((u) => u.locked) ? ` · ${tx("locked", { n: c.users.filter((u) => u.locked).length })}` : ""}
-              </td>
-            </tr>
-          ))}
-        </ResultTable>
-      )}
+      <SearchForm action={action} label={tx("title")} base={props.base} ask={() => query({ q: f.values.q.trim(), kind: f.values.kind })} onAsked={setAsked}>
+        <Field {...f.bind("q")} label={tx("q")} maxLength={40} error={err} />
+        <Select {...f.bind("kind")} label={tx("kind")} options={[["", tx("any")], ...KINDS.map((k) => [k, tx(k)] as const)]} error={err} />
+      </SearchForm>
+      <Loaded data={data} error={error} empty={(d) => d.customers.length === 0}>
+        {(data) => (
+            <ResultTable caption={ct("results", { n: data.customers.length })} head={[tx("identifier"), tx("name"), tx("kind"), tx("users")]}>
+              {data.customers.map((c) => (
+                <tr key={c.identifier}>
+                  <td class="mono">
+                    <a href={`${props.base}/${encodeURIComponent(c.identifier)}`}>{c.identifier}</a>
+                  </td>
+                  <td>{c.name}</td>
+                  <td>
+                    {tx(c.kind)}
+                    {c.customerType ? ` (${c.customerType})` : ""}
+                  </td>
+                  <td>
+                    {c.users.length}
+                    {c.users.some((u) => u.locked) ? ` · ${tx("locked", { n: c.users.filter((u) => u.locked).length })}` : ""}
+                  </td>
+                </tr>
+              ))}
+            </ResultTable>
+        )}
+      </Loaded>
     </Screen>
   );
 }
