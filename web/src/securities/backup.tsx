@@ -9,6 +9,7 @@ import { useEffect, useState } from "preact/hooks";
 import { keystoreModule } from "../app/certs.js";
 import type { CertificateInfo } from "../keystore/index.js";
 import { Select } from "../ui/fields.js";
+import { SavedFileNotice, useSavedPfx } from "../ui/file-field.js";
 import { ActionForm, useAction, useFields } from "../ui/form.js";
 import { PinField } from "../ui/pin.js";
 import { Actions, LinkButton, Loading, Notice, Screen } from "../ui/screen.js";
@@ -23,23 +24,11 @@ function ExportForm(props: { code: string; session: SecSession; certs: Certifica
   const usable = props.certs.filter((c) => !c.locked && c.status !== "expired");
   const [chosen, setChosen] = useState(usable[0]?.id ?? "");
   const [mode, setMode] = useState<PfxMode>("aes");
-  const [file, setFile] = useState<{ url: string; name: string } | undefined>(undefined);
+  const [file, keepFile] = useSavedPfx();
   const action = useAction();
   const f = useFields({ certPassword: "", pfxPassword: "", pfxPasswordAgain: "" });
-  useEffect(() => () => file && URL.revokeObjectURL(file.url), [file]);
   if (usable.length === 0) return <Notice kind="info">{sec("exportNone")}</Notice>;
-  if (file) {
-    return (
-      <Notice kind="success" live>
-        <p>{sec("exportDone")}</p>
-        <p>
-          <a href={file.url} download={file.name} class="sec-download">
-            {sec("exportSave", { name: file.name })}
-          </a>
-        </p>
-      </Notice>
-    );
-  }
+  if (file) return <SavedFileNotice file={file} done={sec("exportDone")} save={sec("exportSave", { name: file.name })} linkClass="sec-download" />;
   return (
     <ActionForm
       action={action}
@@ -54,7 +43,7 @@ function ExportForm(props: { code: string; session: SecSession; certs: Certifica
         f.reset();
         const r = await secPost<{ defaultFileName: string | null }>("/certificates/client-actions", { action: "EXPORT", serialHex: cert.serialHex, algorithm: mode === "legacy" ? "3DES" : "AES-256" }).catch(() => ({ defaultFileName: null }));
         const name = r.defaultFileName ?? (await keystoreModule()).pfxFileName(props.session.customer.nationalId, new Date(), "Asia/Taipei");
-        setFile({ url: URL.createObjectURL(new Blob([bytes], { type: "application/x-pkcs12" })), name });
+        keepFile(bytes, name);
       }}
     >
       {usable.length > 1 ? <Select name="certificate" label={sec("exportChoose")} value={chosen} onInput={(e) => setChosen(e.currentTarget.value)} options={usable.map((c) => [c.id, label(c)] as const)} /> : <p>{sec("exportChoose")}：<span class="sec-serial">{label(usable[0]!)}</span></p>}

@@ -10,7 +10,7 @@ import { useEffect, useState } from "preact/hooks";
 import { localError, toShown } from "../app/errors.js";
 import type { CertificateInfo } from "../keystore/index.js";
 import { Select } from "../ui/fields.js";
-import { PfxFileField } from "../ui/file-field.js";
+import { PfxFileField, SavedFileNotice, useSavedPfx } from "../ui/file-field.js";
 import { ActionForm, useAction, useFields } from "../ui/form.js";
 import { PinField } from "../ui/pin.js";
 import { Actions, LinkButton, Loading, Notice, Screen } from "../ui/screen.js";
@@ -33,23 +33,11 @@ async function checkBackupPassword(password: string, again: string): Promise<voi
 function BackupForm(props: { carriers: CertificateInfo[]; session: TwSession }): JSX.Element {
   const usable = props.carriers.filter((c) => !c.locked);
   const [chosen, setChosen] = useState(usable[0]?.id ?? "");
-  const [file, setFile] = useState<{ url: string; name: string } | undefined>(undefined);
+  const [file, keepFile] = useSavedPfx();
   const action = useAction();
   const f = useFields({ pin: "", pfxPassword: "", pfxPasswordAgain: "" });
-  useEffect(() => () => file && URL.revokeObjectURL(file.url), [file]);
   if (usable.length === 0) return <p>{tw("carrierNone")}</p>;
-  if (file) {
-    return (
-      <Notice kind="success" live>
-        <p>
-          {tw("backupDone")}{" "}
-          <a href={file.url} download={file.name} class="tw-break">
-            {tw("backupDownload", { name: file.name })}
-          </a>
-        </p>
-      </Notice>
-    );
-  }
+  if (file) return <SavedFileNotice file={file} done={tw("backupDone")} save={tw("backupDownload", { name: file.name })} linkClass="tw-break" inline />;
   return (
     <ActionForm
       action={action}
@@ -59,7 +47,7 @@ function BackupForm(props: { carriers: CertificateInfo[]; session: TwSession }):
         await checkBackupPassword(f.values.pfxPassword, f.values.pfxPasswordAgain);
         const out = await backupCarrier(chosen, f.values.pin, f.values.pfxPassword, props.session.customer.identifier);
         f.reset();
-        setFile({ url: URL.createObjectURL(new Blob([out.bytes], { type: "application/x-pkcs12" })), name: out.name });
+        keepFile(out.bytes, out.name);
       }}
     >
       <Select name="carrier" label={tw("pinChooseCarrier")} value={chosen} onInput={(e) => setChosen(e.currentTarget.value)} options={usable.map((c) => [c.id, `${c.cn} ${c.serialHex}`] as const)} />

@@ -56,6 +56,24 @@ export function CertificateStep(props: { inst: Institution; role: Role; action: 
   );
 }
 
+/** Where a portal role's certificate is obtained (from the logon, and from the page a refused certificate leads to). */
+export const portalCertificateHref = (inst: Institution, role: Role): string => `/portal/${inst.code}/${role}/certificate`;
+
+/** The portal logon's first step for `role`: its certificate, the signed challenge at `api`, then `onSigned` with the answer. */
+export function PortalCertificateStep<T>(props: { inst: Institution; role: Role; api: string; action: Action; onSigned: (answer: T, c: CertificateInfo) => void }): JSX.Element {
+  const { inst, role } = props;
+  return (
+    <CertificateStep
+      inst={inst}
+      role={role}
+      action={props.action}
+      certificateHref={portalCertificateHref(inst, role)}
+      backHref={`/portal/${inst.code}/${role}`}
+      onPick={async (c) => props.onSigned(await signedLogin<T>(props.api, inst.code, c.id), c)}
+    />
+  );
+}
+
 /** The logon PIN; the field is emptied after every attempt, right or wrong. */
 export function PinStep(props: { lead: string; label: string; action: Action; notice?: ComponentChildren; onPin: (pin: string) => Promise<void> }): JSX.Element {
   const { action } = props;

@@ -9,7 +9,7 @@ import { t } from "../i18n.js";
 import type { CardChallenge, Institution } from "../model.js";
 import { useAuthSteps } from "../auth-failed.js";
 import { navigate } from "../router.js";
-import { CardStep, CertificateStep, PinStep, refusedCertificateLink, signedLogin } from "../../ui/login.js";
+import { CardStep, PinStep, PortalCertificateStep, portalCertificateHref, refusedCertificateLink } from "../../ui/login.js";
 import { ErrorView, useAction } from "../ui.js";
 
 type Stage =
@@ -24,26 +24,13 @@ export function AdminLogin(props: { inst: Institution }): JSX.Element {
   const steps = useAuthSteps<Stage>({ at: "pick" }, (next) => next.at === "pin");
   const { step: stage, go: setStage, authFailed } = steps;
   const action = useAction();
-  const certificateHref = `/portal/${inst.code}/admin/certificate`;
+  const certificateHref = portalCertificateHref(inst, "admin");
 
   if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} links={refusedCertificateLink(action.error, certificateHref)} />;
 
   if (steps.page) return steps.page;
 
-  if (stage.at === "pick")
-    return (
-      <CertificateStep
-        inst={inst}
-        role="admin"
-        action={action}
-        certificateHref={certificateHref}
-        backHref={`/portal/${inst.code}/admin`}
-        onPick={async (c) => {
-          const r = await signedLogin<{ companyName: string; cn: string }>(ADMIN_API, inst.code, c.id);
-          setStage({ at: "pin", company: r.companyName, cn: r.cn });
-        }}
-      />
-    );
+  if (stage.at === "pick") return <PortalCertificateStep<{ companyName: string; cn: string }> inst={inst} role="admin" api={ADMIN_API} action={action} onSigned={(r) => setStage({ at: "pin", company: r.companyName, cn: r.cn })} />;
 
   const lead = t("loginAs", { company: stage.company, cn: stage.cn });
   if (stage.at === "pin")

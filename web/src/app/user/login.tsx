@@ -10,7 +10,7 @@ import { seed, t } from "../i18n.js";
 import type { Advice, Institution, ScreenMessage, UserActivationView } from "../model.js";
 import { useAuthSteps } from "../auth-failed.js";
 import { navigate } from "../router.js";
-import { CertificateStep, PinStep, refusedCertificateLink, signedLogin } from "../../ui/login.js";
+import { PinStep, PortalCertificateStep, portalCertificateHref, refusedCertificateLink } from "../../ui/login.js";
 import { Actions, AdviceList, EmailField, ErrorView, ActionForm, LinkButton, Notice, PinField, Screen, useAction, useFields } from "../ui.js";
 import { rememberLoginCertificate } from "./session.js";
 
@@ -29,7 +29,7 @@ export function UserLogin(props: { inst: Institution }): JSX.Element {
   const action = useAction();
   const f = useFields({ tempLoginPin: "", newLoginPin: "", tempConfirmPin: "", newConfirmPin: "", email: "" });
   const status = `/portal/${inst.code}/user/status`;
-  const certificateHref = `/portal/${inst.code}/user/certificate`;
+  const certificateHref = portalCertificateHref(inst, "user");
 
   if (action.error?.terminal) return <ErrorView error={action.error} inst={inst} links={refusedCertificateLink(action.error, certificateHref)} />;
 
@@ -37,14 +37,12 @@ export function UserLogin(props: { inst: Institution }): JSX.Element {
 
   if (stage.at === "pick")
     return (
-      <CertificateStep
+      <PortalCertificateStep<{ companyName: string; cn: string; userId: string; activationRequired: boolean }>
         inst={inst}
         role="user"
+        api={USER_API}
         action={action}
-        certificateHref={certificateHref}
-        backHref={`/portal/${inst.code}/user`}
-        onPick={async (c) => {
-          const r = await signedLogin<{ companyName: string; cn: string; userId: string; activationRequired: boolean }>(USER_API, inst.code, c.id);
+        onSigned={(r, c) => {
           rememberLoginCertificate(c.id);
           setStage({ at: "pin", company: r.companyName, cn: r.cn, userId: r.userId, activationRequired: r.activationRequired });
         }}
