@@ -24,16 +24,14 @@ import { webcrypto } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import * as x509 from "@peculiar/x509";
 import { and, desc, eq, like } from "drizzle-orm";
-import { chromium, type Page, type Request } from "playwright-core";
+import type { Page, Request } from "playwright-core";
 import { SEC_TEXTS } from "../../src/domain/securities/messages.js";
 import { parsePfx } from "../../src/pki/pkcs12.js";
 import { revokeCertificate } from "../../src/services/certificates.js";
 import { certificates, outbox, secOrders, secPairings } from "../../src/store/schema/index.js";
 import { openOnPhone } from "../../web/src/securities/pairing-crypto.js";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../support/chromium.js";
-import { assertScreenOk, fill, input, Profile, screen, shot } from "../support/e2e-browser.js";
+import { checkScreenAt320, fill, input, Profile, screen } from "../support/e2e-browser.js";
 import { startE2eServer, type E2eServer } from "../support/e2e-server.js";
-import { WAIT_BOUND_MS } from "../support/wait.js";
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -44,54 +42,18 @@ const S01 = SEC_TEXTS["MSG-S01"]["zh-TW"];
 const SEC_INSTITUTION = "sec-9a00";
 
 /** A phone's browser: the same watching as a PC's profile, in a 390×844 touch viewport. */
-class Phone extends Profile {
-  override async open(): Promise<Page> {
-    const ctx = await chromium.launchPersistentContext(this.dir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      locale: "zh-TW",
-      timezoneId: "Asia/Taipei",
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
-    this.context = ctx;
-    await ctx.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-    });
-    ctx.on("request", (r) => {
-      const url = r.url();
-      if (!url.startsWith(`${this.origin}/`) && !url.startsWith("data:") && !url.startsWith("blob:")) this.foreign.push(url);
-    });
-    this.page = ctx.pages()[0] ?? (await ctx.newPage());
-    ctx.setDefaultTimeout(WAIT_BOUND_MS);
-    this.page.on("pageerror", (e) => this.problems.push(`pageerror: ${e.message}`));
-    this.page.on("console", (m) => {
-      if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) this.problems.push(`console: ${m.text()}`);
-    });
-    return this.page;
-  }
-}
+const PHONE = { locale: "zh-TW", timezoneId: "Asia/Taipei", viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and phone)", () => {
   let s: E2eServer;
   let pc: Profile;
-  let phone: Phone;
+  let phone: Profile;
   let password = "";
   let serial = "";
   let pairingUrl = "";
   let pairingCode = "";
 
-  const check = async (page: Page, name: string): Promise<void> => {
-    await assertScreenOk(page, name);
-    await shot(page, `sec-${name}`);
-    const size = page.viewportSize()!;
-    await page.setViewportSize({ width: 320, height: 800 });
-    await assertScreenOk(page, `${name} at 320 px`);
-    await page.setViewportSize(size);
-  };
+  const check = (page: Page, name: string): Promise<void> => checkScreenAt320(page, `sec-${name}`, name);
   const alert = (page: Page, text: string) => page.locator('[role="alert"].alert-error', { hasText: text }).waitFor();
 
   /** The newest SMS code sent to the customer's bound number (the development sink keeps it in the outbox). */
@@ -159,7 +121,7 @@ describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and ph
     password = c.password;
     pc = new Profile("sec-pc", s.url);
     await pc.open();
-    phone = new Phone("sec-phone", s.url);
+    phone = new Profile("sec-phone", s.url, PHONE);
   });
   after(async () => {
     await pc?.dispose();

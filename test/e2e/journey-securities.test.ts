@@ -30,7 +30,7 @@ import { SEC_TEXTS } from "../../src/domain/securities/messages.js";
 import { compactLocalDate } from "../../src/domain/time.js";
 import { auditEvents, certificates, outbox } from "../../src/store/schema/index.js";
 import { runTool, runToolOk } from "../support/openssl.js";
-import { assertScreenOk, fill, focusVisible, input, Profile, screen, shot, tabTo } from "../support/e2e-browser.js";
+import { checkScreenAt320, fill, focusVisible, input, Profile, screen, tabTo } from "../support/e2e-browser.js";
 import { startE2eServer, type E2eServer } from "../support/e2e-server.js";
 
 const FIRM = "9A00";
@@ -48,14 +48,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
   let pfx = "";
   let dir = "";
 
-  const check = async (page: Page, name: string): Promise<void> => {
-    await assertScreenOk(page, name);
-    await shot(page, `sec-${name}`);
-    const size = page.viewportSize()!;
-    await page.setViewportSize({ width: 320, height: 800 });
-    await assertScreenOk(page, `${name} at 320 px`);
-    await page.setViewportSize(size);
-  };
+  const check = (page: Page, name: string): Promise<void> => checkScreenAt320(page, `sec-${name}`, name);
   const alert = (page: Page, text: string) => page.locator('[role="alert"].alert-error', { hasText: text }).waitFor();
 
   /** The newest SMS code sent to the bound number (A123456789's 0912345678). */

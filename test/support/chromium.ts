@@ -28,14 +28,18 @@ export const REPO_ROOT = resolve(new URL("../..", import.meta.url).pathname);
 export const WEB_ROOT = join(REPO_ROOT, "web");
 
 /** A browser profile: the same userDataDir after close() is the same browser after a restart. */
-export async function launchProfile(userDataDir: string): Promise<BrowserContext> {
+/** Device and locale options over the defaults (a Japanese desktop), e.g. a phone's viewport. */
+export type ProfileOptions = Omit<Parameters<typeof chromium.launchPersistentContext>[1], "executablePath" | "headless" | "args">;
+
+export async function launchProfile(userDataDir: string, options: ProfileOptions = {}): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: \`npm test\` installs Chromium (scripts/install-system-deps.sh)`);
   return chromium.launchPersistentContext(userDataDir, {
+    locale: "ja-JP",
+    timezoneId: "Asia/Tokyo",
+    ...options,
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
-    locale: "ja-JP",
-    timezoneId: "Asia/Tokyo",
   });
 }
 

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchProfile, REPO_ROOT } from "./chromium.js";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchProfile, REPO_ROOT, type ProfileOptions } from "./chromium.js";
 import { WAIT_BOUND_MS } from "./wait.js";
 
 export const SCREENSHOTS = join(REPO_ROOT, "test-results", "screenshots");
@@ -28,12 +28,13 @@ export class Profile {
   constructor(
     readonly name: string,
     readonly origin: string,
+    readonly device: ProfileOptions = {},
   ) {
     this.dir = mkdtempSync(join(tmpdir(), `inkan-profile-${name}-`));
   }
 
   async open(): Promise<Page> {
-    const ctx = await launchProfile(this.dir);
+    const ctx = await launchProfile(this.dir, this.device);
     this.context = ctx;
     // Runs before the page's own script, outside its CSP: every violation is reported.
     await ctx.addInitScript(() => {
@@ -159,6 +160,16 @@ export async function assertScreenOk(page: Page, what: string): Promise<void> {
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, scale: "device" });
+}
+
+/** The screen checks, a screenshot `<name>.png`, and the same checks again in a 320-px-wide window. */
+export async function checkScreenAt320(page: Page, name: string, what = name): Promise<void> {
+  await assertScreenOk(page, what);
+  await shot(page, name);
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: 320, height: 800 });
+  await assertScreenOk(page, `${what} at 320 px`);
+  await page.setViewportSize(size);
 }
 
 /** Tabs forward until the focused element's text matches, as a keyboard user would; fails after `max` presses. */
