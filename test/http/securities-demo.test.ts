@@ -41,6 +41,9 @@ forEachDatabase("securities demo", (kind) => {
     for (const c of sec.customers) assert.ok(printed.includes(c.password), c.nationalId);
     assert.deepEqual(info.bankStaff.filter((s) => s.institutionId === "sec-9a00").map((s) => s.role), ["HQ_OPERATOR", "CUSTOMER_SERVICE"]);
     const origin = new URL(p.config.publicUrl).origin;
+    // The printed address is the portal's path for the firm, where the tool's screens are served.
+    assert.equal(sec.toolUrl, `${origin}/portal/9A00`);
+    assert.ok(printed.includes(`${origin}/portal/9A00 `), "the banner names the tool's address");
     const [bound, unbound] = sec.customers;
     const a = new PortalClient(app, { origin });
     assert.equal((await a.post(`${SEC_API}/login`, { institutionCode: "9A00", nationalId: bound!.nationalId, password: bound!.password })).status, 200);

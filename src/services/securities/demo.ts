@@ -69,7 +69,7 @@ export async function ensureSecuritiesDemo(p: Platform, actor: (institutionId: s
     }
     customers.push({ label: s.label, nationalId: s.nationalId, name: s.name, password, mobile: s.mobile ?? null });
   }
-  return { firmCode: DEMO_SECURITIES.code, toolUrl: `${p.config.publicUrl.replace(/\/+$/, "")}/securities/${DEMO_SECURITIES.code}`, customers };
+  return { firmCode: DEMO_SECURITIES.code, toolUrl: `${p.config.publicUrl.replace(/\/+$/, "")}/portal/${DEMO_SECURITIES.code}`, customers };
 }
 
 export function formatSecDemo(d: SecDemoInfo): string[] {
