@@ -17,6 +17,7 @@ import { createBankStaff, type BankRole } from "../../src/services/corporate/ban
 import { createInstitution, type Institution } from "../../src/services/institutions.js";
 import { PkiRuntime } from "../../src/services/pki-runtime.js";
 import { asc, eq } from "drizzle-orm";
+import { chainAudit } from "../../src/services/audit.js";
 import { auditEvents, contracts, corporateUsers, outbox } from "../../src/store/schema/index.js";
 import { loginAllowed } from "../../src/domain/corporate/lockout.js";
 import { contractAccess, userAccess } from "../../src/services/corporate/principals.js";
@@ -188,8 +189,9 @@ export async function mailsOf(world: CorporateWorld, kind: string, recipient?: s
   return rows.filter((r) => recipient === undefined || r.recipient === recipient);
 }
 
-/** Audit rows with this action about this subject. */
+/** Audit rows with this action about this subject — after chaining what concurrent requests wrote beside the chain (audit_pending), as a read of the trail does. */
 export async function auditOf(world: CorporateWorld, action: string, subject?: string): Promise<(typeof auditEvents.$inferSelect)[]> {
+  await chainAudit(world.p);
   const rows = await world.p.db.select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(asc(auditEvents.seq));
   return rows.filter((r) => subject === undefined || r.subject === subject);
 }

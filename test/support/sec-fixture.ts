@@ -15,6 +15,7 @@ import { createBankStaff } from "../../src/services/corporate/bank-staff.js";
 import { createInstitution, type Institution } from "../../src/services/institutions.js";
 import { PkiRuntime } from "../../src/services/pki-runtime.js";
 import { publishConsentInTx } from "../../src/services/securities/applications.js";
+import { chainAudit } from "../../src/services/audit.js";
 import { auditEvents, outbox } from "../../src/store/schema/index.js";
 import { BANK_API, Pc, PortalClient, loginBank, type HttpAnswer } from "./browser-client.js";
 import type { DbKind } from "./db.js";
@@ -131,6 +132,7 @@ export async function applyWithSms(w: SecWorld, client: PortalClient, pc: Pc, mo
 }
 
 export async function secAudit(w: SecWorld, action?: string): Promise<(typeof auditEvents.$inferSelect)[]> {
+  await chainAudit(w.p); // what concurrent requests wrote beside the chain (audit_pending), as a read of the trail does
   const rows = await w.p.db.select().from(auditEvents).orderBy(asc(auditEvents.seq));
   return action ? rows.filter((r) => r.action === action) : rows;
 }

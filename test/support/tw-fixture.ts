@@ -19,6 +19,7 @@ import { createInstitution, type Institution } from "../../src/services/institut
 import { PkiRuntime } from "../../src/services/pki-runtime.js";
 import { handoffAudience } from "../../src/services/tw/handoff.js";
 import { publishTermsInTx } from "../../src/services/tw/terms.js";
+import { chainAudit } from "../../src/services/audit.js";
 import { auditEvents } from "../../src/store/schema/index.js";
 import { BANK_API, Pc, PortalClient, loginBank, type HttpAnswer } from "./browser-client.js";
 import type { DbKind } from "./db.js";
@@ -169,6 +170,7 @@ export async function applyAndDownload(
 }
 
 export async function twAudit(w: TwWorld, action?: string): Promise<(typeof auditEvents.$inferSelect)[]> {
+  await chainAudit(w.p); // what concurrent requests wrote beside the chain (audit_pending), as a read of the trail does
   const rows = await w.p.db.select().from(auditEvents).orderBy(asc(auditEvents.seq));
   return action ? rows.filter((r) => r.action === action) : rows;
 }
