@@ -23,15 +23,16 @@ import assert from "node:assert/strict";
 import { webcrypto } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import * as x509 from "@peculiar/x509";
-import { and, desc, eq, like } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Page, Request } from "playwright-core";
 import { SEC_TEXTS } from "../../src/domain/securities/messages.js";
 import { parsePfx } from "../../src/pki/pkcs12.js";
 import { revokeCertificate } from "../../src/services/certificates.js";
-import { certificates, outbox, secOrders, secPairings } from "../../src/store/schema/index.js";
+import { certificates, secOrders, secPairings } from "../../src/store/schema/index.js";
 import { openOnPhone } from "../../web/src/securities/pairing-crypto.js";
-import { checkScreenAt320, fill, input, Profile, screen } from "../support/e2e-browser.js";
+import { checkScreenAt320, fill, input, Profile, screen, errorAlert } from "../support/e2e-browser.js";
 import { startE2eServer, type E2eServer } from "../support/e2e-server.js";
+import { lastSms } from "../support/sec-fixture.js";
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -54,19 +55,12 @@ describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and ph
   let pairingCode = "";
 
   const check = (page: Page, name: string): Promise<void> => checkScreenAt320(page, `sec-${name}`, name);
-  const alert = (page: Page, text: string) => page.locator('[role="alert"].alert-error', { hasText: text }).waitFor();
 
   /** The newest SMS code sent to the customer's bound number (the development sink keeps it in the outbox). */
   const smsCode = async (): Promise<string> => {
-    const [row] = await s.platform.db
-      .select()
-      .from(outbox)
-      .where(and(eq(outbox.channel, "sms"), like(outbox.recipient, "%912345678")))
-      .orderBy(desc(outbox.id))
-      .limit(1);
-    const m = /(\d{4})-(\d{6})/.exec(row?.body ?? "");
-    assert.ok(m, `an SMS code in ${row?.body}`);
-    return m[2]!;
+    const sms = await lastSms({ p: s.platform }, "+886912345678");
+    assert.ok(sms?.code, `an SMS code in ${sms?.body}`);
+    return sms.code;
   };
 
   const tradingLogin = async (page: Page): Promise<void> => {
@@ -173,12 +167,12 @@ describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and ph
     await check(page, "orders-entry");
     await fill(page, { stockCode: "23", quantity: "1000", limitPrice: "612.5" });
     await page.getByRole("button", { name: "下一步：選擇簽章憑證" }).click();
-    await alert(page, "股票代號格式不正確");
+    await errorAlert(page, "股票代號格式不正確");
     assert.equal(await input(page, "stockCode").getAttribute("aria-invalid"), "true");
     await check(page, "orders-entry-error");
     await fill(page, { stockCode: "2330", limitPrice: "0" });
     await page.getByRole("button", { name: "下一步：選擇簽章憑證" }).click();
-    await alert(page, "限價請輸入大於 0 的金額");
+    await errorAlert(page, "限價請輸入大於 0 的金額");
     assert.equal(await input(page, "limitPrice").getAttribute("aria-invalid"), "true");
     const req = await placeOrder(page, { stockCode: "2330", side: "BUY", quantity: "1,000", limitPrice: "612.5" }, "pcpass1", "orders");
     await page.locator("[data-order-id]").first().waitFor();
@@ -247,7 +241,7 @@ describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and ph
     await fill(page, { nationalId: ID, password });
     await page.getByRole("button", { name: "登入", exact: true }).click();
     await receive(page, "000000000000", "phone12", "mobile-phone");
-    await alert(page, "配對碼不正確");
+    await errorAlert(page, "配對碼不正確");
     assert.equal(await input(page, "pairingCode").getAttribute("aria-invalid"), "true");
     assert.equal(await input(page, "smsCode").count(), 0, "the envelope is kept on the phone: no new SMS code asked");
     await check(page, "mobile-phone-wrong-code");
@@ -289,7 +283,7 @@ describe("securities: 電子下單 and 憑證上傳手機 in Chromium (PC and ph
     await revokeCertificate(s.platform, s.runtime, cert.id, "keyCompromise");
     await fill(page, { pin: "phone12" });
     await page.locator('form[aria-label="簽章並送出委託"] button[type="submit"]').click();
-    await alert(page, "此憑證已無法使用");
+    await errorAlert(page, "此憑證已無法使用");
     await check(page, "orders-revoked");
     assert.equal((await s.platform.db.select().from(secOrders).where(eq(secOrders.stockCode, "2454"))).length, 0, "nothing stored");
 

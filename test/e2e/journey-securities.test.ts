@@ -24,18 +24,20 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { and, desc, eq, like } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Page, Route } from "playwright-core";
 import { SEC_TEXTS } from "../../src/domain/securities/messages.js";
 import { compactLocalDate } from "../../src/domain/time.js";
 import { auditEvents, certificates, outbox } from "../../src/store/schema/index.js";
 import { runTool, runToolOk } from "../support/openssl.js";
-import { checkScreenAt320, fill, focusVisible, input, Profile, screen, tabTo } from "../support/e2e-browser.js";
+import { checkScreenAt320, fill, focusVisible, input, Profile, screen, tabTo, errorAlert } from "../support/e2e-browser.js";
 import { startE2eServer, type E2eServer } from "../support/e2e-server.js";
+import { lastSms } from "../support/sec-fixture.js";
 
 const FIRM = "9A00";
 const ID = "A123456789";
 const UNBOUND = "B223456789";
+const MOBILE = "+886912345678";
 const zh = (id: keyof typeof SEC_TEXTS): string => SEC_TEXTS[id]["zh-TW"];
 
 describe("securities tool screens in Chromium: apply with an SMS code, export, import elsewhere, remove, renew", () => {
@@ -49,19 +51,12 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
   let dir = "";
 
   const check = (page: Page, name: string): Promise<void> => checkScreenAt320(page, `sec-${name}`, name);
-  const alert = (page: Page, text: string) => page.locator('[role="alert"].alert-error', { hasText: text }).waitFor();
 
   /** The newest SMS code sent to the bound number (A123456789's 0912345678). */
   const smsCode = async (): Promise<{ reference: string; code: string }> => {
-    const [row] = await s.platform.db
-      .select()
-      .from(outbox)
-      .where(and(eq(outbox.channel, "sms"), like(outbox.recipient, "%912345678")))
-      .orderBy(desc(outbox.id))
-      .limit(1);
-    const m = /(\d{4})-(\d{6})/.exec(row?.body ?? "");
-    assert.ok(m, `an SMS code in ${row?.body}`);
-    return { reference: m[1]!, code: m[2]! };
+    const sms = await lastSms({ p: s.platform }, MOBILE);
+    assert.ok(sms?.code && sms.reference, `an SMS code in ${sms?.body}`);
+    return { reference: sms.reference, code: sms.code };
   };
   const smsCount = async (): Promise<number> => (await s.platform.db.select().from(outbox).where(eq(outbox.channel, "sms"))).length;
 
@@ -122,7 +117,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     await tabTo(page, "登入");
     assert.ok(await focusVisible(page), "the focused 登入 shows a focus ring");
     await page.keyboard.press("Enter");
-    await alert(page, "身分證字號或登入密碼輸入錯誤");
+    await errorAlert(page, "身分證字號或登入密碼輸入錯誤");
     await check(page, "login-wrong");
     await fill(page, { nationalId: ID.toLowerCase(), password });
     await page.getByRole("button", { name: "登入", exact: true }).click();
@@ -150,7 +145,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
 
     await fill(page, { code: sms.code === "000000" ? "111111" : "000000" });
     await page.getByRole("button", { name: "申請憑證" }).click();
-    await alert(page, "驗證碼輸入錯誤");
+    await errorAlert(page, "驗證碼輸入錯誤");
     assert.equal(await input(page, "code").getAttribute("aria-invalid"), "true");
     await check(page, "apply-code-wrong");
 
@@ -158,9 +153,9 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     for (let i = 2; i <= 5; i++) {
       await fill(page, { code: sms.code === "000000" ? "111111" : "000000" });
       await page.getByRole("button", { name: "申請憑證" }).click();
-      if (i < 5) await alert(page, "驗證碼輸入錯誤");
+      if (i < 5) await errorAlert(page, "驗證碼輸入錯誤");
     }
-    await alert(page, "驗證碼錯誤次數過多，已失效，請重新發送。請按【重新發送驗證碼】取得新的驗證碼。");
+    await errorAlert(page, "驗證碼錯誤次數過多，已失效，請重新發送。請按【重新發送驗證碼】取得新的驗證碼。");
     assert.equal(await page.getByRole("timer").count(), 0, "a spent code has no countdown");
     await check(page, "apply-code-locked");
     const fresh = await sendCode(page, "重新發送驗證碼");
@@ -168,7 +163,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     if (fresh.code !== sms.code) {
       await fill(page, { code: sms.code });
       await page.getByRole("button", { name: "申請憑證" }).click();
-      await alert(page, "驗證碼輸入錯誤");
+      await errorAlert(page, "驗證碼輸入錯誤");
     }
 
     await fill(page, { code: fresh.code });
@@ -177,7 +172,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     await check(page, "apply-consent");
     await fill(page, { certPassword: "pc1pass", certPasswordAgain: "pc1pasX" });
     await page.getByRole("button", { name: "我同意" }).click();
-    await alert(page, "兩次輸入的密碼不一致");
+    await errorAlert(page, "兩次輸入的密碼不一致");
     assert.equal(await input(page, "certPasswordAgain").getAttribute("aria-invalid"), "true");
 
     // Hold the issuance until the progress screen is captured: MSG-S09 and its steps are real.
@@ -223,7 +218,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
       await fill(page, { certPassword: "wrong12", pfxPassword: "bk1234", pfxPasswordAgain: "bk1234" });
       if (mode === "legacy") await page.getByLabel("3DES（僅供舊系統使用）").check();
       await page.getByRole("button", { name: "確定匯出" }).click();
-      await alert(page, "憑證密碼錯誤，尚可輸入 4 次");
+      await errorAlert(page, "憑證密碼錯誤，尚可輸入 4 次");
       assert.equal(await input(page, "certPassword").getAttribute("aria-invalid"), "true");
       if (shots) await check(page, "export-wrong-password");
       await fill(page, { certPassword: "pc1pass", pfxPassword: "bk1234", pfxPasswordAgain: "bk1234" });
@@ -291,18 +286,18 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     const form = page.locator("form", { has: page.locator('input[name="pfxFile"]') });
 
     await form.getByRole("button", { name: "匯入憑證" }).click();
-    await alert(page, "請選擇憑證檔案");
+    await errorAlert(page, "請選擇憑證檔案");
     await page.locator('input[name="pfxFile"]').setInputFiles(pfx);
     await fill(page, { pfxPassword: "bk9999" });
     await form.getByRole("button", { name: "匯入憑證" }).click();
-    await alert(page, zh("MSG-S08"));
+    await errorAlert(page, zh("MSG-S08"));
     assert.equal(await input(page, "pfxPassword").getAttribute("aria-invalid"), "true");
     await check(page, "import-wrong-password");
 
     await page.locator('input[name="pfxFile"]').setInputFiles(foreign);
     await fill(page, { pfxPassword: "foreign1" });
     await form.getByRole("button", { name: "匯入憑證" }).click();
-    await alert(page, `此憑證不是您在主機端註冊的有效憑證，無法匯入。請選擇主機端目前註冊的憑證檔案（序號 ${serial}）`);
+    await errorAlert(page, `此憑證不是您在主機端註冊的有效憑證，無法匯入。請選擇主機端目前註冊的憑證檔案（序號 ${serial}）`);
     assert.equal(await page.locator('input[name="pfxFile"]').getAttribute("aria-invalid"), "true");
     await check(page, "import-foreign");
 
@@ -375,7 +370,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     await page.getByRole("link", { name: "申請", exact: true }).click();
     await screen(page, "憑證申請");
     await page.getByRole("button", { name: "發送認證碼" }).click();
-    await alert(page, "您尚未綁定手機門號，無法發送驗證碼。");
+    await errorAlert(page, "您尚未綁定手機門號，無法發送驗證碼。");
     await page.getByText("(02)2928-3456").first().waitFor();
     assert.equal(await smsCount(), before, "nothing was sent");
     await check(page, "apply-not-bound");
@@ -404,7 +399,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     const sms = await smsCode();
     await fill(page, { code: sms.code, newPassword: "abc", newPasswordAgain: "abc" });
     await page.getByRole("button", { name: "重設登入密碼" }).click();
-    await alert(page, "登入密碼須為6～10碼半形英數字");
+    await errorAlert(page, "登入密碼須為6～10碼半形英數字");
     await check(page, "password-center");
     await fill(page, { code: sms.code, newPassword: "NewPass12", newPasswordAgain: "NewPass12" });
     await page.getByRole("button", { name: "重設登入密碼" }).click();
@@ -434,7 +429,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     await page.getByRole("button", { name: "重新發送驗證碼" }).waitFor();
     await fill(page, { code: first.code });
     await page.getByRole("button", { name: "展期憑證" }).click();
-    await alert(page, zh("MSG-S11"));
+    await errorAlert(page, zh("MSG-S11"));
     await check(page, "renew-expired-code");
     const second = await sendCode(page, "重新發送驗證碼");
     assert.notEqual(second.reference + second.code, first.reference + first.code);
@@ -464,7 +459,7 @@ describe("securities tool screens in Chromium: apply with an SMS code, export, i
     await pc.page.locator('input[name="pfxFile"]').setInputFiles(pfx);
     await fill(pc.page, { pfxPassword: "bk1234" });
     await pc.page.getByRole("button", { name: "匯入憑證" }).click();
-    await alert(pc.page, `請選擇主機端目前註冊的憑證檔案（序號 ${renewed}）`);
+    await errorAlert(pc.page, `請選擇主機端目前註冊的憑證檔案（序號 ${renewed}）`);
 
     // The PC's clock is now a year behind the firm's: the check says so, with the remedy.
     await pc2.goto(`/portal/${FIRM}/env-check`);

@@ -22,7 +22,7 @@ import { compactLocalDate } from "../../src/domain/time.js";
 import { pemOf } from "../../src/services/certificate-rows.js";
 import { certificates } from "../../src/store/schema/index.js";
 import { PortalClient, loginBank } from "../support/browser-client.js";
-import { assertScreenOk, fill, Profile, screen, shot } from "../support/e2e-browser.js";
+import { assertScreenOk, fill, Profile, screen, shot, errorAlert } from "../support/e2e-browser.js";
 import { startE2eServer, type E2eServer } from "../support/e2e-server.js";
 import { runTool, runToolOk } from "../support/openssl.js";
 
@@ -45,7 +45,6 @@ describe("TW carrier: suspension by carrier PIN, .pfx backup and import, in Chro
     return c.users[0]!;
   };
   const menu = (page: Page) => page.getByRole("navigation", { name: "憑證管理選單" });
-  const alert = (page: Page, text: string) => page.locator('[role="alert"].alert-error', { hasText: text }).waitFor();
 
   const check = async (page: Page, name: string): Promise<void> => {
     await assertScreenOk(page, name);
@@ -100,7 +99,7 @@ describe("TW carrier: suspension by carrier PIN, .pfx backup and import, in Chro
     if (shots) {
       await fill(page, { pin: "wrong-pin" });
       await page.getByRole("button", { name: "確定暫禁" }).click();
-      await alert(page, T11);
+      await errorAlert(page, T11);
       const [row] = await s.platform.db.select().from(certificates).where(eq(certificates.serialHex, serial));
       assert.equal(row?.status, "VALID", "a wrong carrier PIN suspends nothing");
     }
@@ -159,10 +158,10 @@ describe("TW carrier: suspension by carrier PIN, .pfx backup and import, in Chro
     await check(page, "carrier-backup");
     await fill(page, { pin: "carrier1", pfxPassword: "backup12", pfxPasswordAgain: "backup13" });
     await page.getByRole("button", { name: "備份" }).click();
-    await alert(page, "兩次輸入的備份檔密碼不一致。");
+    await errorAlert(page, "兩次輸入的備份檔密碼不一致。");
     await fill(page, { pin: "wrong-pin", pfxPasswordAgain: "backup12" });
     await page.getByRole("button", { name: "備份" }).click();
-    await alert(page, T11);
+    await errorAlert(page, T11);
     await fill(page, { pin: "carrier1" });
     await page.getByRole("button", { name: "備份" }).click();
     const link = page.getByRole("link", { name: /^下載 .+\.pfx$/ });
@@ -209,13 +208,13 @@ describe("TW carrier: suspension by carrier PIN, .pfx backup and import, in Chro
       await page.locator('input[name="pfxFile"]').setInputFiles(pfxPath);
       await fill(page, { pfxPassword: "backup99", pin: "newpin12", pinAgain: "newpin12" });
       await form.getByRole("button", { name: "匯入" }).click();
-      await alert(page, S08);
+      await errorAlert(page, S08);
       await check(page, "carrier-import-bad-password");
 
       await page.locator('input[name="pfxFile"]').setInputFiles(foreign);
       await fill(page, { pfxPassword: "foreign1" });
       await form.getByRole("button", { name: "匯入" }).click();
-      await alert(page, "此備份檔的憑證不是您的憑證，無法匯入。");
+      await errorAlert(page, "此備份檔的憑證不是您的憑證，無法匯入。");
 
       await page.locator('input[name="pfxFile"]').setInputFiles({ name: "backup.pfx", mimeType: "application/x-pkcs12", buffer: readFileSync(pfxPath) });
       await fill(page, { pfxPassword: "backup12", pin: "newpin12", pinAgain: "newpin12" });

@@ -117,6 +117,9 @@ export async function fill(page: Page, values: Record<string, string>): Promise<
   for (const [name, v] of Object.entries(values)) await input(page, name).fill(v);
 }
 
+/** Waits until the form announces an error containing `text`. */
+export const errorAlert = (page: Page, text: string): Promise<void> => page.locator('[role="alert"].alert-error', { hasText: text }).waitFor();
+
 /** The error message the form announced. */
 export async function formError(page: Page): Promise<string> {
   const box = page.locator('[role="alert"].alert-error');

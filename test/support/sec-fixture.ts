@@ -102,7 +102,7 @@ export async function loginSec(w: SecWorld, c: { nationalId: string; password: s
 }
 
 /** The newest SMS queued to a number, with the code's reference and digits when it holds one. */
-export async function lastSms(w: SecWorld, e164: string): Promise<{ body: string; kind: string; reference?: string; code?: string } | undefined> {
+export async function lastSms(w: { p: Pick<SecWorld["p"], "db"> }, e164: string): Promise<{ body: string; kind: string; reference?: string; code?: string } | undefined> {
   const [row] = await w.p.db.select().from(outbox).where(eq(outbox.recipient, e164)).orderBy(desc(outbox.id)).limit(1);
   if (!row) return undefined;
   const m = /(\d{4})-(\d{6})/.exec(row.body);
