@@ -4,7 +4,6 @@
  * store, request metrics (served on their own listener, see metrics.ts), health probes and the
  * OpenAPI document — so route plugins hold only routes.
  */
-import { randomUUID } from "node:crypto";
 import type { ServerOptions as HttpsServerOptions } from "node:https";
 import fastifyCookie from "@fastify/cookie";
 import { sql } from "drizzle-orm";
@@ -14,6 +13,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, FastifyPlu
 import type { Platform } from "../platform.js";
 import type { Db } from "../store/database.js";
 import { clientErrorHandler, errorBodySchema, frameworkErrorHandler, registerErrorHandling, sendError } from "./errors.js";
+import { installFastPaths, requestIdOf } from "./fast-path.js";
 import { registerI18n } from "./i18n.js";
 import { registerMetrics, UNMATCHED_ROUTE } from "./metrics.js";
 import { registerOpenApi } from "./openapi.js";
@@ -40,8 +40,6 @@ export interface HttpAppOptions {
   /** false: no /api/docs on this app (the mutual-TLS listener's routes are documented on the main one). */
   openApi?: boolean;
 }
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Routes answered at load (OCSP, CRLs, CA certificates) and probed every few seconds (health):
@@ -95,13 +93,9 @@ export async function buildHttpApp(platform: Platform, opts: HttpAppOptions = {}
   const serverOptions: FastifyServerOptions = {
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
-    // A proxy's request id is kept (so one id follows the request through the stack) only when
-    // the proxy is trusted and the id is harmless in a log line; otherwise we make our own.
+    // A trusted proxy's harmless request id is kept, else we make our own (requestIdOf).
     requestIdHeader: false,
-    genReqId: (req) => {
-      const given = req.headers["x-request-id"];
-      return config.trustProxy && typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: (req) => requestIdOf(req.headers, config.trustProxy),
     ajv: { customOptions: { allErrors: true, allowUnionTypes: true } },
     schemaController: { compilersFactory: { buildValidator: strictBodyValidator as never } },
     return503OnClosing: true,
@@ -131,6 +125,8 @@ export async function buildHttpApp(platform: Platform, opts: HttpAppOptions = {}
   registerTextGuard(app);
   await registerRateLimit(app, platform);
   registerMetrics(app);
+  // Route plugins may answer their hottest requests on node:http ahead of Fastify (pki.ts: OCSP).
+  installFastPaths(app, { trustProxy: config.trustProxy });
   if (opts.logger !== false) {
     // One access line per request: method, route pattern (never the URL with its query string),
     // status and duration; reqId comes from the request's child logger. No headers, no bodies.

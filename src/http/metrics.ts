@@ -18,6 +18,11 @@ import { registerI18n } from "./i18n.js";
 declare module "fastify" {
   interface FastifyInstance {
     metrics: Registry;
+    /**
+     * Counts one response as the onResponse hook counts routed ones: for requests answered on
+     * node:http before Fastify sees them (fast-path.ts).
+     */
+    countResponse: (method: string, route: string, statusCode: number, seconds: number) => void;
   }
 }
 
@@ -44,12 +49,13 @@ export function registerMetrics(app: FastifyInstance): Registry {
       ? undefined
       : new Counter({ name: "inkan_worker_responses_total", help: "Responses sent by each cluster worker, by route pattern", labelNames: ["worker", "route"] as const, registers: [registry] });
 
+  const countResponse = (method: string, route: string, statusCode: number, seconds: number): void => {
+    duration.observe({ method, route, status_code: String(statusCode) }, seconds);
+    byWorker?.inc({ worker: slot, route });
+  };
+  app.decorate("countResponse", countResponse);
   app.addHook("onResponse", async (request, reply) => {
-    duration.observe(
-      { method: request.method, route: request.routeOptions.url ?? UNMATCHED_ROUTE, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-    byWorker?.inc({ worker: slot, route: request.routeOptions.url ?? UNMATCHED_ROUTE });
+    countResponse(request.method, request.routeOptions.url ?? UNMATCHED_ROUTE, reply.statusCode, reply.elapsedTime / 1000);
   });
   return registry;
 }

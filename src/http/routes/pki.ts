@@ -4,10 +4,10 @@
  * POST, RFC 5019 GET with HTTP caching), and the CA certificates (DER, and PEM chains up to
  * the root). No session, no CSRF: everything here is public and signed.
  */
-import { createHash } from "node:crypto";
 import { errorCodes, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from "fastify";
 import { InkanError, type ErrorKind } from "../../domain/errors.js";
 import { OCSP_RESPONSE_CONTENT_TYPE } from "../../pki/ocsp.js";
+import { notModified as namesEtag, OCSP_GET_ROUTE, OCSP_POST_ROUTE, OCSP_REQUEST_CONTENT_TYPE, OCSP_REQUEST_LIMIT, OcspHeads, ocspFastPath } from "../ocsp-fast-path.js";
 import { caUrls, listCertificateAuthorities } from "../../services/ca.js";
 import { pemOf } from "../../services/certificates.js";
 import type { PkiRuntime } from "../../services/pki-runtime.js";
@@ -18,8 +18,7 @@ export interface PkiRoutesOptions {
   db: Db;
 }
 
-/** RFC 6960 requests are a few hundred bytes; anything larger is not an OCSP request. */
-export const OCSP_REQUEST_LIMIT = 4096;
+export { OCSP_REQUEST_LIMIT };
 
 const STATUS: Partial<Record<ErrorKind, number>> = { not_found: 404, invalid: 400 };
 
@@ -47,14 +46,11 @@ const caIdParams = {
 
 const httpDate = (d: Date): string => d.toUTCString();
 
-function notModified(request: FastifyRequest, etag: string): boolean {
-  const header = request.headers["if-none-match"];
-  return typeof header === "string" && header.split(",").some((t) => t.trim() === etag || t.trim() === "*");
-}
+const notModified = (request: FastifyRequest, etag: string): boolean => namesEtag(request.headers["if-none-match"], etag);
 
 export const pkiRoutes: FastifyPluginAsync<PkiRoutesOptions> = async (app, { runtime, db }) => {
   // Only this plugin's routes see the parser: OCSP bodies are raw DER, kept small.
-  app.addContentTypeParser("application/ocsp-request", { parseAs: "buffer", bodyLimit: OCSP_REQUEST_LIMIT }, (_request, body, done) => {
+  app.addContentTypeParser(OCSP_REQUEST_CONTENT_TYPE, { parseAs: "buffer", bodyLimit: OCSP_REQUEST_LIMIT }, (_request, body, done) => {
     done(null, body);
   });
 
@@ -94,37 +90,21 @@ export const pkiRoutes: FastifyPluginAsync<PkiRoutesOptions> = async (app, { run
     },
   );
 
-  // Pre-signed answers are the same Buffer until the next status change or re-signing: hash each once.
-  const etags = new WeakMap<Buffer, string>();
-  const etagOf = (body: Buffer): string => {
-    let etag = etags.get(body);
-    if (etag === undefined) {
-      etag = `"${createHash("sha1").update(body).digest("hex")}"`;
-      etags.set(body, etag);
-    }
-    return etag;
-  };
+  // The same heads (and the same cached ETags) for both ways in: the routes below and the fast
+  // path that answers plain OCSP requests ahead of Fastify on the app's own listener. (Not under
+  // a prefix: the fast path knows only the unprefixed URLs.)
+  const heads = new OcspHeads();
+  if (app.hasDecorator("fastPaths") && app.prefix === "") app.fastPaths.add(ocspFastPath(runtime, heads, app.fastPaths.context));
 
   const sendOcsp = (reply: FastifyReply, answer: ReturnType<PkiRuntime["answerOcsp"]>, get: boolean, request: FastifyRequest): FastifyReply => {
-    // Security headers are for browsers; OCSP clients read DER. Only nosniff is kept (helmet is
-    // off on these routes: it rebuilds its middleware on every request, the largest cost here).
-    reply.type(OCSP_RESPONSE_CONTENT_TYPE).header("x-content-type-options", "nosniff");
-    if (!answer.cache) return reply.header("cache-control", "no-store").send(answer.body);
-    const { thisUpdate, nextUpdate } = answer.cache;
-    const maxAge = Math.max(0, Math.floor((nextUpdate.getTime() - runtime.now().getTime()) / 1000));
-    const etag = etagOf(answer.body);
-    reply
-      .header("last-modified", httpDate(thisUpdate))
-      .header("expires", httpDate(nextUpdate))
-      .header("etag", etag)
-      // RFC 5019 §6.2; only GET answers are shared by caches.
-      .header("cache-control", get ? `max-age=${maxAge}, public, no-transform, must-revalidate` : "no-store");
-    if (get && notModified(request, etag)) return reply.code(304).send();
+    const head = heads.head(answer, get, runtime.now().getTime());
+    for (let i = 0; i < head.fields.length; i += 2) reply.header(head.fields[i]!, head.fields[i + 1]!);
+    if (get && head.etag !== undefined && notModified(request, head.etag)) return reply.code(304).send();
     return reply.send(answer.body);
   };
 
   app.post<{ Body: Buffer }>(
-    "/pki/ocsp",
+    OCSP_POST_ROUTE,
     {
       bodyLimit: OCSP_REQUEST_LIMIT,
       helmet: false,
@@ -143,7 +123,7 @@ export const pkiRoutes: FastifyPluginAsync<PkiRoutesOptions> = async (app, { run
   );
 
   app.get(
-    "/pki/ocsp/*",
+    OCSP_GET_ROUTE,
     {
       helmet: false,
       schema: {
