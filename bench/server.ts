@@ -38,7 +38,7 @@ const CLI = join(ROOT, "bin", "inkan.js");
 const SERVER_CPU = "0";
 const LOAD_CPU = "1";
 const ALL_CPUS = "0-1023";
-const CONCURRENCY = 32;
+export const CONCURRENCY = 32;
 
 export interface ServerFigures {
   ocspHttpPerSec: number;
