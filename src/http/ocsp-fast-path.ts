@@ -172,8 +172,8 @@ export function ocspFastPath(runtime: PkiRuntime, heads: OcspHeads, ctx: FastPat
       const requestId = ctx.requestId(req);
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
-      // A client gone mid-body: nothing to answer (Fastify would write a 400 to a closed socket).
-      req.on("error", () => {});
+      // A client gone mid-body: no 'end', nothing answered (IncomingMessage emits 'error' only to
+      // listeners; Fastify would have written a 400 to the closed socket).
       req.on("end", () => {
         // A copy: the parser must never keep a view of the socket's read buffer.
         const body = Buffer.concat(chunks);
