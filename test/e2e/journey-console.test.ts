@@ -8,7 +8,8 @@
  *   2. the customer side through the API: activation with the card, the administrator's
  *      certificate, then wrong PINs until the contract locks;
  *   3. dual control on: a branch officer asks for the release (sent for approval; they cannot
- *      decide their own request), a second HQ operator approves it → the lock is gone;
+ *      decide their own request), a second HQ operator approves it → the lock is gone; a second
+ *      request is rejected, a third withdrawn by its requester;
  *   4. the administrator's certificate found by its serial with colons is suspended (`openssl ocsp`
  *      live: revoked, certificateHold) and resumed (good);
  *   5. the audit screen shows every step and a verified chain; an idle session returns to the
@@ -190,8 +191,9 @@ describe("bank console journey in Chromium", () => {
     await screen(bp, "承認待ちの依頼");
     await bp.getByRole("link", { name: /確認する/ }).first().click();
     await screen(bp, "承認依頼の確認");
-    await bp.getByText("ご自身のもの").waitFor();
+    await bp.getByText("ご自身の依頼です").waitFor();
     assert.equal(await bp.getByRole("button", { name: "承認して実行する" }).count(), 0);
+    assert.equal(await bp.getByRole("button", { name: "依頼を取り下げる" }).count(), 1, "the requester may withdraw instead");
     await check(bp, "approval-own");
 
     const hq2 = await profile("hq2");
@@ -225,6 +227,27 @@ describe("bank console journey in Chromium", () => {
     await p2.getByRole("button", { name: "否認する" }).click();
     await p2.getByText("否認しました").waitFor();
     await check(p2, "rejected");
+    assert.equal((await s.platform.db.select().from(certificates).where(and(eq(certificates.id, cert.id), eq(certificates.status, "VALID")))).length, 1, "nothing reissued");
+
+    // ---- a request withdrawn by the branch officer who made it: nobody can approve it afterwards
+    await branch.goto(`/console/contracts/${CONTRACT_ID}/admin-certificate`);
+    await screen(bp, "管理者電子証明書の再発行");
+    await fill(bp, { approvalReason: "お客様の PC 入替え（再依頼）" });
+    await bp.getByRole("button", { name: "実行する" }).click();
+    await bp.getByText("承認を依頼しました").waitFor();
+    await branch.goto("/console/approvals");
+    await screen(bp, "承認待ちの依頼");
+    await bp.getByRole("link", { name: /確認する: 管理者電子証明書の再発行/ }).click();
+    await screen(bp, "承認依頼の確認");
+    await fill(bp, { reason: "お客様が入替えを取りやめ" });
+    await check(bp, "approval-withdraw");
+    await bp.getByRole("button", { name: "依頼を取り下げる" }).click();
+    await bp.getByText("依頼を取り下げました").waitFor();
+    await check(bp, "approval-withdrawn");
+    await hq2.goto("/console/approvals");
+    await screen(p2, "承認待ちの依頼");
+    await p2.getByRole("cell", { name: "取下げ", exact: true }).waitFor();
+    assert.equal(await p2.getByRole("link", { name: /確認する: 管理者電子証明書の再発行/ }).count(), 0, "no longer waiting");
     assert.equal((await s.platform.db.select().from(certificates).where(and(eq(certificates.id, cert.id), eq(certificates.status, "VALID")))).length, 1, "nothing reissued");
 
     // ---- an incident registered and released (BO-5)

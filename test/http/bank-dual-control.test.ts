@@ -4,7 +4,8 @@
  * same institution approves it with a TOTP session; the requester never decides (not from a
  * second session either), a request expires after the window, two approvers race and one wins,
  * the approval runs the operation once (the contract is unlocked; the revoked certificate is in
- * OCSP and the CRL, also the TW-only revoke), rejection changes nothing, other institutions see
+ * OCSP and the CRL, also the TW-only revoke), rejection changes nothing, the requester may
+ * withdraw their pending request (and only they), other institutions see
  * nothing; the switch itself is dual-controlled once on; stable codes.
  */
 import assert from "node:assert/strict";
@@ -215,6 +216,49 @@ forEachDatabase("bank dual control", (kind) => {
     assert.deepEqual((decided.body.items as { status: string }[]).map((a) => a.status), ["REJECTED"]);
   });
 
+  test("the requester withdraws a pending request (from any of their sessions): it closes, its sealed secret is erased, nothing runs, and nobody can decide it any more", async () => {
+    const contractId = (await registerContract(w, { contractId: nextContractId() })).contractId;
+    const id = String((await branch.post(`${BANK_API}/contracts/${contractId}/registration-pin`, { registrationPin: "4321", approvalReason: "wrong contract typed" })).body.approvalId);
+    assert.equal((await branch.get(`${BANK_API}/approvals/${id}`)).body.canWithdraw, true);
+    assert.equal((await hqA.get(`${BANK_API}/approvals/${id}`)).body.canWithdraw, false, "only the requester");
+
+    const other = await hqA.post(`${BANK_API}/approvals/${id}/withdraw`, {});
+    assert.equal(other.status, 403);
+    assert.equal(other.body.code, "APPROVAL_NOT_REQUESTER");
+    assert.equal((await w.bank.post(`${BANK_API}/approvals/${id}/withdraw`, {})).body.code, "BANK_MFA_REQUIRED", "a password-only session");
+    assert.equal((await branch.post(`${BANK_API}/approvals/${id}/withdraw`, {}, { csrf: false })).body.code, "CSRF_INVALID");
+    assert.equal((await branch.post(`${BANK_API}/approvals/${id}/withdraw`, { reason: "x".repeat(201) })).body.code, "APPROVAL_INPUT_INVALID");
+
+    const second = await signIn("branch.a");
+    const withdrawn = await second.post(`${BANK_API}/approvals/${id}/withdraw`, { reason: "typed the wrong contract" });
+    assert.equal(withdrawn.status, 200, JSON.stringify(withdrawn.body));
+    assert.equal(withdrawn.body.status, "WITHDRAWN");
+    assert.equal(withdrawn.body.decidedBy, "branch.a");
+    assert.equal(withdrawn.body.decisionReason, "typed the wrong contract");
+    assert.equal(withdrawn.body.canWithdraw, false);
+    const [row] = await approvalRows(contractId);
+    assert.equal(row!.secretSealed, null, "the sealed PIN is erased");
+
+    const late = await hqA.post(`${BANK_API}/approvals/${id}/approve`);
+    assert.equal(late.status, 409);
+    assert.equal(late.body.code, "APPROVAL_ALREADY_DECIDED");
+    assert.equal((await branch.post(`${BANK_API}/approvals/${id}/withdraw`, {})).body.code, "APPROVAL_ALREADY_DECIDED", "a second withdrawal");
+    assert.equal((await verifyRegistrationPin(w.p.keyring, (await contractRow(w, contractId)).registrationPinHash, "4321")).ok, false, "not applied");
+    const [audit] = await auditOf(w, "approval.withdrawn", contractId);
+    assert.equal(audit?.actor.endsWith("branch.a"), true, JSON.stringify(audit));
+    const listed = await auditor.get(`${BANK_API}/approvals?status=WITHDRAWN&subject=${contractId}`);
+    assert.deepEqual((listed.body.items as { status: string }[]).map((a) => a.status), ["WITHDRAWN"]);
+  });
+
+  test("a withdrawal and an approval at once: exactly one of them wins", async () => {
+    const contractId = await lockedContract();
+    const id = String((await branch.post(`${BANK_API}/contracts/${contractId}/unlock`, { approvalReason: "customer at the counter" })).body.approvalId);
+    const [w1, a1] = await Promise.all([branch.post(`${BANK_API}/approvals/${id}/withdraw`, {}), hqA.post(`${BANK_API}/approvals/${id}/approve`)]);
+    assert.deepEqual([w1.status, a1.status].sort(), [200, 409], JSON.stringify([w1.body, a1.body]));
+    const [row] = await approvalRows(contractId);
+    assert.equal((await contractRow(w, contractId)).lockedByBank, row!.status === "WITHDRAWN", `status ${row!.status}`);
+  });
+
   test("bad input is refused with stable codes and files nothing", async () => {
     const contractId = await lockedContract();
     for (const approvalReason of ["", "   ", "x".repeat(201), "line\nbreak"]) {
@@ -370,6 +414,7 @@ forEachDatabase("bank dual control", (kind) => {
       ["get", "/api/bank/approvals/{approvalId}"],
       ["post", "/api/bank/approvals/{approvalId}/approve"],
       ["post", "/api/bank/approvals/{approvalId}/reject"],
+      ["post", "/api/bank/approvals/{approvalId}/withdraw"],
       ["get", "/api/bank/settings/dual-control"],
       ["put", "/api/bank/settings/dual-control"],
     ] as const)

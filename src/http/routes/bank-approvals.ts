@@ -6,10 +6,11 @@
  * signed in with TOTP (403 BANK_MFA_REQUIRED otherwise). Codes: APPROVAL_NOT_FOUND 404,
  * APPROVAL_SELF_FORBIDDEN 403 (also from a second session of the requester),
  * APPROVAL_EXPIRED 409, APPROVAL_ALREADY_DECIDED 409 (the other approver won), APPROVAL_INPUT_INVALID 400.
+ * The requester may withdraw a pending request (WITHDRAWN; APPROVAL_NOT_REQUESTER 403 for anyone else).
  */
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { assertMfa } from "../../services/corporate/bank-mfa.js";
-import { APPROVAL_KINDS, APPROVAL_STATUSES, approveApproval, getApproval, listApprovals, rejectApproval, requestIfDualControl, type ApprovalFilter } from "../../services/corporate/approvals.js";
+import { APPROVAL_KINDS, APPROVAL_STATUSES, approveApproval, getApproval, listApprovals, rejectApproval, requestIfDualControl, withdrawApproval, type ApprovalFilter } from "../../services/corporate/approvals.js";
 import { applyDualControl, getDualControl } from "../../services/corporate/dual-control-settings.js";
 import { bankActorOf, type BankActor } from "../../services/corporate/bank-staff.js";
 import { registerSessionSupport, requireSession, sessionOf } from "../session.js";
@@ -29,7 +30,7 @@ export const approvalAcceptedSchema = ok(["approvalId", "status", "kind", "expir
   expiresAt: DATE_TIME,
 });
 
-const approvalSchema = ok(["approvalId", "kind", "subject", "params", "reason", "status", "requestedBy", "requestedAt", "expiresAt", "decidedBy", "decidedAt", "decisionReason", "canDecide"], {
+const approvalSchema = ok(["approvalId", "kind", "subject", "params", "reason", "status", "requestedBy", "requestedAt", "expiresAt", "decidedBy", "decidedAt", "decisionReason", "canDecide", "canWithdraw"], {
   approvalId: { type: "string" },
   kind: { type: "string", enum: [...APPROVAL_KINDS] },
   subject: { type: "string", description: "Contract ID, certificate serial (hex) or staff user name" },
@@ -43,6 +44,7 @@ const approvalSchema = ok(["approvalId", "kind", "subject", "params", "reason", 
   decidedAt: { type: ["string", "null"] },
   decisionReason: { type: ["string", "null"] },
   canDecide: { type: "boolean", description: "Whether the signed-in staff member may approve or reject it now" },
+  canWithdraw: { type: "boolean", description: "Whether the signed-in staff member made it and may withdraw it now" },
 });
 
 const params = { type: "object", required: ["approvalId"], properties: { approvalId: str(36) } } as const;
@@ -59,7 +61,7 @@ const bankApprovalRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opt
       preHandler: guard,
       schema: {
         tags: TAGS,
-        summary: "Dual-control requests of the institution, newest first (status PENDING = still decidable; DECIDED = approved or rejected) — HQ, branch, auditor",
+        summary: "Dual-control requests of the institution, newest first (status PENDING = still decidable; DECIDED = approved or rejected; WITHDRAWN = taken back by the requester) — HQ, branch, auditor",
         querystring: {
           type: "object",
           additionalProperties: false,
@@ -125,6 +127,25 @@ const bankApprovalRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opt
       const actor = await actorOf(request);
       assertMfa(sessionOf(request));
       return rejectApproval(platform, actor, request.params.approvalId, request.body ?? {});
+    },
+  );
+
+  app.post<{ Params: { approvalId: string }; Body: { reason?: string } }>(
+    "/approvals/:approvalId/withdraw",
+    {
+      preHandler: guard,
+      schema: {
+        tags: TAGS,
+        summary: "Withdraw one's own pending request (optional reason, up to 200 characters): it closes as WITHDRAWN and nothing runs. The requester only (APPROVAL_NOT_REQUESTER 403); MFA session",
+        params,
+        body: body([], { reason: str(400) }),
+        response: { 200: approvalSchema, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = await actorOf(request);
+      assertMfa(sessionOf(request));
+      return withdrawApproval(platform, actor, request.params.approvalId, request.body ?? {});
     },
   );
 

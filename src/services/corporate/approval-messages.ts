@@ -27,6 +27,11 @@ const TABLE = {
     "您無法覆核自己提出的申請，請由其他人員覆核。",
     "You cannot decide on a request you made yourself. Please ask another staff member to approve it.",
   ),
+  APPROVAL_NOT_REQUESTER: t(
+    "承認依頼を取り下げられるのは、依頼したご本人だけです。",
+    "僅申請人本人可以撤回此覆核申請。",
+    "Only the staff member who made this request can withdraw it.",
+  ),
   APPROVAL_EXPIRED: t(
     "この承認依頼は有効期限が切れています。必要であれば改めて依頼してください。",
     "此覆核申請已逾期，如有需要請重新提出申請。",

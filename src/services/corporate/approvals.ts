@@ -44,7 +44,7 @@ export const APPROVAL_KINDS = [
   "DUAL_CONTROL_SETTINGS",
 ] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
-export const APPROVAL_STATUSES = ["PENDING", "APPROVED", "REJECTED", "EXPIRED"] as const;
+export const APPROVAL_STATUSES = ["PENDING", "APPROVED", "REJECTED", "EXPIRED", "WITHDRAWN"] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 /** What a request needs: the target, non-secret parameters, and at most one secret. */
@@ -187,6 +187,8 @@ export interface ApprovalView {
   decisionReason: string | null;
   /** Whether the staff member asking could approve or reject it now. */
   canDecide: boolean;
+  /** Whether the staff member asking is its requester and could withdraw it now. */
+  canWithdraw: boolean;
 }
 
 type Row = typeof bankApprovals.$inferSelect;
@@ -207,6 +209,7 @@ function view(r: Row, actor: BankActor, now: Date): ApprovalView {
     decidedAt: r.decidedAt?.toISOString() ?? null,
     decisionReason: r.decisionReason,
     canDecide: status === "PENDING" && r.requestedBy !== actor.staffRef && KINDS[r.kind as ApprovalKind].approverRoles.includes(actor.role),
+    canWithdraw: status === "PENDING" && r.requestedBy === actor.staffRef,
   };
 }
 
@@ -417,3 +420,38 @@ export async function rejectApproval(ctx: ServiceContext, actor: BankActor, id: 
   return view(row, actor, now);
 }
 
+
+/**
+ * The requester takes back a request still pending (a mistaken target, an operation no longer
+ * needed): it is closed as WITHDRAWN and loses its sealed secret; nothing runs. Only the staff
+ * member who asked, from any of their sessions; the same single conditional update as a
+ * decision, so a withdrawal and a concurrent approval cannot both succeed.
+ */
+export async function withdrawApproval(ctx: ServiceContext, actor: BankActor, id: unknown, input: { reason?: unknown }): Promise<ApprovalView> {
+  const reason = input.reason === undefined || input.reason === "" ? null : reasonOf(input.reason, "APPROVAL_INPUT_INVALID", "reason");
+  const pre = await findApproval(ctx.db, actor, id);
+  await expireOverdue(ctx.db, actor.institutionId, ctx.clock.now());
+  if (pre.requestedBy !== actor.staffRef) throw approvalError("APPROVAL_NOT_REQUESTER", "forbidden");
+  const now = ctx.clock.now();
+  const row = await ctx.db.transaction(async (tx) => {
+    const [withdrawn] = await tx
+      .update(bankApprovals)
+      .set({ status: "WITHDRAWN", secretSealed: null, decidedBy: actor.staffRef, decidedByName: actor.username, decidedAt: now, decisionReason: reason })
+      .where(and(eq(bankApprovals.id, pre.id), eq(bankApprovals.institutionId, actor.institutionId), eq(bankApprovals.status, "PENDING"), gt(bankApprovals.expiresAt, now), eq(bankApprovals.requestedBy, actor.staffRef)))
+      .returning();
+    if (!withdrawn) {
+      const current = await findApproval(tx, actor, pre.id);
+      if (current.status === "EXPIRED" || (current.status === "PENDING" && current.expiresAt.getTime() <= now.getTime())) throw approvalError("APPROVAL_EXPIRED", "conflict");
+      throw approvalError("APPROVAL_ALREADY_DECIDED", "conflict");
+    }
+    await appendAudit(tx, ctx.keyring, ctx.clock, {
+      actor: bankActorName(actor),
+      action: "approval.withdrawn",
+      institutionId: actor.institutionId,
+      subject: withdrawn.subject,
+      detail: { approvalId: withdrawn.id, kind: withdrawn.kind, params: withdrawn.params, ...(reason ? { reason } : {}) },
+    });
+    return withdrawn;
+  });
+  return view(row, actor, now);
+}

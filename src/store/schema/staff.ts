@@ -35,7 +35,7 @@ export const bankApprovals = pgTable(
     params: jsonb("params").$type<Record<string, unknown>>().notNull(),
     secretSealed: bytea("secret_sealed"),
     reason: text("reason").notNull(),
-    status: text("status", { enum: ["PENDING", "APPROVED", "REJECTED", "EXPIRED"] }).notNull(),
+    status: text("status", { enum: ["PENDING", "APPROVED", "REJECTED", "EXPIRED", "WITHDRAWN"] }).notNull(),
     requestedBy: text("requested_by").notNull(),
     requestedByName: text("requested_by_name").notNull(),
     requestedAt: ts("requested_at").notNull(),

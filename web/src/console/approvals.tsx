@@ -1,10 +1,11 @@
 /**
  * Dual control (maker–checker): the requests of the institution waiting for a second person,
  * each with what it would do, who asked, why and until when; approving runs the operation (the
- * answer says what it did), rejecting closes the request. The server refuses a decision on
- * one's own request (also from another session) and on expired ones; its message is shown.
+ * answer says what it did), rejecting closes the request; the requester may withdraw a request
+ * still pending. The server refuses a decision on one's own request (also from another session)
+ * and on expired ones; its message is shown.
  *   /console/approvals          the pending requests
- *   /console/approvals/:id      one request: approve or reject
+ *   /console/approvals/:id      one request: approve or reject (or withdraw, for its requester)
  */
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
@@ -45,6 +46,14 @@ const AX = {
   decisionReason: x("否認の理由", "駁回理由", "Reason for rejecting"),
   toList: x("承認待ち一覧へ", "回待覆核清單", "Back to the list"),
   rejectReason: x("否認の理由（1～200文字）", "駁回理由（1～200 字）", "Reason for rejecting (1–200 characters)"),
+  withdraw: x("依頼を取り下げる", "撤回申請", "Withdraw the request"),
+  withdrawReason: x("取下げの理由（任意、200文字以内）", "撤回理由（選填，200 字以內）", "Reason for withdrawing (optional, up to 200 characters)"),
+  withdrawLead: x(
+    "ご自身の依頼です。承認はほかの担当者が行います。不要になった場合は取り下げてください（操作は実行されません）。",
+    "此為您本人提出的申請，須由其他人員覆核。如已不需要，請撤回（作業不會執行）。",
+    "This is your own request; another staff member must decide on it. If it is no longer needed, withdraw it (nothing will be carried out).",
+  ),
+  withdrawn: x("依頼を取り下げました。操作は実行されません。", "已撤回申請，作業不會執行。", "Withdrawn: the operation will not be carried out."),
   cannotDecide: x("この依頼はご自身のものか、ご自身の権限では承認できません。", "此申請為您本人提出，或您的權限無法覆核。", "This is your own request, or your role cannot decide on it."),
   params: x("操作の内容", "作業內容", "What it does"),
   CONTRACT_UNLOCK: x("暗証番号ロックの解除", "解除密碼鎖定", "Release a PIN lock"),
@@ -59,6 +68,7 @@ const AX = {
   APPROVED: x("承認済", "已核准", "Approved"),
   REJECTED: x("否認", "已駁回", "Rejected"),
   EXPIRED: x("期限切れ", "已逾期", "Expired"),
+  WITHDRAWN: x("取下げ", "已撤回", "Withdrawn"),
 };
 const ax = (k: keyof typeof AX, p?: Record<string, string | number>): string => say(AX[k], p);
 
@@ -77,6 +87,7 @@ export interface ApprovalRequest {
   decidedAt: string | null;
   decisionReason: string | null;
   canDecide: boolean;
+  canWithdraw: boolean;
 }
 
 const label = (a: ApprovalRequest): string => (a.kind in AX ? ax(a.kind as keyof typeof AX) : a.kind);
@@ -150,14 +161,14 @@ function Decide(props: SectionProps & { id: string }): JSX.Element {
   const { data: a, error } = useLoaded(() => bankGet<ApprovalRequest>(`/approvals/${encodeURIComponent(props.id)}`), [props.id]);
   const action = useAction();
   const f = useFields({ reason: "" });
-  const [decided, setDecided] = useState<"approved" | "rejected" | undefined>(undefined);
+  const [decided, setDecided] = useState<"approved" | "rejected" | "withdrawn" | undefined>(undefined);
   const tz = props.inst.timeZone;
   if (error) return <ErrorPage error={error} next="" homeHref={props.base} />;
   if (!a) return <Loading />;
-  const decide = (verdict: "approve" | "reject"): void =>
+  const decide = (verdict: "approve" | "reject" | "withdraw"): void =>
     void action.run(async () => {
-      await bankPost(`/approvals/${encodeURIComponent(props.id)}/${verdict}`, verdict === "reject" ? { reason: f.values.reason.trim() } : {});
-      setDecided(verdict === "approve" ? "approved" : "rejected");
+      await bankPost(`/approvals/${encodeURIComponent(props.id)}/${verdict}`, verdict === "approve" ? {} : { reason: f.values.reason.trim() });
+      setDecided(verdict === "approve" ? "approved" : verdict === "reject" ? "rejected" : "withdrawn");
     });
   return (
     <Screen title={ax("requestTitle")}>
@@ -184,6 +195,17 @@ function Decide(props: SectionProps & { id: string }): JSX.Element {
             </LinkButton>
           </Actions>
         </>
+      ) : a.canWithdraw ? (
+        <ActionForm action={action} onSubmit={async () => decide("withdraw")}>
+          <p>{ax("withdrawLead")}</p>
+          <Field {...f.bind("reason")} label={ax("withdrawReason")} maxLength={200} size="long" error={action.error} />
+          <Actions>
+            <button type="submit" class="btn btn-danger" aria-disabled={action.busy ? "true" : undefined}>
+              {ax("withdraw")}
+            </button>
+            <LinkButton href={props.base}>{ax("toList")}</LinkButton>
+          </Actions>
+        </ActionForm>
       ) : !a.canDecide ? (
         <>
           <Notice kind="info">
