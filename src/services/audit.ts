@@ -170,29 +170,33 @@ async function appendRows(tx: Tx, keyring: Keyring, clock: Clock, list: AuditEnt
 
 const lockChain = (tx: Tx) => tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
 
-async function tryLockChain(tx: Tx): Promise<boolean> {
-  const r = (await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${AUDIT_LOCK}) AS locked`)) as unknown as { rows: { locked: boolean }[] };
-  return r.rows[0]?.locked === true;
-}
-
 /**
  * Records entries in the caller's transaction: chained at once when the chain is free, else
  * written to audit_pending (chained by the next holder). Never waits for another transaction.
+ *
+ * The try for the lock and the pending rows are one statement (one round trip on the hot path,
+ * where the chain is mostly busy): the rows are inserted only when the lock was not obtained.
+ * When it was, nothing is inserted and the rows are chained at once, under the lock, by
+ * statements that read the head afresh (a later statement, a later snapshot).
  */
 export async function appendAudit(tx: Tx, keyring: Keyring, clock: Clock, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
   if (list.length === 0) return;
-  if (await tryLockChain(tx)) {
-    await appendRows(tx, keyring, clock, list, true);
-    return;
-  }
   const at = clock.now();
-  await tx.insert(auditPending).values(
-    list.map((e) => {
-      const r = { nonce: randomUUID(), at, actor: e.actor, action: e.action, institutionId: e.institutionId ?? null, subject: e.subject ?? null, detail: JSON.parse(JSON.stringify(e.detail ?? {})) as Record<string, unknown> };
-      return { ...r, mac: pendingMac(keyring, r) };
-    }),
+  const pending = list.map((e) => {
+    const r = { nonce: randomUUID(), at, actor: e.actor, action: e.action, institutionId: e.institutionId ?? null, subject: e.subject ?? null, detail: JSON.parse(JSON.stringify(e.detail ?? {})) as Record<string, unknown> };
+    return { ...r, mac: pendingMac(keyring, r) };
+  });
+  const values = sql.join(
+    pending.map((r) => sql`(${r.nonce}, ${r.at.toISOString()}::timestamptz, ${r.actor}, ${r.action}, ${r.institutionId}::text, ${r.subject}::text, ${JSON.stringify(r.detail)}::jsonb, ${r.mac})`),
+    sql`, `,
   );
+  const result = (await tx.execute(sql`
+    WITH chain AS (SELECT pg_try_advisory_xact_lock(${AUDIT_LOCK}) AS locked)
+    INSERT INTO audit_pending (nonce, at, actor, action, institution_id, subject, detail, mac)
+    SELECT v.* FROM (VALUES ${values}) AS v, chain WHERE NOT chain.locked
+    RETURNING id`)) as unknown as { rows: unknown[] };
+  if (result.rows.length === 0) await appendRows(tx, keyring, clock, list, true);
 }
 
 /**
