@@ -1,6 +1,12 @@
 /**
  * Institutions (tenants). The policy is stored as JSON and validated on every read, so a row
  * edited by hand into an invalid policy fails loudly instead of loosening a rule.
+ *
+ * Validating the policy (zod) is the costly part of a read, and the hot paths (every RA
+ * enrollment) read the same row over and over. So the parse is remembered per institution
+ * together with the exact row content it came from: every read still fetches the row, and a
+ * row that differs in any column — changed by this process, another one, or by hand — is
+ * validated afresh. The cache saves the validation, never the read, so it is never stale.
  */
 import { eq } from "drizzle-orm";
 import { InkanError } from "../domain/errors.js";
@@ -40,10 +46,37 @@ export interface NewInstitution {
   policy?: Partial<PolicyInput>;
 }
 
-function toInstitution(r: typeof institutions.$inferSelect): Institution {
+export type InstitutionRow = typeof institutions.$inferSelect;
+
+/** Deeply frozen: one parse is shared by every reader of an unchanged row, so none may edit it. */
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
+    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/** Institution id → the row content last validated and its result. A handful of institutions per deployment. */
+const parsedRows = new Map<string, { key: string; value: Institution }>();
+const MAX_PARSED = 1000;
+
+/** Everything toInstitution reads, as one string: equal strings ⇔ equal results. */
+const rowKey = (r: InstitutionRow): string => JSON.stringify([r.code, r.kind, r.name, r.nameEn, r.names ?? {}, r.preset, r.policy, r.contact, r.issuingCaId]);
+
+export function toInstitution(r: InstitutionRow): Institution {
+  const key = rowKey(r);
+  const hit = parsedRows.get(r.id);
+  if (hit && hit.key === key) return hit.value;
   const parsed = InstitutionPolicy.safeParse(r.policy);
-  if (!parsed.success) throw new InkanError("INSTITUTION_POLICY_INVALID", "unavailable", { detail: `institution ${r.id}: ${parsed.error.message}` });
-  return { id: r.id, code: r.code, kind: r.kind, name: r.name, nameEn: r.nameEn, names: r.names ?? {}, preset: r.preset, policy: parsed.data, contact: r.contact, issuingCaId: r.issuingCaId };
+  if (!parsed.success) {
+    parsedRows.delete(r.id);
+    throw new InkanError("INSTITUTION_POLICY_INVALID", "unavailable", { detail: `institution ${r.id}: ${parsed.error.message}` });
+  }
+  const value = deepFreeze<Institution>({ id: r.id, code: r.code, kind: r.kind, name: r.name, nameEn: r.nameEn, names: structuredClone(r.names ?? {}), preset: r.preset, policy: parsed.data, contact: r.contact, issuingCaId: r.issuingCaId });
+  if (parsedRows.size >= MAX_PARSED && !parsedRows.has(r.id)) parsedRows.clear();
+  parsedRows.set(r.id, { key, value });
+  return value;
 }
 
 export async function createInstitution(ctx: ServiceContext, input: NewInstitution, actor = "cli"): Promise<Institution> {

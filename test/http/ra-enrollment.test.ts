@@ -9,7 +9,7 @@ import { readFileSync, rmSync, statSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
 import { request as httpsRequest } from "node:https";
 import { after, before, test } from "node:test";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { buildHttpApp } from "../../src/http/app.js";
 import { demoServerCredentials, startMtlsListener, type MtlsListener } from "../../src/http/mtls.js";
@@ -450,6 +450,34 @@ forEachDatabase("RA enrollment API over mutual TLS (issue 12)", (kind) => {
       await runtime2.stop();
       await second.close();
     }
+  });
+
+  test("a policy change reaches the very next enrollment — made through another connection (PostgreSQL: another pool, as another process would); an invalid policy refuses it", async () => {
+    // On PostgreSQL the edit goes through a second pool, as `inkan` in another process would
+    // make it; on the embedded database (one session) through the same handle. Either way it
+    // bypasses the services, as a hand edit of the row would.
+    const second = kind === "postgres" ? await openPostgres(w.p.testDb.url!, { migrate: false }) : undefined;
+    const editor = second?.db ?? w.p.db;
+    const setPolicy = (path: string, json: string) => editor.execute(sql`UPDATE institutions SET policy = jsonb_set(policy, ${`{${path}}`}::text[], ${json}::jsonb) WHERE id = 'shinkin-1286'`);
+    const original = ((await w.p.db.execute(sql`SELECT policy::text AS policy FROM institutions WHERE id = 'shinkin-1286'`)) as unknown as { rows: { policy: string }[] }).rows[0]!.policy;
+    const admin = () => ({ csr: buildCsr("P-256").pem, profile: "shinkin-admin", subject: { contractId: "12345678901" } });
+    try {
+      const before1 = await enroll(w, admin(), w.ib);
+      assert.equal(before1.status, 201);
+      assert.match(before1.body.subjectDn as string, /CN=123456789011286(,|$)/);
+      await setPolicy("cnSeparator", '"-"');
+      const after1 = await enroll(w, admin(), w.ib);
+      assert.equal(after1.status, 201);
+      assert.match(after1.body.subjectDn as string, /CN=12345678901-1286(,|$)/, "the new separator, not a remembered policy");
+      await setPolicy("contractIdLength", "3"); // below the policy's minimum: the row no longer validates
+      const refused = await enroll(w, admin(), w.ib);
+      assert.equal(refused.body.code, "INSTITUTION_POLICY_INVALID", JSON.stringify(refused.body));
+    } finally {
+      await editor.execute(sql`UPDATE institutions SET policy = ${original}::jsonb WHERE id = 'shinkin-1286'`);
+      await second?.close();
+    }
+    const restored = await enroll(w, admin(), w.ib);
+    assert.match(restored.body.subjectDn as string, /CN=123456789011286(,|$)/);
   });
 
   test("the demo's RA client: registered once, its files written (key 0600) and kept in the sealed demo info; the banner's curl works", async () => {

@@ -14,10 +14,10 @@ import { parseCsr, type ParsedCsr } from "../../pki/csr.js";
 import { generateKeyPair } from "../../pki/keys.js";
 import { subjectFor, type ProfileKind } from "../../pki/profiles.js";
 import type { ServiceContext } from "../../platform.js";
-import { certificates, raClients } from "../../store/schema/index.js";
+import { certificates, institutions, raClients } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import { issueCertificateFromCsr, pemOf, revokeCertificate } from "../certificates.js";
-import { findInstitutionByCode, getInstitution, type Institution, type InstitutionKind } from "../institutions.js";
+import { findInstitutionByCode, getInstitution, toInstitution, type Institution, type InstitutionKind } from "../institutions.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import { raError } from "./messages.js";
 
@@ -42,6 +42,8 @@ export interface RaClient {
   allowedProfiles: string[];
   quotaMax: number;
   quotaWindowSeconds: number;
+  /** Its institution, read with the client in one query (authenticateRaClient): the enrollment needs it anyway. */
+  institution?: Institution;
 }
 
 export interface RaClientView extends RaClient {
@@ -262,13 +264,15 @@ export async function setRaClientDisabled(ctx: ServiceContext, input: { institut
 /**
  * The RA client of the certificate presented in the TLS handshake (DER; undefined when none):
  * RA_CLIENT_UNKNOWN (none, or not registered), RA_CLIENT_DISABLED (disabled; its certificate
- * revoked, suspended, expired or not yet valid). One indexed query.
+ * revoked, suspended, expired or not yet valid). One indexed query, which also reads the client's
+ * institution (current as of this request: see institutions.ts on what is remembered).
  */
 export async function authenticateRaClient(ctx: Pick<ServiceContext, "db" | "clock">, der: Uint8Array | undefined): Promise<RaClient> {
   if (!der || der.length === 0 || der.length > 16_384) throw raError("RA_CLIENT_UNKNOWN", "unauthenticated");
   const [hit] = await ctx.db
-    .select({ c: raClients, status: certificates.status })
+    .select({ c: raClients, status: certificates.status, institution: institutions })
     .from(raClients)
+    .leftJoin(institutions, eq(institutions.id, raClients.institutionId))
     .leftJoin(certificates, eq(certificates.id, raClients.certificateId))
     .where(eq(raClients.certSha256, certSha256Of(der)))
     .limit(1);
@@ -290,7 +294,7 @@ export async function authenticateRaClient(ctx: Pick<ServiceContext, "db" | "clo
                 ? "certificate missing"
                 : undefined;
   if (reason) throw raError("RA_CLIENT_DISABLED", "forbidden", { params: { reason } });
-  return { id: c.id, institutionId: c.institutionId, name: c.name, allowedProfiles: c.allowedProfiles, quotaMax: c.quotaMax, quotaWindowSeconds: c.quotaWindowSeconds };
+  return { id: c.id, institutionId: c.institutionId, name: c.name, allowedProfiles: c.allowedProfiles, quotaMax: c.quotaMax, quotaWindowSeconds: c.quotaWindowSeconds, ...(hit.institution ? { institution: toInstitution(hit.institution) } : {}) };
 }
 
 /** Clients that are not disabled, for the demo's "is it there" check. */

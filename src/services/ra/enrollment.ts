@@ -25,7 +25,7 @@ import { certificates, raIdempotencyKeys, twDailySequences } from "../../store/s
 import { issueCertificateFromCsr, normalizeSerialHex, pemOf, resumeCertificate, revokeCertificate, suspendCertificate, type CertificateRecord } from "../certificates.js";
 import { getInstitution, type Institution } from "../institutions.js";
 import type { PkiRuntime } from "../pki-runtime.js";
-import { countHitQuick } from "../rate-limits.js";
+import { countHitQuick, hitUpsert, QUICK_COMMIT, rateCountOf, type HitRow, type RateCount } from "../rate-limits.js";
 import { RA_ENROLLED_OWNER, RA_PROFILES_OF, type RaClient } from "./clients.js";
 import { raError } from "./messages.js";
 
@@ -193,19 +193,51 @@ function requestHash(csr: string, profile: string, values: Record<string, string
   return createHash("sha256").update(JSON.stringify([b64, profile, fields])).digest("hex");
 }
 
-async function replayOf(ctx: Pick<ServiceContext, "db" | "clock">, runtime: PkiRuntime, client: RaClient, key: string, hash: string): Promise<EnrollResult | undefined> {
-  const [hit] = await ctx.db
-    .select({ hash: raIdempotencyKeys.requestSha256, cert: certificates })
-    .from(raIdempotencyKeys)
-    .innerJoin(certificates, eq(certificates.id, raIdempotencyKeys.certificateId))
-    .where(and(eq(raIdempotencyKeys.clientId, client.id), eq(raIdempotencyKeys.idempotencyKey, key)));
-  if (!hit) return undefined;
-  if (hit.hash !== hash) throw raError("RA_IDEMPOTENCY_KEY_REUSED", "conflict", { fields: ["Idempotency-Key"] });
-  return { replayed: true, certificate: view(runtime, hit.cert, ctx.clock.now()) };
+/** The certificate an earlier request with this key issued; RA_IDEMPOTENCY_KEY_REUSED when its request differs. */
+async function replayed(ctx: Pick<ServiceContext, "db" | "clock">, runtime: PkiRuntime, certificateId: string, storedHash: string, hash: string): Promise<EnrollResult> {
+  if (storedHash !== hash) throw raError("RA_IDEMPOTENCY_KEY_REUSED", "conflict", { fields: ["Idempotency-Key"] });
+  const [cert] = await ctx.db.select().from(certificates).where(eq(certificates.id, certificateId));
+  if (!cert) throw new Error(`idempotency key names certificate ${certificateId}, which does not exist`);
+  return { replayed: true, certificate: view(runtime, cert, ctx.clock.now()) };
 }
 
-async function consumeQuota(ctx: Pick<ServiceContext, "db" | "clock">, client: RaClient): Promise<void> {
-  const { count, resetAt } = await countHitQuick(ctx.db, ctx.clock, `ra-quota:${client.id}`, client.quotaWindowSeconds * 1000);
+async function replayOf(ctx: Pick<ServiceContext, "db" | "clock">, runtime: PkiRuntime, client: RaClient, key: string, hash: string): Promise<EnrollResult | undefined> {
+  const [hit] = await ctx.db
+    .select({ hash: raIdempotencyKeys.requestSha256, certificateId: raIdempotencyKeys.certificateId })
+    .from(raIdempotencyKeys)
+    .where(and(eq(raIdempotencyKeys.clientId, client.id), eq(raIdempotencyKeys.idempotencyKey, key)));
+  return hit ? replayed(ctx, runtime, hit.certificateId, hit.hash, hash) : undefined;
+}
+
+/**
+ * The Idempotency-Key lookup and, only when it finds nothing, the quota hit — one statement, one
+ * round trip, in its own implicit transaction that commits without waiting for the WAL flush
+ * (QUICK_COMMIT: see countHitQuick; the lookup writes nothing). A retry of an issued key answers
+ * before anything is counted. Without a key it is the quota hit alone.
+ */
+async function replayOrCount(ctx: Pick<ServiceContext, "db" | "clock">, runtime: PkiRuntime, client: RaClient, key: string | undefined, hash: string): Promise<EnrollResult | undefined> {
+  const windowMs = client.quotaWindowSeconds * 1000;
+  const quotaKey = `ra-quota:${client.id}`;
+  if (key === undefined) {
+    const counted = await countHitQuick(ctx.db, ctx.clock, quotaKey, windowMs);
+    checkQuota(ctx, client, counted);
+    return undefined;
+  }
+  const result = await ctx.db.execute(sql`
+    WITH hit AS (
+      SELECT k.request_sha256 AS hash, k.certificate_id FROM ra_idempotency_keys k
+      WHERE k.client_id = ${client.id} AND k.idempotency_key = ${key}),
+    quick AS (${QUICK_COMMIT} WHERE NOT EXISTS (SELECT 1 FROM hit)),
+    counted AS (${hitUpsert(ctx.clock, quotaKey, windowMs, sql`quick`)})
+    SELECT hit.hash, hit.certificate_id, counted.count, counted.reset_ms
+    FROM (SELECT 1) AS one LEFT JOIN hit ON true LEFT JOIN counted ON true`);
+  const row = (result as unknown as { rows: (HitRow & { hash: string | null; certificate_id: string | null })[] }).rows[0];
+  if (row?.hash && row.certificate_id) return replayed(ctx, runtime, row.certificate_id, row.hash, hash);
+  checkQuota(ctx, client, rateCountOf(row));
+  return undefined;
+}
+
+function checkQuota(ctx: Pick<ServiceContext, "clock">, client: RaClient, { count, resetAt }: RateCount): void {
   if (count > client.quotaMax) {
     const seconds = Math.max(1, Math.ceil((resetAt.getTime() - ctx.clock.now().getTime()) / 1000));
     throw raError("RA_QUOTA_EXCEEDED", "rate_limited", { params: { max: client.quotaMax, window: client.quotaWindowSeconds, seconds } });
@@ -214,7 +246,7 @@ async function consumeQuota(ctx: Pick<ServiceContext, "db" | "clock">, client: R
 
 export async function enrollCertificate(ctx: ServiceContext, runtime: PkiRuntime, client: RaClient, input: EnrollInput, idempotencyKey?: string): Promise<EnrollResult> {
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) throw raError("RA_IDEMPOTENCY_KEY_INVALID", "invalid", { fields: ["Idempotency-Key"] });
-  const institution = await getInstitution(ctx.db, client.institutionId);
+  const institution = client.institution?.id === client.institutionId ? client.institution : await getInstitution(ctx.db, client.institutionId);
   const profile = checkProfile(client, institution, input.profile);
   const values = subjectValues(profile, input.subject);
   const subject = subjectBuilder(runtime, institution, profile, values);
@@ -226,11 +258,8 @@ export async function enrollCertificate(ctx: ServiceContext, runtime: PkiRuntime
   }
   const csr = parseRequestCsr(input.csr);
   const hash = requestHash(input.csr, profile, values);
-  if (idempotencyKey !== undefined) {
-    const replay = await replayOf(ctx, runtime, client, idempotencyKey, hash);
-    if (replay) return replay;
-  }
-  await consumeQuota(ctx, client);
+  const replay = await replayOrCount(ctx, runtime, client, idempotencyKey, hash);
+  if (replay) return replay;
   const id = randomUUID();
   try {
     const issued = await issueCertificateFromCsr(ctx, runtime, {
