@@ -14,6 +14,7 @@
 import * as asn1js from "asn1js";
 import { getCrypto } from "pkijs";
 import { InkanError } from "../domain/errors.js";
+import { bmpString, concat, explicit0, intDer, nullDer, octets, oid, seq, setOf, tlv } from "./der-bytes.js";
 import { legacyPbeDecrypt, legacyPbeEncrypt, LEGACY_PBE, OID_PBE_SHA1_3DES, PaddingError, des3CbcDecrypt, sha1 } from "./pkcs12-legacy.js";
 
 export type PfxMode = "aes" | "legacy";
@@ -106,59 +107,6 @@ const random = (n: number): Uint8Array => webcrypto().getRandomValues(new Uint8A
  */
 const ab = (u: Uint8Array): ArrayBuffer => new Uint8Array(u).buffer as ArrayBuffer;
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
-
-// DER writer on Uint8Array: src/pki/der.ts is Node-only.
-function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
-  const body = concat(parts);
-  const len = body.length;
-  const head: number[] = [tag];
-  if (len < 0x80) head.push(len);
-  else {
-    const bytes: number[] = [];
-    for (let n = len; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
-    head.push(0x80 | bytes.length, ...bytes);
-  }
-  return concat([Uint8Array.from(head), body]);
-}
-const seq = (...p: Uint8Array[]): Uint8Array => tlv(0x30, ...p);
-const octets = (b: Uint8Array): Uint8Array => tlv(0x04, b);
-const explicit0 = (...p: Uint8Array[]): Uint8Array => tlv(0xa0, ...p);
-const derNull = (): Uint8Array => Uint8Array.of(0x05, 0x00);
-function derInt(n: number): Uint8Array {
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  if (bytes.length === 0 || bytes[0]! & 0x80) bytes.unshift(0);
-  return tlv(0x02, Uint8Array.from(bytes));
-}
-function derOid(dotted: string): Uint8Array {
-  return new Uint8Array(new asn1js.ObjectIdentifier({ value: dotted }).toBER(false));
-}
-function bmpString(s: string): Uint8Array {
-  const b = new Uint8Array(s.length * 2);
-  for (let i = 0; i < s.length; i++) {
-    b[i * 2] = s.charCodeAt(i) >> 8;
-    b[i * 2 + 1] = s.charCodeAt(i) & 0xff;
-  }
-  return tlv(0x1e, b);
-}
-/** DER SET OF: elements sorted by their encodings. */
-function setOf(items: Uint8Array[]): Uint8Array {
-  const sorted = [...items].sort((a, b) => {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-    return a.length - b.length;
-  });
-  return tlv(0x31, ...sorted);
-}
-
 // ---------------------------------------------------------------- BER reading (asn1js)
 
 type Node = asn1js.AsnType;
@@ -221,7 +169,7 @@ async function encrypt(mode: PfxMode, password: string, iterations: number, plai
   const salt = random(16);
   if (mode === "legacy") {
     return {
-      alg: seq(derOid(OID_PBE_SHA1_3DES), seq(octets(salt), derInt(iterations))),
+      alg: seq(oid(OID_PBE_SHA1_3DES), seq(octets(salt), intDer(iterations))),
       data: legacyPbeEncrypt(OID_PBE_SHA1_3DES, password, salt, iterations, plain),
     };
   }
@@ -230,8 +178,8 @@ async function encrypt(mode: PfxMode, password: string, iterations: number, plai
   const subtle = webcrypto().subtle;
   const key = await subtle.importKey("raw", ab(keyBytes), "AES-CBC", false, ["encrypt"]);
   const data = new Uint8Array(await subtle.encrypt({ name: "AES-CBC", iv: ab(iv) }, key, ab(plain)));
-  const kdf = seq(derOid(OID.pbkdf2), seq(octets(salt), derInt(iterations), seq(derOid(OID.hmacWithSha256), derNull())));
-  return { alg: seq(derOid(OID.pbes2), seq(kdf, seq(derOid(OID.aes256Cbc), octets(iv)))), data };
+  const kdf = seq(oid(OID.pbkdf2), seq(octets(salt), intDer(iterations), seq(oid(OID.hmacWithSha256), nullDer())));
+  return { alg: seq(oid(OID.pbes2), seq(kdf, seq(oid(OID.aes256Cbc), octets(iv)))), data };
 }
 
 /** Decrypts with the scheme named by `algNode`; wrong-key symptoms surface as PaddingError. */
@@ -306,29 +254,29 @@ export async function buildPfx(input: BuildPfxInput): Promise<Uint8Array> {
   const [ee, ...chain] = input.certificates;
   // As OpenSSL does: localKeyId = SHA-1 of the end-entity certificate, on the key and its certificate.
   const localKeyId = sha1(ee!);
-  const attrs: Uint8Array[] = [seq(derOid(OID.localKeyId), setOf([octets(localKeyId)]))];
-  if (input.friendlyName !== undefined) attrs.push(seq(derOid(OID.friendlyName), setOf([bmpString(input.friendlyName)])));
+  const attrs: Uint8Array[] = [seq(oid(OID.localKeyId), setOf([octets(localKeyId)]))];
+  if (input.friendlyName !== undefined) attrs.push(seq(oid(OID.friendlyName), setOf([bmpString(input.friendlyName)])));
   const attributes = setOf(attrs);
 
   const certBag = (cert: Uint8Array, withAttrs: boolean): Uint8Array =>
-    seq(derOid(OID.certBag), explicit0(seq(derOid(OID.x509Certificate), explicit0(octets(cert)))), ...(withAttrs ? [attributes] : []));
+    seq(oid(OID.certBag), explicit0(seq(oid(OID.x509Certificate), explicit0(octets(cert)))), ...(withAttrs ? [attributes] : []));
   const certContents = seq(certBag(ee!, true), ...chain.map((c) => certBag(c, false)));
   const certEnc = await encrypt(mode, input.password, iterations, certContents);
   const certInfo = seq(
-    derOid(OID.encryptedData),
-    explicit0(seq(derInt(0), seq(derOid(OID.data), certEnc.alg, tlv(0x80, certEnc.data)))),
+    oid(OID.encryptedData),
+    explicit0(seq(intDer(0), seq(oid(OID.data), certEnc.alg, tlv(0x80, certEnc.data)))),
   );
 
   const keyEnc = await encrypt(mode, input.password, iterations, input.privateKeyPkcs8);
-  const keyBag = seq(derOid(OID.shroudedKeyBag), explicit0(seq(keyEnc.alg, octets(keyEnc.data))), attributes);
-  const keyInfo = seq(derOid(OID.data), explicit0(octets(seq(keyBag))));
+  const keyBag = seq(oid(OID.shroudedKeyBag), explicit0(seq(keyEnc.alg, octets(keyEnc.data))), attributes);
+  const keyInfo = seq(oid(OID.data), explicit0(octets(seq(keyBag))));
 
   const authSafe = seq(certInfo, keyInfo);
   const macHash = mode === "legacy" ? "SHA-1" : "SHA-256";
   const macSalt = random(mode === "legacy" ? 8 : 16);
   const mac = await computeMac(input.password, macHash, macSalt, iterations, authSafe);
-  const macData = seq(seq(seq(derOid(mode === "legacy" ? OID.sha1 : OID.sha256), derNull()), octets(mac)), octets(macSalt), derInt(iterations));
-  return seq(derInt(3), seq(derOid(OID.data), explicit0(octets(authSafe))), macData);
+  const macData = seq(seq(seq(oid(mode === "legacy" ? OID.sha1 : OID.sha256), nullDer()), octets(mac)), octets(macSalt), intDer(iterations));
+  return seq(intDer(3), seq(oid(OID.data), explicit0(octets(authSafe))), macData);
 }
 
 // ---------------------------------------------------------------- parse

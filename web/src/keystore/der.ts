@@ -1,74 +1,18 @@
 /**
  * The little DER the keystore needs in the browser, on Uint8Array (src/pki/der.ts is built on
- * Node's Buffer): writing a PKCS#10 request and reading the fields of a certificate. Kept
- * here instead of pulling an ASN.1 library into the login page's bundle.
+ * Node's Buffer): writing a PKCS#10 request (the writer is src/pki/der-bytes.ts, shared with the
+ * PKCS#12 code) and reading the fields of a certificate. Kept here instead of pulling an ASN.1
+ * library into the login page's bundle.
  */
 
-/** Bytes on a plain ArrayBuffer: what WebCrypto and IndexedDB take without copies or casts. */
-export type Bytes = Uint8Array<ArrayBuffer>;
-
-export function concat(parts: readonly Uint8Array[]): Bytes {
-  let len = 0;
-  for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
+export { bitString, concat, ia5String, intDer, nullDer, oid, printableString, seq, set, tlv, uintDer, utf8String, type Bytes } from "../../../src/pki/der-bytes.js";
+import type { Bytes } from "../../../src/pki/der-bytes.js";
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
-}
-
-function encodeLength(len: number): Bytes {
-  if (len < 0x80) return Uint8Array.of(len);
-  const bytes: number[] = [];
-  for (let n = len; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
-  return Uint8Array.of(0x80 | bytes.length, ...bytes);
-}
-
-export function tlv(tag: number, ...parts: Uint8Array[]): Bytes {
-  const body = concat(parts);
-  return concat([Uint8Array.of(tag), encodeLength(body.length), body]);
-}
-
-export const seq = (...parts: Uint8Array[]): Bytes => tlv(0x30, ...parts);
-export const set = (...parts: Uint8Array[]): Bytes => tlv(0x31, ...parts);
-export const nullDer = (): Bytes => Uint8Array.of(0x05, 0x00);
-export const bitString = (b: Uint8Array): Bytes => tlv(0x03, Uint8Array.of(0), b);
-export const utf8String = (s: string): Bytes => tlv(0x0c, new TextEncoder().encode(s));
-/** Only called with strings already checked to be ASCII. */
-const ascii = (s: string): Bytes => Uint8Array.from(s, (c) => c.charCodeAt(0));
-export const printableString = (s: string): Bytes => tlv(0x13, ascii(s));
-export const ia5String = (s: string): Bytes => tlv(0x16, ascii(s));
-
-/** INTEGER from unsigned big-endian magnitude bytes (minimal: leading zeros dropped, 00 pad if the high bit is set). */
-export function uintDer(magnitude: Uint8Array): Bytes {
-  let i = 0;
-  while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
-  const m = magnitude.subarray(i);
-  return (m[0] ?? 0) & 0x80 ? tlv(0x02, Uint8Array.of(0), m) : tlv(0x02, m.length ? m : Uint8Array.of(0));
-}
-
-export const intDer = (n: number): Bytes => uintDer(Uint8Array.of(n));
-
-export function oid(dotted: string): Bytes {
-  const arcs = dotted.split(".").map((a) => BigInt(a));
-  const out: number[] = [];
-  const push = (v: bigint): void => {
-    const stack = [Number(v & 0x7fn)];
-    for (let n = v >> 7n; n > 0n; n >>= 7n) stack.unshift(Number(n & 0x7fn) | 0x80);
-    out.push(...stack);
-  };
-  push(arcs[0]! * 40n + arcs[1]!);
-  for (const a of arcs.slice(2)) push(a);
-  return tlv(0x06, Uint8Array.from(out));
 }
 
 export function decodeOid(b: Uint8Array): string {
