@@ -5,7 +5,7 @@
  * re-exported here, so callers have one module for certificates.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { renewalStatus, renewalWindow, type RenewalStatus } from "../domain/corporate/windows.js";
 import { InkanError, type LocalizedText } from "../domain/errors.js";
 import { parseCsr, type ParsedCsr } from "../pki/csr.js";
@@ -129,27 +129,38 @@ export async function issueCertificateFromCsr(ctx: ServiceContext, runtime: PkiR
         notAfter,
         serial: runtime.nextSerial(),
       });
+      const row: Row = {
+        id,
+        issuerId: caId,
+        serialHex: issued.serialHex,
+        institutionId: institution.id,
+        ownerKind: input.ownerKind,
+        ownerRef: input.ownerRef,
+        profile: input.profile,
+        subjectDn: formatName(issued.subjectNameDer),
+        cn: commonName(issued.subjectNameDer) ?? "",
+        certDer: issued.certDer,
+        spkiSha256: createHash("sha256").update(csr.spkiDer).digest("hex"),
+        notBefore: validity.notBefore,
+        notAfter,
+        status: "VALID",
+        revokedAt: null,
+        revocationReason: null,
+        supersededBy: null,
+        changeSeq: 0,
+        createdAt: now,
+      };
       // The database decides uniqueness per issuer; a collision (2^-126 per pair) just draws again.
-      [inserted] = await tx
-        .insert(certificates)
-        .values({
-          id,
-          issuerId: caId,
-          serialHex: issued.serialHex,
-          institutionId: institution.id,
-          ownerKind: input.ownerKind,
-          ownerRef: input.ownerRef,
-          profile: input.profile,
-          subjectDn: formatName(issued.subjectNameDer),
-          cn: commonName(issued.subjectNameDer) ?? "",
-          certDer: issued.certDer,
-          spkiSha256: createHash("sha256").update(csr.spkiDer).digest("hex"),
-          notBefore: validity.notBefore,
-          notAfter,
-          createdAt: now,
-        })
-        .onConflictDoNothing({ target: [certificates.issuerId, certificates.serialHex] })
-        .returning();
+      // Written as plain SQL (every issuance runs it): the row is what we send, with the column
+      // defaults (status VALID, nothing revoked) — only the change sequence comes back.
+      const result = (await tx.execute(sql`
+        INSERT INTO certificates (id, issuer_id, serial_hex, institution_id, owner_kind, owner_ref, profile, subject_dn, cn, cert_der, spki_sha256, not_before, not_after, created_at)
+        VALUES (${row.id}, ${row.issuerId}, ${row.serialHex}, ${row.institutionId}, ${row.ownerKind}, ${row.ownerRef}, ${row.profile}, ${row.subjectDn}, ${row.cn}, ${row.certDer},
+          ${row.spkiSha256}, ${row.notBefore.toISOString()}::timestamptz, ${row.notAfter.toISOString()}::timestamptz, ${row.createdAt.toISOString()}::timestamptz)
+        ON CONFLICT (issuer_id, serial_hex) DO NOTHING
+        RETURNING change_seq::text AS change_seq, status`)) as unknown as { rows: { change_seq: string; status: Row["status"] }[] };
+      const written = result.rows[0];
+      if (written) inserted = { ...row, changeSeq: Number(written.change_seq), status: written.status };
       if (!inserted) ctx.log.warn({ caId, attempt }, "certificate serial collision; drawing another");
     }
     if (!inserted) throw new InkanError("CERT_SERIAL_EXHAUSTED", "unavailable", { detail: `no free serial after ${MAX_SERIAL_ATTEMPTS} draws` });

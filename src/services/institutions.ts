@@ -62,9 +62,9 @@ const parsedRows = new Map<string, { key: string; value: Institution }>();
 const MAX_PARSED = 1000;
 
 /** Everything toInstitution reads, as one string: equal strings ⇔ equal results. */
-const rowKey = (r: InstitutionRow): string => JSON.stringify([r.code, r.kind, r.name, r.nameEn, r.names ?? {}, r.preset, r.policy, r.contact, r.issuingCaId]);
+const rowKey = (r: Omit<InstitutionRow, "createdAt">): string => JSON.stringify([r.code, r.kind, r.name, r.nameEn, r.names ?? {}, r.preset, r.policy, r.contact, r.issuingCaId]);
 
-export function toInstitution(r: InstitutionRow): Institution {
+export function toInstitution(r: Omit<InstitutionRow, "createdAt">): Institution {
   const key = rowKey(r);
   const hit = parsedRows.get(r.id);
   if (hit && hit.key === key) return hit.value;

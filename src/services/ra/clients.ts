@@ -14,10 +14,10 @@ import { parseCsr, type ParsedCsr } from "../../pki/csr.js";
 import { generateKeyPair } from "../../pki/keys.js";
 import { subjectFor, type ProfileKind } from "../../pki/profiles.js";
 import type { ServiceContext } from "../../platform.js";
-import { certificates, institutions, raClients } from "../../store/schema/index.js";
+import { certificates, raClients } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import { issueCertificateFromCsr, pemOf, revokeCertificate } from "../certificates.js";
-import { findInstitutionByCode, getInstitution, toInstitution, type Institution, type InstitutionKind } from "../institutions.js";
+import { findInstitutionByCode, getInstitution, toInstitution, type Institution, type InstitutionKind, type InstitutionRow } from "../institutions.js";
 import type { PkiRuntime } from "../pki-runtime.js";
 import { raError } from "./messages.js";
 
@@ -269,33 +269,66 @@ export async function setRaClientDisabled(ctx: ServiceContext, input: { institut
  */
 export async function authenticateRaClient(ctx: Pick<ServiceContext, "db" | "clock">, der: Uint8Array | undefined): Promise<RaClient> {
   if (!der || der.length === 0 || der.length > 16_384) throw raError("RA_CLIENT_UNKNOWN", "unauthenticated");
-  const [hit] = await ctx.db
-    .select({ c: raClients, status: certificates.status, institution: institutions })
-    .from(raClients)
-    .leftJoin(institutions, eq(institutions.id, raClients.institutionId))
-    .leftJoin(certificates, eq(certificates.id, raClients.certificateId))
-    .where(eq(raClients.certSha256, certSha256Of(der)))
-    .limit(1);
+  // Plain SQL (it runs on every RA request): the client, its certificate's status, its institution.
+  const result = (await ctx.db.execute(sql`
+    SELECT c.id, c.institution_id, c.name, c.allowed_profiles, c.quota_max, c.quota_window_seconds, c.certificate_id,
+      c.disabled_at IS NOT NULL AS disabled,
+      (extract(epoch FROM c.cert_not_before) * 1000)::float8 AS not_before_ms, (extract(epoch FROM c.cert_not_after) * 1000)::float8 AS not_after_ms,
+      cert.status, i.id AS i_id, i.code AS i_code, i.kind AS i_kind, i.name AS i_name, i.name_en AS i_name_en, i.names AS i_names,
+      i.preset AS i_preset, i.policy AS i_policy, i.contact AS i_contact, i.issuing_ca_id AS i_issuing_ca_id
+    FROM ra_clients c
+    LEFT JOIN institutions i ON i.id = c.institution_id
+    LEFT JOIN certificates cert ON cert.id = c.certificate_id
+    WHERE c.cert_sha256 = ${certSha256Of(der)}
+    LIMIT 1`)) as unknown as { rows: AuthRow[] };
+  const hit = result.rows[0];
   if (!hit) throw raError("RA_CLIENT_UNKNOWN", "unauthenticated");
-  const { c } = hit;
+  const c = hit;
   const now = ctx.clock.now().getTime();
-  const reason =
-    c.disabledAt !== null
-      ? "disabled"
-      : hit.status === "REVOKED"
-        ? "certificate revoked"
-        : hit.status === "SUSPENDED"
-          ? "certificate suspended"
-          : now > c.certNotAfter.getTime()
-            ? "certificate expired"
-            : now < c.certNotBefore.getTime()
-              ? "certificate not yet valid"
-              : c.certificateId !== null && hit.status === null
-                ? "certificate missing"
-                : undefined;
+  const reason = c.disabled
+    ? "disabled"
+    : c.status === "REVOKED"
+      ? "certificate revoked"
+      : c.status === "SUSPENDED"
+        ? "certificate suspended"
+        : now > Number(c.not_after_ms)
+          ? "certificate expired"
+          : now < Number(c.not_before_ms)
+            ? "certificate not yet valid"
+            : c.certificate_id !== null && c.status === null
+              ? "certificate missing"
+              : undefined;
   if (reason) throw raError("RA_CLIENT_DISABLED", "forbidden", { params: { reason } });
-  return { id: c.id, institutionId: c.institutionId, name: c.name, allowedProfiles: c.allowedProfiles, quotaMax: c.quotaMax, quotaWindowSeconds: c.quotaWindowSeconds, ...(hit.institution ? { institution: toInstitution(hit.institution) } : {}) };
+  const institution =
+    c.i_id === null
+      ? undefined
+      : toInstitution({ id: c.i_id, code: c.i_code!, kind: c.i_kind!, name: c.i_name!, nameEn: c.i_name_en!, names: c.i_names!, preset: c.i_preset!, policy: c.i_policy, contact: c.i_contact!, issuingCaId: c.i_issuing_ca_id });
+  return { id: c.id, institutionId: c.institution_id, name: c.name, allowedProfiles: c.allowed_profiles, quotaMax: Number(c.quota_max), quotaWindowSeconds: Number(c.quota_window_seconds), ...(institution ? { institution } : {}) };
 }
+
+type AuthRow = {
+  id: string;
+  institution_id: string;
+  name: string;
+  allowed_profiles: string[];
+  quota_max: number;
+  quota_window_seconds: number;
+  certificate_id: string | null;
+  disabled: boolean;
+  not_before_ms: number;
+  not_after_ms: number;
+  status: string | null;
+  i_id: string | null;
+  i_code: string | null;
+  i_kind: InstitutionKind | null;
+  i_name: string | null;
+  i_name_en: string | null;
+  i_names: InstitutionRow["names"] | null;
+  i_preset: string | null;
+  i_policy: unknown;
+  i_contact: string | null;
+  i_issuing_ca_id: string | null;
+};
 
 /** Clients that are not disabled, for the demo's "is it there" check. */
 export async function findRaClient(ctx: Pick<ServiceContext, "db">, institutionId: string, name: string): Promise<RaClientRow | undefined> {

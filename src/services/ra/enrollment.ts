@@ -276,12 +276,11 @@ export async function enrollCertificate(ctx: ServiceContext, runtime: PkiRuntime
         ? {}
         : {
             guard: async (tx: Tx) => {
-              const [won] = await tx
-                .insert(raIdempotencyKeys)
-                .values({ clientId: client.id, idempotencyKey, requestSha256: hash, certificateId: id, createdAt: ctx.clock.now() })
-                .onConflictDoNothing()
-                .returning({ key: raIdempotencyKeys.idempotencyKey });
-              if (!won) throw new KeyTaken();
+              const won = (await tx.execute(sql`
+                INSERT INTO ra_idempotency_keys (client_id, idempotency_key, request_sha256, certificate_id, created_at)
+                VALUES (${client.id}, ${idempotencyKey}, ${hash}, ${id}, ${ctx.clock.now().toISOString()}::timestamptz)
+                ON CONFLICT DO NOTHING RETURNING 1 AS won`)) as unknown as { rows: unknown[] };
+              if (won.rows.length === 0) throw new KeyTaken();
             },
           }),
     });
