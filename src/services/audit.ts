@@ -29,7 +29,7 @@
  * for an old one while the row is in the trail.
  */
 import { randomUUID, timingSafeEqual } from "node:crypto";
-import { asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Clock } from "../domain/clock.js";
 import type { Keyring } from "../keyring.js";
 import type { Db, Queryable, Tx } from "../store/database.js";
@@ -158,13 +158,21 @@ async function appendRows(tx: Tx, keyring: Keyring, clock: Clock, list: AuditEnt
     prev = hash;
     return row;
   });
-  if (rows.length) await tx.insert(auditEvents).values(rows);
-  if (pending.ids.length) await tx.delete(auditPending).where(inArray(auditPending.id, pending.ids));
   const mac = headMac(keyring, seq, prev);
-  await tx
-    .insert(auditHead)
-    .values({ id: 1, seq, hash: prev, mac })
-    .onConflictDoUpdate({ target: auditHead.id, set: { seq, hash: prev, mac } });
+  // The new rows, the pending rows they replace and the new head: one statement, so all or none
+  // (data-modifying WITH clauses always run to completion), in one round trip.
+  const steps: SQL[] = [];
+  if (rows.length) {
+    const values = rows.map(
+      (r) => sql`(${r.seq}::bigint, ${r.at.toISOString()}::timestamptz, ${r.actor}, ${r.action}, ${r.institutionId}::text, ${r.subject}::text, ${JSON.stringify(r.detail)}::jsonb, ${r.prevHash}, ${r.hash})`,
+    );
+    steps.push(sql`appended AS (INSERT INTO audit_events (seq, at, actor, action, institution_id, subject, detail, prev_hash, hash) VALUES ${sql.join(values, sql`, `)})`);
+  }
+  if (pending.ids.length) steps.push(sql`chained AS (DELETE FROM audit_pending WHERE id = ANY(${`{${pending.ids.join(",")}}`}::bigint[]))`);
+  await tx.execute(sql`
+    ${steps.length ? sql`WITH ${sql.join(steps, sql`, `)}` : sql``}
+    INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, ${seq}::bigint, ${prev}, ${mac})
+    ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, mac = EXCLUDED.mac`);
   return { preface, moved: pending.ids.length };
 }
 
