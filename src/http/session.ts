@@ -8,7 +8,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import { InkanError } from "../domain/errors.js";
 import type { Platform } from "../platform.js";
-import { getInstitution } from "../services/institutions.js";
 import { serviceError } from "../services/corporate/messages.js";
 import { csrfTokenMatches } from "../services/csrf.js";
 import { SESSION_COOKIES, loadSession, type Session, type SessionKind } from "../services/corporate/sessions.js";
@@ -82,11 +81,8 @@ export function requireSession(kind: SessionKind, req: SessionRequirement = {}):
       throw serviceError("SESSION_REQUIRED", "unauthenticated");
     }
     request.session = session;
-    try {
-      request.institutionLocale = (await getInstitution(platform.db, session.institutionId)).policy.defaultLocale;
-    } catch {
-      // The message falls back to the browser's language; the route itself decides the rest.
-    }
+    // Read with the session (one statement); without it the message falls back to the browser's language.
+    request.institutionLocale = session.institutionLocale;
     if (!stages.includes(session.stage)) throw serviceError("SESSION_STAGE_INVALID", "forbidden");
     if (csrf && !SAFE_METHODS.has(request.method)) {
       if (!isSameOriginRequest(request, platform.config.publicUrl) || !csrfTokenMatches(platform.keyring, session.idHash, request.headers[CSRF_HEADER])) {

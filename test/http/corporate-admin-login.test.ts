@@ -5,13 +5,14 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { corporateMessages } from "../../src/domain/corporate/messages.js";
 import { webcrypto } from "node:crypto";
 import { loginChallengeMessage, toBase64Url } from "../../src/domain/signing.js";
 import { verifyAudit } from "../../src/services/audit.js";
 import { revokeCertificate, suspendCertificate, resumeCertificate } from "../../src/services/certificates.js";
-import { certificates } from "../../src/store/schema/index.js";
+import { localize } from "../../src/http/i18n.js";
+import { certificates, institutions } from "../../src/store/schema/index.js";
 import {
   ADMIN_API,
   BANK_API,
@@ -313,6 +314,32 @@ forEachDatabase("corporate admin login (F-ADM-LOGIN) and sessions", (kind) => {
     assert.equal(third.cookie("inkan_admin"), undefined);
     const replayCookie = await w.browser().get(`${ADMIN_API}/status`, { headers: { cookie: `inkan_admin=${adminToken.value}` } });
     assert.equal(replayCookie.status, 401);
+  });
+
+  test("a session's error messages are in its institution's language, as the institution says it now", async () => {
+    const { pc } = await readyAdmin(w, { login: false });
+    const admin = w.browser(); // no Accept-Language: the institution's default decides
+    assert.equal((await adminCertificateStep(admin, pc)).status, 200);
+    const early = () => admin.get<{ code: string; message: string }>(`${ADMIN_API}/status`); // stage PIN: not yet
+    const setLocale = (locale: string) =>
+      w.p.db
+        .update(institutions)
+        .set({ policy: sql`jsonb_set(${institutions.policy}, '{defaultLocale}', to_jsonb(${locale}::text))` })
+        .where(eq(institutions.id, w.institution.id));
+    const ja = await early();
+    assert.equal(ja.status, 403);
+    assert.equal(ja.body.code, "SESSION_STAGE_INVALID");
+    assert.equal(ja.body.message, localize("SESSION_STAGE_INVALID", "ja"));
+    await setLocale("en");
+    try {
+      const en = await early();
+      assert.equal(en.body.message, localize("SESSION_STAGE_INVALID", "en"), "the same session, the institution's new language");
+      assert.notEqual(en.body.message, ja.body.message);
+      const browser = await admin.get<{ message: string }>(`${ADMIN_API}/status`, { headers: { "accept-language": "zh-TW" } });
+      assert.equal(browser.body.message, localize("SESSION_STAGE_INVALID", "zh-TW"), "the browser's language comes first");
+    } finally {
+      await setLocale("ja");
+    }
   });
 
   test("settings: login PIN, confirmation PIN and e-mail changes (current PIN, twice the new one, mails without PINs)", async () => {

@@ -11,7 +11,7 @@
  * the card): a PIN-only success must not reset the card-guess count.
  * The first FULL login with a newly acquired certificate supersedes the admin's older ones.
  */
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import {
   challengeLabel,
   checkCardAnswerFormat,
@@ -23,13 +23,15 @@ import {
 import { loginAllowed } from "../../domain/corporate/lockout.js";
 import { corporateError } from "../../domain/corporate/messages.js";
 import type { ServiceContext } from "../../platform.js";
-import { corporateUsers } from "../../store/schema/index.js";
+import type { Tx } from "../../store/database.js";
+import { contracts, corporateUsers, customerCards, institutions } from "../../store/schema/index.js";
 import { appendAudit } from "../audit.js";
 import type { PkiRuntime } from "../pki-runtime.js";
-import { loadActiveCard } from "./cards.js";
+import { openCard, type CardRow } from "./cards.js";
 import { sessionCertificateView, supersedeOlderCertificates, type SessionCertificateView } from "./certificate-login.js";
 import type { IssuedChallenge } from "./challenges.js";
 import { PROVIDED_SERVICES } from "./contracts.js";
+import { serviceError } from "./messages.js";
 import { ADMIN_LOGON_ACTIONS, previousLogonOf, previousLogonState } from "./logons.js";
 import { ADMIN_LOGIN, createLoginChallenge, loginPinInput, openPinSession, verifyLoginCertificate, type CertificateStepInput } from "./login-steps.js";
 import { sourceDetail, type RequestSource } from "./pre-login.js";
@@ -37,6 +39,7 @@ import {
   adminActor,
   checkAdminPin,
   contractAccess,
+  contractContextFrom,
   loadContractByRef,
   recordAdminFailure,
   refuse,
@@ -44,6 +47,7 @@ import {
   resetAdminFailures,
   succeed,
   unwrap,
+  type ContractContext,
   type Outcome,
 } from "./principals.js";
 import { advanceStage, endSession, setSessionState, type IssuedSession, type Session } from "./sessions.js";
@@ -86,14 +90,22 @@ export interface CardChallenge {
 /**
  * Step 2: the admin login PIN (the registration PIN before activation). Returns the card
  * challenge; a right PIN on a blocked contract is told why (and the session ends).
+ *
+ * The PIN is verified outside any transaction: the argon2id verification is the login's one
+ * costly step, and a transaction around it would hold a pooled connection for its whole
+ * length. Nothing here needs one: a wrong PIN is counted by the one conditional UPDATE of
+ * recordAdminFailure (in its own transaction with its audit rows, so concurrent wrong PINs
+ * still count exactly), and a right one moves the session on with one UPDATE.
  */
 export async function loginAdminPin(ctx: ServiceContext, session: Session, input: { pin: unknown; source?: RequestSource }): Promise<CardChallenge> {
   const pin = loginPinInput(ADMIN_LOGIN, input.pin, "pin");
-  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<CardChallenge>> => {
-    const cc = await loadContractByRef(tx, session.contractRef!);
-    if (!(await checkAdminPin(tx, ctx, cc, pin))) return refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN", input.source));
-    const access = loginAllowed(contractAccess(cc.contract));
-    if (!access.ok) {
+  const cc = await loadContractByRef(ctx.db, session.contractRef!);
+  if (!(await checkAdminPin(ctx.db, ctx, cc, pin))) {
+    return unwrap(await ctx.db.transaction(async (tx) => refuseFailure(await recordAdminFailure(tx, ctx, cc, "PIN", input.source))));
+  }
+  const access = loginAllowed(contractAccess(cc.contract));
+  if (!access.ok) {
+    await ctx.db.transaction(async (tx) => {
       await endSession(tx, ctx, session);
       await appendAudit(tx, ctx.keyring, ctx.clock, {
         actor: adminActor(cc),
@@ -102,13 +114,12 @@ export async function loginAdminPin(ctx: ServiceContext, session: Session, input
         subject: cc.contract.contractId,
         detail: { step: "pin", code: access.code, certificateId: session.certificateId, ...sourceDetail(input.source) },
       });
-      return refuse(corporateError(access.code, access.kind));
-    }
-    const positions = drawCardChallenge(cc.policy);
-    await advanceStage(tx, ctx, session, ADMIN_STAGES.CARD, { state: { positions } });
-    return succeed({ positions, label: challengeLabel(positions) });
-  });
-  return unwrap(outcome);
+    });
+    throw corporateError(access.code, access.kind);
+  }
+  const positions = drawCardChallenge(cc.policy);
+  await advanceStage(ctx.db, ctx, session, ADMIN_STAGES.CARD, { state: { positions } });
+  return { positions, label: challengeLabel(positions) };
 }
 
 export interface LoginCompleted {
@@ -123,7 +134,7 @@ export interface LoginCompleted {
 /** Step 3: the card one-time password. Completes the login (new session token). */
 export async function loginAdminCard(ctx: ServiceContext, runtime: PkiRuntime | undefined, session: Session, input: { answer: unknown; source?: RequestSource }): Promise<LoginCompleted> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome<Omit<LoginCompleted, "superseded">>> => {
-    const cc = await loadContractByRef(tx, session.contractRef!);
+    const { cc, cardRow } = await loadContractAndCard(tx, session.contractRef!);
     const access = loginAllowed(contractAccess(cc.contract));
     if (!access.ok) {
       await endSession(tx, ctx, session);
@@ -131,8 +142,8 @@ export async function loginAdminCard(ctx: ServiceContext, runtime: PkiRuntime | 
     }
     const positions = parseCardChallenge(session.state.positions);
     const answer = checkCardAnswerFormat(input.answer, positions, "answer");
-    const card = await loadActiveCard(tx, ctx.keyring, cc.contract.id);
-    if (!card) throw corporateError("CARD_REVOKED", "forbidden");
+    if (!cardRow) throw corporateError("CARD_REVOKED", "forbidden");
+    const card = openCard(ctx.keyring, cardRow);
     if (!verifyCardAnswer(card.grid, positions, answer)) {
       const decision = await recordAdminFailure(tx, ctx, cc, "CARD_OTP", input.source);
       if (!decision.locked) await setSessionState(tx, session, { positions: drawCardChallenge(cc.policy) });
@@ -153,6 +164,20 @@ export async function loginAdminCard(ctx: ServiceContext, runtime: PkiRuntime | 
   const done = unwrap(outcome);
   const superseded = await supersedeOlderCertificates(ctx, runtime, session.certificateId, "admin-login");
   return { ...done, superseded };
+}
+
+/** The contract, its institution and its active card (the newest, should there be two) in one query: the card step needs all three. */
+async function loadContractAndCard(tx: Tx, contractRef: string): Promise<{ cc: ContractContext; cardRow: CardRow | null }> {
+  const [row] = await tx
+    .select({ contract: contracts, institution: institutions, card: customerCards })
+    .from(contracts)
+    .leftJoin(institutions, eq(institutions.id, contracts.institutionId))
+    .leftJoin(customerCards, and(eq(customerCards.contractRef, contracts.id), eq(customerCards.status, "ACTIVE")))
+    .where(eq(contracts.id, contractRef))
+    .orderBy(desc(customerCards.issuedAt))
+    .limit(1);
+  if (!row) throw serviceError("CONTRACT_NOT_FOUND", "not_found");
+  return { cc: contractContextFrom(row.contract, row.institution), cardRow: row.card };
 }
 
 export interface AdminStatusView {

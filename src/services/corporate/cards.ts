@@ -43,16 +43,23 @@ export async function issueCustomerCard(tx: Tx, ctx: { clock: Clock; keyring: Ke
   return { cardId, grid, issuedAt: now, revoked: revoked.length };
 }
 
+export type CardRow = typeof customerCards.$inferSelect;
+export type ActiveCard = { cardId: string; grid: CardGrid; issuedAt: Date };
+
 /** The contract's active card with its grid opened, or null when it has none. */
-export async function loadActiveCard(q: Queryable, keyring: Keyring, contractRef: string): Promise<{ cardId: string; grid: CardGrid; issuedAt: Date } | null> {
+export async function loadActiveCard(q: Queryable, keyring: Keyring, contractRef: string): Promise<ActiveCard | null> {
   const [row] = await q
     .select()
     .from(customerCards)
     .where(and(eq(customerCards.contractRef, contractRef), eq(customerCards.status, "ACTIVE")))
     .orderBy(desc(customerCards.issuedAt))
     .limit(1);
-  if (!row) return null;
-  const grid = parseCardGrid(JSON.parse(keyring.open(row.gridSealed, sealContext(contractRef, row.id)).toString("utf8")) as unknown);
+  return row ? openCard(keyring, row) : null;
+}
+
+/** A card row (read by the caller, e.g. joined to its contract) with its grid opened. */
+export function openCard(keyring: Keyring, row: CardRow): ActiveCard {
+  const grid = parseCardGrid(JSON.parse(keyring.open(row.gridSealed, sealContext(row.contractRef, row.id)).toString("utf8")) as unknown);
   return { cardId: row.id, grid, issuedAt: row.issuedAt };
 }
 

@@ -10,7 +10,7 @@
  *     CERT_SUSPENDED, outside its validity at the clock's now → CERT_EXPIRED / CERT_NOT_YET_VALID;
  * and map it to its principal through the row's owner_kind / owner_ref.
  */
-import { X509Certificate, createPublicKey, verify, type KeyObject } from "node:crypto";
+import { X509Certificate, createHash, verify, type KeyObject } from "node:crypto";
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { renewalStatus, renewalWindow } from "../../domain/corporate/windows.js";
 import { InkanError } from "../../domain/errors.js";
@@ -42,12 +42,23 @@ export interface VerifiedLogin {
 }
 
 /**
- * The issuing CA's public key, read from the database each time: a CA id names different keys
- * in different deployments (and test databases), so a per-process cache by id would be wrong.
+ * Public keys of CA certificates, by the SHA-256 of the certificate's DER. The certificate
+ * itself is read from the database with every login (a CA id names different keys in different
+ * deployments and test databases); only parsing it is saved, and the same bytes are the same
+ * key wherever they come from, so this can never answer with a stale key.
  */
-async function caPublicKey(q: Queryable, caId: string): Promise<KeyObject | null> {
-  const [row] = await q.select({ certDer: certificateAuthorities.certDer }).from(certificateAuthorities).where(eq(certificateAuthorities.id, caId));
-  return row ? new X509Certificate(row.certDer).publicKey : null;
+const caKeys = new Map<string, KeyObject>();
+const MAX_CA_KEYS = 256;
+
+function caPublicKey(certDer: Uint8Array): KeyObject {
+  const id = createHash("sha256").update(certDer).digest("base64");
+  let key = caKeys.get(id);
+  if (!key) {
+    key = new X509Certificate(certDer).publicKey;
+    if (caKeys.size >= MAX_CA_KEYS) caKeys.clear();
+    caKeys.set(id, key);
+  }
+  return key;
 }
 
 function decode(value: unknown, field: string, max: number): Buffer {
@@ -77,6 +88,11 @@ export function verifyBrowserSignature(publicKey: KeyObject, message: Uint8Array
  * or CERT_UNKNOWN. Status and validity are not checked here.
  */
 export async function findOurCertificate(q: Queryable, der: Uint8Array): Promise<CertificateRow> {
+  return (await findOurCertificateParsed(q, der)).row;
+}
+
+/** findOurCertificate, with the presented certificate as parsed for the chain check (its key verifies the login). */
+async function findOurCertificateParsed(q: Queryable, der: Uint8Array): Promise<{ row: CertificateRow; x509: X509Certificate }> {
   const unknown = (): InkanError => serviceError("CERT_UNKNOWN", "unauthenticated", { fields: ["certificate"] });
   let serialHex: string;
   try {
@@ -84,18 +100,22 @@ export async function findOurCertificate(q: Queryable, der: Uint8Array): Promise
   } catch {
     throw unknown();
   }
-  const rows = await q.select().from(certificates).where(eq(certificates.serialHex, serialHex));
-  const row = rows.find((r) => Buffer.from(r.certDer).equals(Buffer.from(der)));
-  if (!row) throw unknown();
-  const caKey = await caPublicKey(q, row.issuerId);
-  if (!caKey) throw unknown();
+  // The row and its issuer's certificate in one query.
+  const rows = await q
+    .select({ row: certificates, caDer: certificateAuthorities.certDer })
+    .from(certificates)
+    .leftJoin(certificateAuthorities, eq(certificateAuthorities.id, certificates.issuerId))
+    .where(eq(certificates.serialHex, serialHex));
+  const found = rows.find((r) => Buffer.from(r.row.certDer).equals(Buffer.from(der)));
+  if (!found?.caDer) throw unknown();
   try {
-    if (!new X509Certificate(der).verify(caKey)) throw unknown();
+    const x509 = new X509Certificate(der);
+    if (!x509.verify(caPublicKey(found.caDer))) throw unknown();
+    return { row: found.row, x509 };
   } catch (e) {
     if (e instanceof InkanError) throw e;
     throw unknown();
   }
-  return row;
 }
 
 /** CERT_REVOKED / CERT_SUSPENDED / CERT_EXPIRED / CERT_NOT_YET_VALID, or nothing when usable now. */
@@ -118,16 +138,11 @@ export async function verifyCertificateSignature(
 ): Promise<VerifiedLogin> {
   const der = decode(input.certificate, "certificate", MAX_CERT_BYTES);
   const signature = decode(input.signature, "signature", 1024);
-  const row = await findOurCertificate(q, der);
+  const { row, x509 } = await findOurCertificateParsed(q, der);
   if (input.challenge.institutionId && input.challenge.institutionId !== row.institutionId) {
     throw serviceError("CERT_UNKNOWN", "unauthenticated", { fields: ["certificate"] });
   }
-  let publicKey: KeyObject;
-  try {
-    publicKey = createPublicKey({ key: new X509Certificate(der).publicKey.export({ type: "spki", format: "der" }), format: "der", type: "spki" });
-  } catch {
-    throw serviceError("CERT_UNKNOWN", "unauthenticated", { fields: ["certificate"] });
-  }
+  const publicKey = x509.publicKey;
   const message = loginChallengeMessage(input.challenge.origin, input.challenge.purpose, input.challenge.nonce);
   if (!verifyBrowserSignature(publicKey, message, signature)) throw serviceError("LOGIN_SIGNATURE_INVALID", "unauthenticated", { fields: ["signature"] });
   assertCertificateUsable(row, ctx.clock.now());
@@ -146,6 +161,11 @@ export async function olderLiveCertificates(
     .select()
     .from(certificates)
     .where(and(eq(certificates.institutionId, than.institutionId), eq(certificates.ownerKind, than.ownerKind), eq(certificates.ownerRef, than.ownerRef)));
+  return olderLiveAmong(rows, than);
+}
+
+/** The rows of `rows` that are live and older than `than` (same owner assumed). */
+function olderLiveAmong(rows: CertificateRow[], than: Pick<CertificateRow, "id" | "createdAt" | "changeSeq">): CertificateRow[] {
   // Issue time first; two issued in the same instant are ordered by their change number.
   const older = (r: CertificateRow): boolean =>
     r.createdAt.getTime() < than.createdAt.getTime() || (r.createdAt.getTime() === than.createdAt.getTime() && r.changeSeq < than.changeSeq);
@@ -214,9 +234,15 @@ export async function neverUsedOlderCertificates(q: Queryable, owner: Certificat
  */
 export async function supersedeOlderCertificates(ctx: ServiceContext, runtime: PkiRuntime | undefined, certificateId: string | null | undefined, actor: string): Promise<string[]> {
   if (!certificateId) return [];
-  const [current] = await ctx.db.select().from(certificates).where(eq(certificates.id, certificateId));
+  // Every certificate of the same owner as this one, in one query (a login runs this each time).
+  const same = sql`(SELECT ${certificates.institutionId}, ${certificates.ownerKind}, ${certificates.ownerRef} FROM ${certificates} WHERE ${certificates.id} = ${certificateId})`;
+  const mine = await ctx.db
+    .select()
+    .from(certificates)
+    .where(sql`(${certificates.institutionId}, ${certificates.ownerKind}, ${certificates.ownerRef}) = ${same}`);
+  const current = mine.find((r) => r.id === certificateId);
   if (!current) return [];
-  const older = await olderLiveCertificates(ctx.db, current);
+  const older = olderLiveAmong(mine, current);
   if (older.length === 0) return [];
   if (!runtime) {
     ctx.log.warn({ certificateId }, "older certificates not superseded: no PKI runtime in this process");

@@ -6,7 +6,7 @@
  * session's stage data, so logons that happen later elsewhere do not change what this session
  * shows as "previous".
  */
-import { and, desc, eq, gte, inArray } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import { auditEvents, auditPending } from "../../store/schema/index.js";
 import type { Queryable } from "../../store/database.js";
 import type { Session } from "./sessions.js";
@@ -24,18 +24,18 @@ export async function latestLogonAt(
   q: Queryable,
   who: { institutionId: string; subject: string; actions: readonly string[]; since?: Date },
 ): Promise<Date | null> {
-  const latest: Date[] = [];
-  // A logon recorded while the hash chain was busy sits in audit_pending until chained.
-  for (const [t, order] of [
-    [auditEvents, desc(auditEvents.seq)],
-    [auditPending, desc(auditPending.id)],
-  ] as const) {
+  // A logon recorded while the hash chain was busy sits in audit_pending until chained: the
+  // latest row of each table (by chain order / by id), in one statement, and the later of the two.
+  const latestOf = (t: typeof auditEvents | typeof auditPending, order: SQL) => {
     const where = [eq(t.institutionId, who.institutionId), eq(t.subject, who.subject), inArray(t.action, [...who.actions])];
     if (who.since) where.push(gte(t.at, who.since));
-    const [row] = await q.select({ at: t.at }).from(t).where(and(...where)).orderBy(order).limit(1);
-    if (row) latest.push(row.at);
-  }
-  return latest.length ? new Date(Math.max(...latest.map((d) => d.getTime()))) : null;
+    return sql`(SELECT ${t.at} AS at FROM ${t} WHERE ${and(...where)} ORDER BY ${order} LIMIT 1)`;
+  };
+  const result = await q.execute(
+    sql`SELECT (extract(epoch FROM max(at)) * 1000)::float8 AS ms FROM (${latestOf(auditEvents, desc(auditEvents.seq))} UNION ALL ${latestOf(auditPending, desc(auditPending.id))}) AS latest`,
+  );
+  const ms = (result as unknown as { rows: { ms: number | string | null }[] }).rows[0]?.ms;
+  return ms === null || ms === undefined ? null : new Date(Number(ms));
 }
 
 /** Stage data for the FULL session: call before appending this logon's audit row. */

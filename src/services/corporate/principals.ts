@@ -22,9 +22,9 @@ import type { InstitutionPolicy } from "../../domain/policy.js";
 import { enqueueNotice } from "../../notify/outbox.js";
 import type { ServiceContext } from "../../platform.js";
 import type { Queryable, Tx } from "../../store/database.js";
-import { contracts, corporateUsers } from "../../store/schema/index.js";
+import { contracts, corporateUsers, institutions } from "../../store/schema/index.js";
 import { appendAudit, type AuditEntry } from "../audit.js";
-import { findInstitutionByCode, getInstitution, type Institution } from "../institutions.js";
+import { findInstitutionByCode, getInstitution, toInstitution, type Institution, type InstitutionRow } from "../institutions.js";
 import { serviceError } from "./messages.js";
 import { hashRegistrationPin, verifyRegistrationPin, verifySecretOrDummy } from "./passwords.js";
 import { shadowFailure, sourceDetail, uncountedDecision, type RequestSource } from "./pre-login.js";
@@ -87,12 +87,28 @@ export async function loadContractForUpdate(q: Queryable, institutionId: string,
   return cc;
 }
 
-/** A contract by its row id (sessions and certificates point at the row). */
+/**
+ * A contract row with its institution's row, both read by the caller in one query (joined), as
+ * a ContractContext. The institution's policy is validated as getInstitution does it.
+ */
+export function contractContextFrom(contract: ContractRow, institution: InstitutionRow | null): ContractContext {
+  if (!institution) throw new InkanError("INSTITUTION_NOT_FOUND", "not_found", { params: { id: contract.institutionId } });
+  return withInstitution(contract, toInstitution(institution));
+}
+
+/**
+ * A contract by its row id (sessions and certificates point at the row), with its institution
+ * in the same query. `forUpdate` locks the contract's row only.
+ */
 export async function loadContractByRef(q: Queryable, contractRef: string, opts: { forUpdate?: boolean } = {}): Promise<ContractContext> {
-  const query = q.select().from(contracts).where(eq(contracts.id, contractRef));
-  const [row] = opts.forUpdate ? await query.for("update") : await query;
+  const query = q
+    .select({ contract: contracts, institution: institutions })
+    .from(contracts)
+    .leftJoin(institutions, eq(institutions.id, contracts.institutionId))
+    .where(eq(contracts.id, contractRef));
+  const [row] = opts.forUpdate ? await query.for("update", { of: contracts }) : await query;
   if (!row) throw serviceError("CONTRACT_NOT_FOUND", "not_found");
-  return withInstitution(row, await getInstitution(q, row.institutionId));
+  return contractContextFrom(row.contract, row.institution);
 }
 
 export function contractAccess(c: Pick<ContractRow, "state" | "lockedByBank" | "incidentRegistered" | "lockCause">): ContractAccess {
@@ -206,10 +222,10 @@ export async function recordAdminFailure(tx: Tx, ctx: Ctx, cc: ContractContext, 
 
 /**
  * The registration PIN ① of a contract, verified (peppered or the old plain format; one argon2id
- * verify either way). A right PIN stored in the old format is rewritten peppered in the
- * caller's transaction.
+ * verify either way). A right PIN stored in the old format is rewritten peppered through `tx`
+ * (the caller's transaction, or the database: one statement).
  */
-export async function checkRegistrationPin(tx: Tx, ctx: Pick<ServiceContext, "keyring" | "clock">, cc: ContractContext, pin: unknown): Promise<boolean> {
+export async function checkRegistrationPin(tx: Queryable, ctx: Pick<ServiceContext, "keyring" | "clock">, cc: ContractContext, pin: unknown): Promise<boolean> {
   const verdict = await verifyRegistrationPin(ctx.keyring, cc.contract.registrationPinHash, pin);
   if (verdict.ok && verdict.upgrade && typeof pin === "string") {
     await tx.update(contracts).set({ registrationPinHash: await hashRegistrationPin(ctx.keyring, pin) }).where(eq(contracts.id, cc.contract.id));
@@ -222,7 +238,7 @@ export async function checkRegistrationPin(tx: Tx, ctx: Pick<ServiceContext, "ke
  * before activation (new, or reset by HQ) the 4-digit registration PIN ① [003 L1017–1019].
  * One argon2id verification whatever the state.
  */
-export async function checkAdminPin(tx: Tx, ctx: Pick<ServiceContext, "keyring" | "clock">, cc: ContractContext, pin: unknown): Promise<boolean> {
+export async function checkAdminPin(tx: Queryable, ctx: Pick<ServiceContext, "keyring" | "clock">, cc: ContractContext, pin: unknown): Promise<boolean> {
   if (cc.contract.state === "ACTIVE") return verifySecretOrDummy(cc.contract.adminLoginPinHash, pin);
   return checkRegistrationPin(tx, ctx, cc, pin);
 }

@@ -10,12 +10,13 @@
  * and path; a session is only ever loaded for the kind it was made for.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, isNull, ne, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { Clock } from "../../domain/clock.js";
+import { LOCALES, type Locale } from "../../domain/errors.js";
 import type { Keyring } from "../../keyring.js";
 import { issueCsrfToken } from "../csrf.js";
 import type { Queryable } from "../../store/database.js";
-import { sessions } from "../../store/schema/index.js";
+import { institutions, sessions } from "../../store/schema/index.js";
 
 export type SessionKind = "ADMIN" | "USER" | "BANK" | "TW" | "SEC";
 
@@ -135,12 +136,29 @@ export async function createSession(q: Queryable, ctx: SessionCtx, input: NewSes
   return { token, csrfToken: csrfTokenOf(ctx.keyring, session), session };
 }
 
+/** A loaded session and its institution's default language (for error messages), read in the same statement. */
+export interface LoadedSession extends Session {
+  /** The institution's policy.defaultLocale as stored now; undefined when unknown or not a locale. */
+  institutionLocale: Locale | undefined;
+}
+
+/**
+ * policy.defaultLocale as the policy schema reads it, from what the sub-select returns: "" when
+ * the policy has no such key (the schema's default, "ja"), null when there is no institution row.
+ */
+function storedLocale(v: string | null): Locale | undefined {
+  if (v === "") return "ja";
+  return v !== null && (LOCALES as readonly string[]).includes(v) ? (v as Locale) : undefined;
+}
+
 /**
  * The live session of that kind for a cookie token, touched (last_seen_at = now), or null when
  * there is none: unknown, of another kind, ended (logout, lock), idle too long or past its
- * absolute lifetime.
+ * absolute lifetime. The institution's default language comes back from the same UPDATE (a
+ * sub-select in RETURNING): every guarded request needs it, and a second query for it cost a
+ * round trip per request.
  */
-export async function loadSession(q: Queryable, ctx: { clock: Clock }, token: unknown, kind: SessionKind): Promise<Session | null> {
+export async function loadSession(q: Queryable, ctx: { clock: Clock }, token: unknown, kind: SessionKind): Promise<LoadedSession | null> {
   if (typeof token !== "string" || !TOKEN_PATTERN.test(token)) return null;
   const now = ctx.clock.now().toISOString();
   const [row] = await q
@@ -155,8 +173,13 @@ export async function loadSession(q: Queryable, ctx: { clock: Clock }, token: un
         sql`${sessions.lastSeenAt} + (coalesce((${sessions.state}->>${IDLE_KEY})::int, 15) * interval '1 minute') > ${now}::timestamptz`,
       ),
     )
-    .returning();
-  return row ? toSession(row) : null;
+    .returning({
+      ...getTableColumns(sessions),
+      policyLocale: sql<string | null>`(SELECT coalesce(${institutions.policy}->>'defaultLocale', '') FROM ${institutions} WHERE ${institutions.id} = ${sessions.institutionId})`,
+    });
+  if (!row) return null;
+  const { policyLocale, ...rest } = row;
+  return { ...toSession(rest), institutionLocale: storedLocale(policyLocale) };
 }
 
 /**
