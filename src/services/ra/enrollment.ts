@@ -5,11 +5,12 @@
  * revoke, suspend or resume the certificates it enrolled (and no others).
  *
  * The hot path, in order: checks that need no database (profile, subject fields, CSR proof of
- * possession); the Idempotency-Key lookup (a retry answers before anything is counted); one
- * quota upsert in its own transaction without waiting for the WAL flush (so concurrent
- * enrollments of one client never queue on the counter row's lock for a transaction or a flush); then one transaction: the idempotency row (its
- * primary key decides a concurrent duplicate), the certificate and its audit row. The answer is
- * sent only after that commit.
+ * possession); the Idempotency-Key lookup and, when it finds nothing, the quota hit — one
+ * statement committed without waiting for the WAL flush (a retry answers before anything is
+ * counted, and concurrent enrollments of one client never queue on the counter row's lock for a
+ * flush); then one transaction: the idempotency row (its primary key decides a concurrent
+ * duplicate), the certificate and its audit row. The answer is sent only after that commit.
+ * The client and its institution come from the authentication's one query (clients.ts).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
