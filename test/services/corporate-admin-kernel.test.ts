@@ -5,6 +5,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { availableParallelism } from "node:os";
 import { generateKeyPairSync, sign } from "node:crypto";
 import { InkanError } from "../../src/domain/errors.js";
 import { challenges, sessions } from "../../src/store/schema/index.js";
@@ -39,6 +40,16 @@ test("argon2id with the OWASP minimum; wrong, empty and non-string secrets are s
   assert.equal(await verifySecretOrDummy(null, "syacho01"), false);
   assert.equal(await verifySecretOrDummy(h, "syacho01"), true);
   await assert.rejects(hashSecret(""), RangeError);
+});
+
+test("many PIN checks at once (they take turns per CPU) each get their own answer; a failing one frees its turn", async () => {
+  const h = await hashSecret("syacho01");
+  const secrets = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? "syacho01" : `wrong-${i}`));
+  // Malformed stored hashes make the library fail: twice as many as there are turns, then the rest must still run.
+  const broken = await Promise.all(Array.from({ length: 2 * availableParallelism() + 2 }, () => verifySecret("$argon2id$v=19$m=19456,t=2,p=1$broken", "syacho01")));
+  assert.deepEqual(new Set(broken), new Set([false]));
+  const answers = await Promise.all([...secrets.map((s) => verifySecret(h, s)), verifySecretOrDummy(null, "syacho01"), hashSecret("another").then((x) => verifySecret(x, "another"))]);
+  assert.deepEqual(answers, [...secrets.map((s) => s === "syacho01"), false, true]);
 });
 
 test("browser signatures: ECDSA as IEEE P1363 r‖s and RSA PKCS#1 v1.5, over SHA-256", () => {

@@ -12,10 +12,39 @@
  * database). Such hashes are stored as `pepper1$argon2id$v=19$…`; older plain `$argon2id$…`
  * ones still verify and are rewritten peppered at their next successful verification.
  */
-import { hash, verify } from "@node-rs/argon2";
+import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
+import { availableParallelism } from "node:os";
 import type { Keyring } from "../../keyring.js";
 
 const OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const; // 2 = Argon2id
+
+/**
+ * At most one argon2 computation per CPU this process may run on (its affinity: 1 under
+ * `taskset -c 0`), the rest wait their turn in order. The library runs each one on the libuv
+ * thread pool (4 threads), off the event loop; left alone, 32 logins at once ran 4 hashes of
+ * 19 MiB side by side on one core, each evicting the others' memory and the event loop's from
+ * the caches: measured in the server, a PIN check then cost about three times the CPU of one
+ * run alone. Waiting here costs no more time than waiting for a pool thread did, and leaves
+ * the pool's other threads to the file system and DNS work queued behind the hashes.
+ */
+const ARGON2_SLOTS = Math.max(1, availableParallelism());
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= ARGON2_SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running += 1;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next(); // the slot passes straight to the next in line
+    else running -= 1;
+  }
+}
+
+const hash = (secret: string, options: typeof OPTIONS): Promise<string> => limited(() => argonHash(secret, options));
+const verify = (stored: string, secret: string): Promise<boolean> => limited(() => argonVerify(stored, secret));
 
 /** argon2id PHC string of a secret. */
 export async function hashSecret(secret: string): Promise<string> {
