@@ -18,6 +18,7 @@ import { issueUserCert, makePkiTestbed, PASSPHRASE, PUBLIC_URL } from "../servic
 import { suspendCertificate } from "../../src/services/certificate-lifecycle.js";
 import { encodeCertId, issuerHashes } from "../../src/pki/ocsp.js";
 import { seq } from "../../src/pki/der.js";
+import { certStatus } from "../support/ocsp-status.js";
 
 const freePort = (): Promise<number> =>
   new Promise((resolve) => {
@@ -42,17 +43,6 @@ const ocspOnFreshConnection = (port: number, body: Buffer): Promise<Buffer> =>
     req.on("error", reject);
     req.end(body);
   });
-
-/** certStatus of the single response: the tag right after the CertID's serial (RFC 6960 §4.2.1). */
-function certStatus(response: Buffer, serial: Buffer): "good" | "revoked" | "unknown" {
-  const at = response.indexOf(serial);
-  assert.ok(at > 0, `the answer names the serial asked about: ${response.toString("hex")}`);
-  const tag = response[at + serial.length];
-  if (tag === 0x80) return "good";
-  if (tag === 0xa1) return "revoked";
-  if (tag === 0x82) return "unknown";
-  throw new Error(`unexpected certStatus tag ${tag}`);
-}
 
 const byWorker = (text: string): Map<string, number> => {
   const m = new Map<string, number>();

@@ -22,6 +22,7 @@ import { encodeCertId, issuerHashes } from "../../src/pki/ocsp.js";
 import { seq } from "../../src/pki/der.js";
 import { openPostgres, type Database } from "../../src/store/database.js";
 import type { Platform, ServiceContext } from "../../src/platform.js";
+import { certStatus } from "../support/ocsp-status.js";
 
 interface Answer {
   status: number;
@@ -50,17 +51,6 @@ const pick = (h: Answer["headers"]): Record<string, unknown> => Object.fromEntri
 
 const OCSP = { "content-type": "application/ocsp-request" };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** certStatus of the single response: the tag right after the CertID's serial (RFC 6960 §4.2.1). */
-function certStatus(response: Buffer, serial: Buffer): "good" | "revoked" | "unknown" {
-  const at = response.indexOf(serial);
-  assert.ok(at > 0, `the answer names the serial asked about: ${response.toString("hex")}`);
-  const tag = response[at + serial.length];
-  if (tag === 0x80) return "good";
-  if (tag === 0xa1) return "revoked";
-  if (tag === 0x82) return "unknown";
-  throw new Error(`unexpected certStatus tag ${tag}`);
-}
 
 async function listen(platform: Platform, runtime: PkiRuntime): Promise<{ app: FastifyInstance; base: string; metrics: MetricsListener; routed: string[] }> {
   const app = await buildHttpApp(platform, { routes: [{ plugin: pkiRoutes, options: { runtime, db: platform.db } }] });

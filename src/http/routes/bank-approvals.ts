@@ -111,43 +111,34 @@ const bankApprovalRoutes: FastifyPluginAsync<BankRouteOptions> = async (app, opt
     },
   );
 
-  app.post<{ Params: { approvalId: string }; Body: { reason?: string } }>(
-    "/approvals/:approvalId/reject",
+  // Closing a request without running it: the deciders' rejection (a reason is required) and the
+  // requester's withdrawal (a reason is optional). Same body, answer and session as each other.
+  const closings = [
     {
-      preHandler: guard,
-      schema: {
-        tags: TAGS,
-        summary: "Reject with a reason (1–200 characters; APPROVAL_INPUT_INVALID otherwise): nothing changes. Same people as approval; MFA session",
-        params,
-        body: body([], { reason: str(400) }),
-        response: { 200: approvalSchema, ...errorResponses(404, 409) },
-      },
+      verb: "reject",
+      summary: "Reject with a reason (1–200 characters; APPROVAL_INPUT_INVALID otherwise): nothing changes. Same people as approval; MFA session",
+      close: rejectApproval,
     },
-    async (request) => {
-      const actor = await actorOf(request);
-      assertMfa(sessionOf(request));
-      return rejectApproval(platform, actor, request.params.approvalId, request.body ?? {});
-    },
-  );
-
-  app.post<{ Params: { approvalId: string }; Body: { reason?: string } }>(
-    "/approvals/:approvalId/withdraw",
     {
-      preHandler: guard,
-      schema: {
-        tags: TAGS,
-        summary: "Withdraw one's own pending request (optional reason, up to 200 characters): it closes as WITHDRAWN and nothing runs. The requester only (APPROVAL_NOT_REQUESTER 403); MFA session",
-        params,
-        body: body([], { reason: str(400) }),
-        response: { 200: approvalSchema, ...errorResponses(404, 409) },
+      verb: "withdraw",
+      summary: "Withdraw one's own pending request (optional reason, up to 200 characters): it closes as WITHDRAWN and nothing runs. The requester only (APPROVAL_NOT_REQUESTER 403); MFA session",
+      close: withdrawApproval,
+    },
+  ] as const;
+  for (const { verb, summary, close } of closings) {
+    app.post<{ Params: { approvalId: string }; Body: { reason?: string } }>(
+      `/approvals/:approvalId/${verb}`,
+      {
+        preHandler: guard,
+        schema: { tags: TAGS, summary, params, body: body([], { reason: str(400) }), response: { 200: approvalSchema, ...errorResponses(404, 409) } },
       },
-    },
-    async (request) => {
-      const actor = await actorOf(request);
-      assertMfa(sessionOf(request));
-      return withdrawApproval(platform, actor, request.params.approvalId, request.body ?? {});
-    },
-  );
+      async (request) => {
+        const actor = await actorOf(request);
+        assertMfa(sessionOf(request));
+        return close(platform, actor, request.params.approvalId, request.body ?? {});
+      },
+    );
+  }
 
   const settingsSchema = ok(["dualControl", "approvalWindowHours"], { dualControl: { type: "boolean" }, approvalWindowHours: { type: "integer", minimum: 1, maximum: 168 } });
 
