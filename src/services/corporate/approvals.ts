@@ -32,6 +32,7 @@ import { assertBankRole, bankActorName, resetBankStaff, STAFF_PASSWORD_MIN, type
 import { changeRegistrationPin, contractForStaff } from "./contracts.js";
 import { applyDualControl, dualControlChange, getDualControl } from "./dual-control-settings.js";
 import { serviceError } from "./messages.js";
+import { deferredRuntime } from "./deferred-runtime.js";
 
 export const APPROVAL_KINDS = [
   "CONTRACT_UNLOCK",
@@ -353,24 +354,6 @@ function decide(q: Queryable, actor: BankActor, id: string, now: Date, set: { st
       ),
     )
     .returning();
-}
-
-/**
- * A runtime whose publications wait for the commit: the OCSP cache and the CRL must not show a
- * revocation the transaction may still roll back (and on PGlite, the CRL's own queries would
- * wait on the open transaction).
- */
-function deferredRuntime(runtime: PkiRuntime | undefined): { runtime: PkiRuntime | undefined; flush(): Promise<void> } {
-  if (!runtime) return { runtime, flush: async () => undefined };
-  const held: Parameters<PkiRuntime["afterStatusChange"]>[0][] = [];
-  const proxy = new Proxy(runtime, {
-    get(target, prop) {
-      if (prop === "afterStatusChange") return async (row: Parameters<PkiRuntime["afterStatusChange"]>[0]) => void held.push(row);
-      const v: unknown = Reflect.get(target, prop, target);
-      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-  return { runtime: proxy, flush: async () => { for (const row of held.splice(0)) await runtime.afterStatusChange(row); } };
 }
 
 /** Approves and runs the operation as the approver, in one transaction; returns the operation's result. */
