@@ -38,7 +38,9 @@ export async function abPost(opts: { dir: string; url: string; body: Buffer; con
   const bodyFile = join(opts.dir, "ab-body.bin");
   writeFileSync(bodyFile, opts.body);
   const argv = pinned(opts.cpus, ["ab", "-q", "-r", ...(opts.keepAlive ? ["-k"] : []), "-c", String(opts.concurrency), "-t", String(opts.seconds), "-n", "100000000", "-p", bodyFile, "-T", opts.contentType, opts.url]);
-  const out = await run(argv[0]!, argv.slice(1), (opts.seconds + 60) * 1000);
+  const out = await run(argv[0]!, argv.slice(1), (opts.seconds + 60) * 1000).catch((e: unknown) => {
+    throw new Error(`ab ${opts.keepAlive ? "keep-alive" : "a connection per request"} on ${opts.url}: ${(e as Error).message}`);
+  });
   const rate = /Requests per second:\s+([\d.]+)/.exec(out);
   const total = /Complete requests:\s+(\d+)/.exec(out);
   if (!rate || !total) throw new Error(`ab printed no rate:\n${out}`);
@@ -77,7 +79,7 @@ export interface LoopResult {
  * `concurrency` closed loops calling `once(i)` for `seconds` after a warm-up; `once` throws on a
  * wrong answer (counted as an error, not as done). Latencies of the timed window only.
  */
-export async function closedLoop(opts: { seconds: number; warmupSeconds?: number; concurrency: number; once: (i: number) => Promise<void> }): Promise<LoopResult> {
+export async function closedLoop(opts: { seconds: number; warmupSeconds?: number; concurrency: number; once: (i: number) => Promise<void>; onWindow?: (edge: "start" | "end") => void }): Promise<LoopResult> {
   let next = 0;
   let phase: "warmup" | "timed" | "stop" = "warmup";
   const latencies: number[] = [];
@@ -100,10 +102,12 @@ export async function closedLoop(opts: { seconds: number; warmupSeconds?: number
   const loops = Array.from({ length: opts.concurrency }, loop);
   await sleep((opts.warmupSeconds ?? 1) * 1000);
   phase = "timed";
+  opts.onWindow?.("start");
   const t0 = performance.now();
   await sleep(opts.seconds * 1000);
   phase = "stop";
   const elapsed = (performance.now() - t0) / 1000;
+  opts.onWindow?.("end");
   await Promise.all(loops);
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;

@@ -13,6 +13,8 @@
  *  cfsslPerSec                          `cfssl serve` POST /api/v1/cfssl/sign, the same CSRs
  *  loginPerSec / loginP99Ms             the corporate admin's certificate login over HTTP:
  *                                        challenge, signature, PIN, card answer; 32 at once
+ * Each comparison runs in paired rounds (bench/rounds.ts): the peers listen from the start, pinned
+ * to the server's core and idle until their turn.
  * Everything started here is stopped, and the temporary directory removed, whatever happens.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -21,16 +23,16 @@ import { randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request as httpsRequest } from "node:https";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
-import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { loadConfig } from "../src/config.js";
 import { PortalClient, loginAdmin } from "../test/support/browser-client.js";
 import { makeCsr } from "./issue.js";
 import { closedLoop, pinSelf, pinned, abPost, type LoopResult } from "./load.js";
 import { startCfssl, startOpensslOcsp, stopChild, waitHttp } from "./peers.js";
+import { cpuSeconds, createDatabase, dummySmtp, freePort, mtlsServerCert } from "./harness.js";
+import { alternate, median, middle, pairedMedian, roundsFromEnv, spread } from "./rounds.js";
 import { seedInstitution, seedUsers, type Seeded } from "./seed.js";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../..");
@@ -50,48 +52,12 @@ export interface ServerFigures {
   enrollWorkersPerSec: number;
   loginPerSec: number;
   loginP99Ms: number;
-}
-
-async function freePort(): Promise<number> {
-  const s: Server = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/** An SMTP sink: production requires a mail server; the benchmark reads no mail. */
-async function dummySmtp(): Promise<{ port: number; close(): Promise<void> }> {
-  const s = createServer((sock) => {
-    let data = false;
-    let buf = "";
-    sock.on("error", () => {});
-    sock.write("220 bench ESMTP\r\n");
-    sock.on("data", (c: Buffer) => {
-      buf += c.toString("latin1");
-      let at: number;
-      while ((at = buf.indexOf("\r\n")) >= 0) {
-        const line = buf.slice(0, at);
-        buf = buf.slice(at + 2);
-        if (data) {
-          if (line === ".") {
-            data = false;
-            sock.write("250 queued\r\n");
-          }
-          continue;
-        }
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === "EHLO" || verb === "HELO") sock.write("250-bench\r\n250 8BITMIME\r\n");
-        else if (verb === "DATA") {
-          data = true;
-          sock.write("354 go on\r\n");
-        } else if (verb === "QUIT") sock.end("221 bye\r\n");
-        else sock.write("250 ok\r\n");
-      }
-    });
-  });
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  return { port: (s.address() as { port: number }).port, close: () => new Promise<void>((r) => s.close(() => r())) };
+  /** Paired within each round (bench/rounds.ts); absent when a side was not measured. */
+  enrollVsCfssl?: number;
+  ocspBestVsOpenssl?: number;
+  ocspNewConnVsOpenssl?: number;
+  argon2PerSec?: number;
+  loginVsArgon2Limit?: number;
 }
 
 interface Ctx {
@@ -103,6 +69,8 @@ interface Ctx {
   mtls: { cert: string; key: string };
   children: Set<ChildProcess>;
   log: (msg: string) => void;
+  /** The next CSR of the pool an enrollment takes. */
+  csrNext: number;
 }
 
 interface Target {
@@ -148,16 +116,6 @@ function cli(ctx: Ctx, t: Target, args: string[]): string {
 }
 
 /** Starts `inkan serve` (pinned to `cpus`); resolves when it answers /healthz. */
-/** CPU seconds (user + system) a process has used so far, from /proc (0 where there is none). */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100)
-  } catch {
-    return 0;
-  }
-}
-
 async function serve(ctx: Ctx, t: Target, opts: { cpus: string | undefined; workers?: number }): Promise<{ pid: number | undefined; stop(): Promise<void> }> {
   const logFile = join(ctx.dir, `serve-${t.label}-${opts.workers ?? 1}.log`);
   const fd = openSync(logFile, "a");
@@ -217,7 +175,8 @@ async function enrollLoad(ctx: Ctx, t: Target, seeded: Seeded, csrs: string[], s
       seconds,
       concurrency: CONCURRENCY,
       once: async (i) => {
-        const r = await postJson(agent, url, { csr: csrs[i % csrs.length], profile: "shinkin-user", subject: { contractId: String(50_000_000_000 + (i % 1000)), userId: `u${run}${i}` } }, { "idempotency-key": `bench-${run}-${i}` });
+        // Every enrollment its own CSR, across rounds and targets: a key is certified once.
+        const r = await postJson(agent, url, { csr: csrs[ctx.csrNext++ % csrs.length], profile: "shinkin-user", subject: { contractId: String(50_000_000_000 + (i % 1000)), userId: `u${run}${i}` } }, { "idempotency-key": `bench-${run}-${i}` });
         if (r.status !== 201 && r.status !== 200) throw new Error(`enroll: HTTP ${r.status} ${r.body.slice(0, 300)}`);
         if (keep && keep.length < 1000) keep.push((JSON.parse(r.body) as { certificate: string }).certificate);
       },
@@ -259,12 +218,27 @@ function withForwardedFor<T>(fn: () => Promise<T>): Promise<T> {
   return fn().finally(() => (globalThis.fetch = original));
 }
 
-async function loginLoad(t: Target, seeded: Seeded, seconds: number): Promise<LoopResult> {
+interface LoginRound extends LoopResult {
+  serverCorePct: number;
+  cpuMsPerLogin: number;
+  generatorCorePct: number;
+}
+
+/** One round of logins, 32 at once; the CPU of its timed window only (not the warm-up, nor the logins in flight after it). */
+async function loginRound(t: Target, seeded: Seeded, seconds: number, serverPid: () => number | undefined): Promise<LoginRound> {
   const base = `http://127.0.0.1:${t.port}`;
-  return withForwardedFor(() =>
+  let serverCpu = 0;
+  let generatorCpu = 0;
+  const r = await withForwardedFor(() =>
     closedLoop({
       seconds,
       concurrency: CONCURRENCY,
+      onWindow: (edge) => {
+        const sign = edge === "start" ? -1 : 1;
+        const self = process.cpuUsage();
+        serverCpu += sign * cpuSeconds(serverPid());
+        generatorCpu += (sign * (self.user + self.system)) / 1e6;
+      },
       once: (i) => {
         const a = seeded.admins[i % seeded.admins.length]!;
         const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
@@ -275,6 +249,7 @@ async function loginLoad(t: Target, seeded: Seeded, seconds: number): Promise<Lo
       },
     }),
   );
+  return { ...r, serverCorePct: (serverCpu / seconds) * 100, cpuMsPerLogin: (serverCpu / Math.max(1, r.done)) * 1e3, generatorCorePct: (generatorCpu / seconds) * 100 };
 }
 
 /** The OCSP request for one issued certificate, as `openssl ocsp` makes it (no nonce: RFC 5019 style). */
@@ -293,41 +268,6 @@ function checkOcsp(dir: string, url: string, caPem: string, certPem: string, lab
   const r = spawnSync("openssl", ["ocsp", "-issuer", "issuer.pem", "-cert", "leaf.pem", "-no_nonce", "-url", url, "-noverify"], { cwd: dir, encoding: "utf8", timeout: 30_000 });
   if (!/leaf\.pem: good/.test(r.stdout)) throw new Error(`${label} did not answer good: ${r.stdout} ${r.stderr}`);
 }
-
-async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `inkan_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
-
-function mtlsServerCert(dir: string): { cert: string; key: string } {
-  const cert = join(dir, "mtls.pem");
-  const key = join(dir, "mtls.key");
-  const r = spawnSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert, "-subj", "/CN=127.0.0.1", "-days", "30", "-addext", "subjectAltName=IP:127.0.0.1"], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`openssl req: ${r.stderr}`);
-  return { cert, key };
-}
-
-/** Prepares a target: database, institution, `inkan ca init`, seeded users. */
 async function prepare(ctx: Ctx, t: Target, admins: number): Promise<{ seeded: Seeded; caPem: string }> {
   const config = loadConfig(productionEnv(ctx, t));
   const institution = await seedInstitution(config);
@@ -339,17 +279,22 @@ async function prepare(ctx: Ctx, t: Target, admins: number): Promise<{ seeded: S
   return { seeded, caPem };
 }
 
-export async function benchServer(opts: { seconds: number; pin: boolean; databaseUrl: string | undefined; log?: (m: string) => void }): Promise<ServerFigures> {
+/**
+ * `argon2`, when given, measures the PIN-check limit (a pinned child process); it runs between
+ * the login rounds so that loginVsArgon2Limit compares the same minutes of the same host.
+ */
+export async function benchServer(opts: { seconds: number; pin: boolean; databaseUrl: string | undefined; argon2?: () => Promise<number>; log?: (m: string) => void }): Promise<ServerFigures> {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const dir = mkdtempSync(join(tmpdir(), "inkan-bench-"));
   const smtp = await dummySmtp();
-  const ctx: Ctx = { dir, secret: randomBytes(32).toString("hex"), passphrase: randomBytes(18).toString("base64"), metricsToken: randomBytes(18).toString("hex"), smtpPort: smtp.port, mtls: mtlsServerCert(dir), children: new Set(), log };
+  const ctx: Ctx = { dir, secret: randomBytes(32).toString("hex"), passphrase: randomBytes(18).toString("base64"), metricsToken: randomBytes(18).toString("hex"), smtpPort: smtp.port, mtls: mtlsServerCert(dir), children: new Set(), log, csrNext: 0 };
   const serverCpu = opts.pin ? SERVER_CPU : undefined;
   const loadCpu = opts.pin ? LOAD_CPU : ALL_CPUS;
   const peers: { stop(): Promise<void> }[] = [];
   let dropDb: (() => Promise<void>) | undefined;
   const f: Partial<ServerFigures> = {};
   const s = opts.seconds;
+  const rounds = roundsFromEnv();
   // BENCH_PHASES=enroll,login,ocsp,peers,workers,pglite runs only those (profiling); default all.
   const phases = new Set((process.env.BENCH_PHASES ?? "enroll,login,ocsp,peers,workers,pglite").split(","));
   const want = (p: string) => phases.has(p);
@@ -363,64 +308,101 @@ export async function benchServer(opts: { seconds: number; pin: boolean; databas
     const pgT: Target = { label: "pg", databaseUrl: db.url, dataDir: join(dir, "pg", "data"), port: await freePort(), mtlsPort: await freePort() };
     // The login routes allow 20 attempts per contract in 15 minutes (identifier rate limit):
     // enough contracts that no admin logs in more often than that during the run.
-    const admins = want("login") ? Math.min(400, Math.max(48, Math.ceil(s * 16))) : 1;
+    const admins = want("login") ? Math.min(400, Math.max(48, Math.ceil(s * 16 * rounds))) : 1;
     log(`seeding the PostgreSQL target (institution, ca init, ${admins} admins, RA client) …`);
     const { seeded, caPem } = await prepare(ctx, pgT, admins);
+    // The peers listen from the start, pinned to the server's core and idle until their turn.
+    const cf = want("peers") ? await startCfssl({ dir, port: await freePort(), cpus: serverCpu }) : undefined;
+    if (cf) peers.push(cf);
     let server = await serve(ctx, pgT, { cpus: serverCpu });
     if (opts.pin) pinSelf(LOAD_CPU);
+    const loopLine = (r: LoopResult) => `${r.perSec.toFixed(0)}/s, p99 ${r.p99Ms.toFixed(1)} ms, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ""}`;
+
+    // ---- enrollment, paired with cfssl ----
     const issued: string[] = [];
-    const enroll = await enrollLoad(ctx, pgT, seeded, csrs, want("enroll") ? s : 0.1, issued);
+    const [enrolls, cfssls] = await alternate(want("enroll") ? rounds : 1, [
+      () => enrollLoad(ctx, pgT, seeded, csrs, want("enroll") ? s : 0.1, issued),
+      () => (cf && want("enroll") ? cfsslLoad(cf.url, csrs, s) : Promise.resolve(undefined)),
+    ]);
+    const enroll = middle(enrolls, (r) => r.perSec);
     f.enrollPerSec = enroll.perSec;
-    log(`enroll (PostgreSQL): ${enroll.perSec.toFixed(0)}/s (${enroll.done} in ${s} s), p99 ${enroll.p99Ms.toFixed(1)} ms, errors ${enroll.errors}${enroll.firstError ? ` (${enroll.firstError})` : ""}`);
+    log(`enroll (PostgreSQL): ${loopLine(enroll)}; rounds ${spread(enrolls.map((r) => r.perSec))}/s`);
+    const cfDone = cfssls.filter((r): r is LoopResult => r !== undefined);
+    if (cfDone.length === enrolls.length) {
+      f.cfsslPerSec = middle(cfDone, (r) => r.perSec).perSec;
+      f.enrollVsCfssl = pairedMedian(enrolls.map((r) => r.perSec), cfDone.map((r) => r.perSec));
+      log(`cfssl sign: ${loopLine(middle(cfDone, (r) => r.perSec))}; rounds ${spread(cfDone.map((r) => r.perSec))}/s`);
+    }
+
+    // ---- login, paired with the argon2 limit on the same core ----
     if (want("login")) {
-      const login = await loginLoad(pgT, seeded, s);
+      const [logins, limits] = await alternate(rounds, [() => loginRound(pgT, seeded, s, () => server.pid), () => (opts.argon2 ? opts.argon2() : Promise.resolve(NaN))]);
+      const login = middle(logins, (r) => r.perSec);
       f.loginPerSec = login.perSec;
       f.loginP99Ms = login.p99Ms;
-      log(`login: ${login.perSec.toFixed(0)}/s (${login.done} in ${s} s), p50 ${login.p50Ms.toFixed(1)} ms, p99 ${login.p99Ms.toFixed(1)} ms, errors ${login.errors}${login.firstError ? ` (${login.firstError})` : ""}`);
+      log(`login: ${loopLine(login)}, p50 ${login.p50Ms.toFixed(1)} ms; server ${login.serverCorePct.toFixed(0)}% of a core (${login.cpuMsPerLogin.toFixed(1)} ms CPU per login), load generator ${login.generatorCorePct.toFixed(0)}%; rounds ${spread(logins.map((r) => r.perSec))}/s`);
+      if (limits.every(Number.isFinite)) {
+        f.argon2PerSec = median(limits);
+        f.loginVsArgon2Limit = pairedMedian(logins.map((r) => r.perSec), limits);
+        log(`argon2 limit (interleaved): rounds ${spread(limits)}/s`);
+      }
     }
+
+    // ---- OCSP, paired with openssl ocsp over the same certificates ----
     if (issued.length === 0) throw new Error("no certificate was enrolled: nothing to ask OCSP about");
     const leaf = issued[0]!;
     const req = ocspRequest(dir, caPem, leaf);
     const ocspUrl = `http://127.0.0.1:${pgT.port}/pki/ocsp`;
     checkOcsp(dir, ocspUrl, caPem, leaf, "Inkan's /pki/ocsp");
+    const ab = (url: string, keepAlive: boolean, pid?: number) => async () => {
+      const cpu0 = cpuSeconds(pid);
+      const r = await abPost({ dir, url, body: req, contentType: "application/ocsp-request", seconds: s, concurrency: CONCURRENCY, keepAlive, cpus: loadCpu });
+      // Server CPU per answer: steadier than the rate when the host drifts.
+      return { ...r, cpuUs: ((cpuSeconds(pid) - cpu0) / Math.max(1, r.requests)) * 1e6 };
+    };
+    // A fresh `openssl ocsp` for each of its rounds: the one-process responder, once loaded and
+    // left, stalls on a connection the next ab opens (seen with BENCH_ROUNDS ≥ 2).
+    let checked = false;
+    const openssl = async () => {
+      const ossl = await startOpensslOcsp({ dir, port: await freePort(), caPem, certPems: issued, cpus: serverCpu });
+      try {
+        if (!checked) checkOcsp(dir, ossl.url, caPem, leaf, "openssl ocsp");
+        checked = true;
+        return await ab(ossl.url, false)();
+      } finally {
+        await ossl.stop();
+      }
+    };
     if (want("ocsp")) {
-    const cpu0 = cpuSeconds(server.pid);
-    const keep = await abPost({ dir, url: ocspUrl, body: req, contentType: "application/ocsp-request", seconds: s, concurrency: CONCURRENCY, keepAlive: true, cpus: loadCpu });
-    f.ocspHttpPerSec = keep.perSec;
-    const cpu1 = cpuSeconds(server.pid);
-    const fresh = await abPost({ dir, url: ocspUrl, body: req, contentType: "application/ocsp-request", seconds: s, concurrency: CONCURRENCY, keepAlive: false, cpus: loadCpu });
-    f.ocspNewConnPerSec = fresh.perSec;
-    const cpu2 = cpuSeconds(server.pid);
-    // Server CPU per answer: steadier than the rate on a busy machine (before/after comparisons).
-    const us = (cpu: number, n: number) => ((cpu / n) * 1e6).toFixed(0);
-    log(`OCSP Inkan: keep-alive ${keep.perSec.toFixed(0)}/s (${us(cpu1 - cpu0, keep.requests)} µs server CPU each, errors ${keep.errors}), new connection ${fresh.perSec.toFixed(0)}/s (${us(cpu2 - cpu1, fresh.requests)} µs each, errors ${fresh.errors})`);
+      const [keeps, freshes, openssls] = await alternate(rounds, [
+        ab(ocspUrl, true, server.pid),
+        ab(ocspUrl, false, server.pid),
+        () => (want("peers") ? openssl() : Promise.resolve(undefined)),
+      ]);
+      const keep = middle(keeps, (r) => r.perSec);
+      const fresh = middle(freshes, (r) => r.perSec);
+      f.ocspHttpPerSec = keep.perSec;
+      f.ocspNewConnPerSec = fresh.perSec;
+      log(`OCSP Inkan: keep-alive ${keep.perSec.toFixed(0)}/s (${keep.cpuUs.toFixed(0)} µs server CPU each, errors ${keep.errors}; rounds ${spread(keeps.map((r) => r.perSec))}/s), new connection ${fresh.perSec.toFixed(0)}/s (${fresh.cpuUs.toFixed(0)} µs each, errors ${fresh.errors}; rounds ${spread(freshes.map((r) => r.perSec))}/s)`);
+      const oDone = openssls.filter((r): r is NonNullable<typeof r> => r !== undefined);
+      if (oDone.length === keeps.length) {
+        const o = middle(oDone, (r) => r.perSec);
+        f.ocspOpensslPerSec = o.perSec;
+        f.ocspBestVsOpenssl = pairedMedian(keeps.map((r) => r.perSec), oDone.map((r) => r.perSec));
+        f.ocspNewConnVsOpenssl = pairedMedian(freshes.map((r) => r.perSec), oDone.map((r) => r.perSec));
+        log(`OCSP openssl: ${o.perSec.toFixed(0)}/s (errors ${o.errors}; rounds ${spread(oDone.map((r) => r.perSec))}/s)`);
+      }
     }
     await server.stop();
-    if (want("peers")) {
-
-    const ossl = await startOpensslOcsp({ dir, port: await freePort(), caPem, certPems: issued, cpus: serverCpu });
-    peers.push(ossl);
-    checkOcsp(dir, ossl.url, caPem, leaf, "openssl ocsp");
-    const o = await abPost({ dir, url: ossl.url, body: req, contentType: "application/ocsp-request", seconds: s, concurrency: CONCURRENCY, keepAlive: false, cpus: loadCpu });
-    f.ocspOpensslPerSec = o.perSec;
-    log(`OCSP openssl: ${o.perSec.toFixed(0)}/s (errors ${o.errors})`);
-    await ossl.stop();
-
-    const cf = await startCfssl({ dir, port: await freePort(), cpus: serverCpu });
-    peers.push(cf);
-    const c = await cfsslLoad(cf.url, csrs, s);
-    f.cfsslPerSec = c.perSec;
-    log(`cfssl sign: ${c.perSec.toFixed(0)}/s, p99 ${c.p99Ms.toFixed(1)} ms, errors ${c.errors}${c.firstError ? ` (${c.firstError})` : ""}`);
-    await cf.stop();
-    }
+    for (const p of peers.splice(0)) await p.stop();
 
     if (opts.pin) pinSelf(ALL_CPUS);
     if (want("workers")) {
-    server = await serve(ctx, pgT, { cpus: ALL_CPUS, workers: 2 });
-    const w = await enrollLoad(ctx, pgT, seeded, csrs, s);
-    f.enrollWorkersPerSec = w.perSec;
-    log(`enroll (PostgreSQL, --workers 2, unpinned): ${w.perSec.toFixed(0)}/s, errors ${w.errors}${w.firstError ? ` (${w.firstError})` : ""}`);
-    await server.stop();
+      server = await serve(ctx, pgT, { cpus: ALL_CPUS, workers: 2 });
+      const w = await enrollLoad(ctx, pgT, seeded, csrs, s);
+      f.enrollWorkersPerSec = w.perSec;
+      log(`enroll (PostgreSQL, --workers 2, unpinned): ${loopLine(w)}`);
+      await server.stop();
     }
 
     // ---- the embedded database ----
@@ -433,7 +415,7 @@ export async function benchServer(opts: { seconds: number; pin: boolean; databas
     if (opts.pin) pinSelf(LOAD_CPU);
     const e2 = await enrollLoad(ctx, liteT, lite.seeded, csrs, s);
     f.enrollPglitePerSec = e2.perSec;
-    log(`enroll (embedded database): ${e2.perSec.toFixed(0)}/s, errors ${e2.errors}${e2.firstError ? ` (${e2.firstError})` : ""}`);
+    log(`enroll (embedded database): ${loopLine(e2)}`);
     await server.stop();
     return f as ServerFigures;
   } finally {
