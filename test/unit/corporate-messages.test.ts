@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { LOCALES } from "../../src/domain/errors.js";
-import { corporateMessageIds, corporateMessages, corporateTexts } from "../../src/domain/corporate/messages.js";
+import { corporateMessageIds, corporateMessages } from "../../src/domain/corporate/messages.js";
+import { corporateTexts } from "../../src/domain/corporate/screen-texts.js";
 
 const placeholders = (s: string): string[] => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? "").sort();
 

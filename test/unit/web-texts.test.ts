@@ -7,7 +7,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { BROWSER_REPLACED, corporateTexts } from "../../src/domain/corporate/messages.js";
+import { BROWSER_REPLACED, corporateTexts } from "../../src/domain/corporate/screen-texts.js";
 import { LOCALES } from "../../src/domain/errors.js";
 import { MESSAGES } from "../../src/http/messages.js";
 import { nextStepOf } from "../../web/src/app/errors.js";

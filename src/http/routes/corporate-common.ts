@@ -4,7 +4,7 @@
  * error responses every route documents, and the rate limits of the pre-login routes.
  */
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler, preHandlerHookHandler } from "fastify";
-import { corporateTexts, type CorporateTextId } from "../../domain/corporate/messages.js";
+import { corporateTexts, type CorporateTextId } from "../../domain/corporate/screen-texts.js";
 import type { PinAdvice } from "../../domain/corporate/credentials.js";
 import type { ServiceContext } from "../../platform.js";
 import type { RequestSource } from "../../services/corporate/pre-login.js";

@@ -7,7 +7,7 @@
  */
 import { InkanError } from "../../domain/errors.js";
 import type { ErrorKind, Locale, LocalizedText } from "../../domain/errors.js";
-import { corporateTexts } from "../../domain/corporate/messages.js";
+import { corporateTexts } from "../../domain/corporate/screen-texts.js";
 
 const t = (ja: string, zh: string, en: string): LocalizedText => ({ ja, "zh-TW": zh, en });
 

@@ -1,9 +1,9 @@
 /**
  * The screen's language: the customer's explicit choice (the inkan_lang cookie, which the server
  * reads too), else the institution's default (SPEC §4), else Japanese. Seed messages come from
- * src/domain/corporate/messages.ts verbatim; the rest of the wording is in texts.ts.
+ * src/domain/corporate/screen-texts.ts verbatim; the rest of the wording is in texts.ts.
  */
-import { corporateTexts, type CorporateTextId } from "../../../src/domain/corporate/messages.js";
+import { corporateTexts, type CorporateTextId } from "../../../src/domain/corporate/screen-texts.js";
 import type { Locale } from "../../../src/domain/errors.js";
 import { setApiLocale } from "./api.js";
 import { TEXTS, type TextKey } from "./texts.js";

@@ -1,7 +1,7 @@
 /**
  * Screen wording in ja, zh-TW and en. Screen and menu names are the seeds' (SPEC §8: 開通確認,
  * 電子証明書取得, ご契約先ステータス, 利用者情報登録／変更, 資金移動確認, 送信完了 …) in Japanese;
- * seed messages (MSG-J..) are not here but in src/domain/corporate/messages.ts, used verbatim.
+ * seed messages (MSG-J..) are not here but in src/domain/corporate/screen-texts.ts, used verbatim.
  */
 interface Text {
   readonly ja: string;
