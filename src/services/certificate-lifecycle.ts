@@ -26,11 +26,12 @@ async function endSessionsOfCertificates(tx: Tx, now: Date, certificateIds: read
     .where(and(inArray(sessions.certificateId, [...certificateIds]), isNull(sessions.endedAt)));
 }
 
-export async function markSuperseded(ctx: ServiceContext, tx: Tx, old: Row, replacement: Row, actor: string): Promise<Row> {
+/** Revokes `old` as superseded inside the caller's transaction; `replacement` null: a certificate from elsewhere took its place. */
+export async function markSuperseded(ctx: ServiceContext, tx: Tx, old: Row, replacement: Pick<Row, "id"> | null, actor: string): Promise<Row> {
   const now = ctx.clock.now();
   const [row] = await tx
     .update(certificates)
-    .set({ status: "REVOKED", revokedAt: now, revocationReason: CRL_REASONS.superseded, supersededBy: replacement.id, changeSeq: nextChange })
+    .set({ status: "REVOKED", revokedAt: now, revocationReason: CRL_REASONS.superseded, supersededBy: replacement?.id ?? null, changeSeq: nextChange })
     .where(eq(certificates.id, old.id))
     .returning();
   await endSessionsOfCertificates(tx, now, [old.id]);
@@ -39,7 +40,7 @@ export async function markSuperseded(ctx: ServiceContext, tx: Tx, old: Row, repl
     action: "certificate.superseded",
     institutionId: old.institutionId,
     subject: old.id,
-    detail: { issuerId: old.issuerId, serialHex: old.serialHex, from: old.status, supersededBy: replacement.id, reason: "superseded" },
+    detail: { issuerId: old.issuerId, serialHex: old.serialHex, from: old.status, supersededBy: replacement?.id ?? null, reason: "superseded" },
   });
   return row!;
 }

@@ -56,10 +56,14 @@ export interface RaClientView extends RaClient {
   certificateSerial: string | null;
   disabled: boolean;
   createdAt: string;
+  /** The certificate the last rotation replaced, until retired (`inkan ra-client rotate`); else null. */
+  previousCertSha256: string | null;
+  /** When the previous certificate stops authenticating (past: refused, waiting to be revoked). */
+  previousValidUntil: string | null;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const invalid = (field: string, detail?: string) => raError("RA_CLIENT_INPUT_INVALID", "invalid", { params: { field }, fields: [field], ...(detail ? { detail } : {}) });
+export const invalid = (field: string, detail?: string) => raError("RA_CLIENT_INPUT_INVALID", "invalid", { params: { field }, fields: [field], ...(detail ? { detail } : {}) });
 
 /** "600/min", "10000/hour", "50/s", "100000/day" → a count per window. */
 export function parseQuota(text: string): { max: number; windowSeconds: number } {
@@ -74,7 +78,7 @@ export function parseQuota(text: string): { max: number; windowSeconds: number }
 
 export const certSha256Of = (der: Uint8Array): string => createHash("sha256").update(der).digest("hex");
 
-async function institutionOf(ctx: Pick<ServiceContext, "db">, ref: string): Promise<Institution> {
+export async function institutionOf(ctx: Pick<ServiceContext, "db">, ref: string): Promise<Institution> {
   const byCode = await findInstitutionByCode(ctx.db, ref);
   if (byCode) return byCode;
   return getInstitution(ctx.db, ref);
@@ -114,6 +118,43 @@ export interface AddedRaClient {
   keyPem?: string;
 }
 
+/** The client certificate as `add` and `rotate` get it: pinned, issued from the RA host's CSR, or issued with a key made here. */
+export async function obtainClientCertificate(
+  ctx: ServiceContext,
+  runtime: PkiRuntime,
+  institution: Institution,
+  client: { id: string; name: string; actor: string },
+  input: { pinnedCertPem?: string; csr?: string | Uint8Array },
+): Promise<{ certDer: Buffer; certificateId: string | null; keyPem?: string; chainPem: string }> {
+  if (input.pinnedCertPem !== undefined) {
+    if (input.csr !== undefined) throw invalid("cert", "either a certificate to pin or a CSR, not both");
+    try {
+      return { certDer: Buffer.from(new X509Certificate(input.pinnedCertPem).raw), certificateId: null, chainPem: "" };
+    } catch (e) {
+      throw invalid("cert", `not a certificate: ${(e as Error).message}`);
+    }
+  }
+  let request: ParsedCsr;
+  let keyPem: string | undefined;
+  if (input.csr !== undefined) {
+    request = parseCsr(input.csr);
+  } else {
+    const key = generateKeyPair("ECDSA-P256");
+    keyPem = key.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    request = ownKeyRequest(key.publicKey.export({ type: "spki", format: "der" }), key.publicKey);
+  }
+  const issued = await issueCertificateFromCsr(ctx, runtime, {
+    institutionId: institution.id,
+    profile: "ra-client",
+    subject: subjectFor("ra-client", { country: institution.kind === "JP_SHINKIN" ? "JP" : "TW", organization: institution.nameEn, name: client.name }),
+    ownerKind: RA_CLIENT_OWNER,
+    ownerRef: client.id,
+    csr: request,
+    actor: client.actor,
+  });
+  return { certDer: issued.certDer, certificateId: issued.id, ...(keyPem ? { keyPem } : {}), chainPem: runtime.chainOf(issued.issuerId).map((d) => pemOf(d)).join("") };
+}
+
 export async function addRaClient(ctx: ServiceContext, runtime: PkiRuntime, input: AddRaClientInput): Promise<AddedRaClient> {
   const institution = await institutionOf(ctx, input.institution);
   if (typeof input.name !== "string" || !NAME.test(input.name)) throw invalid("name", "1–64 of A–Z a–z 0–9 . _ -, starting with a letter or digit");
@@ -125,43 +166,14 @@ export async function addRaClient(ctx: ServiceContext, runtime: PkiRuntime, inpu
   if (taken) throw raError("RA_CLIENT_EXISTS", "conflict", { params: { name: input.name }, fields: ["name"] });
 
   const id = randomUUID();
-  let certDer: Buffer;
-  let certificateId: string | null = null;
-  let keyPem: string | undefined;
-  let chainPem = "";
-  if (input.pinnedCertPem !== undefined) {
-    if (input.csr !== undefined) throw invalid("cert", "either a certificate to pin or a CSR, not both");
-    try {
-      certDer = Buffer.from(new X509Certificate(input.pinnedCertPem).raw);
-    } catch (e) {
-      throw invalid("cert", `not a certificate: ${(e as Error).message}`);
-    }
-  } else {
-    let request: ParsedCsr;
-    if (input.csr !== undefined) {
-      request = parseCsr(input.csr);
-    } else {
-      const key = generateKeyPair("ECDSA-P256");
-      keyPem = key.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-      request = ownKeyRequest(key.publicKey.export({ type: "spki", format: "der" }), key.publicKey);
-    }
-    const issued = await issueCertificateFromCsr(ctx, runtime, {
-      institutionId: institution.id,
-      profile: "ra-client",
-      subject: subjectFor("ra-client", { country: institution.kind === "JP_SHINKIN" ? "JP" : "TW", organization: institution.nameEn, name: input.name }),
-      ownerKind: RA_CLIENT_OWNER,
-      ownerRef: id,
-      csr: request,
-      actor,
-    });
-    certDer = issued.certDer;
-    certificateId = issued.id;
-    chainPem = runtime.chainOf(issued.issuerId).map((d) => pemOf(d)).join("");
-  }
+  const { certDer, certificateId, keyPem, chainPem } = await obtainClientCertificate(ctx, runtime, institution, { id, name: input.name, actor }, input);
   const x = new X509Certificate(certDer);
   const now = ctx.clock.now();
   try {
     const row = await ctx.db.transaction(async (tx) => {
+      // Another client's previous certificate (in its rotation overlap) is still its identity.
+      const [asPrevious] = await tx.select({ id: raClients.id }).from(raClients).where(eq(raClients.previousCertSha256, certSha256Of(certDer)));
+      if (asPrevious) throw invalid("cert", "this certificate is already registered to an RA client");
       const [r] = await tx
         .insert(raClients)
         .values({
@@ -202,13 +214,13 @@ export async function addRaClient(ctx: ServiceContext, runtime: PkiRuntime, inpu
   }
 }
 
-async function serialOf(ctx: Pick<ServiceContext, "db">, row: RaClientRow): Promise<string | null> {
+export async function serialOf(ctx: Pick<ServiceContext, "db">, row: RaClientRow): Promise<string | null> {
   if (!row.certificateId) return null;
   const [c] = await ctx.db.select({ serialHex: certificates.serialHex }).from(certificates).where(eq(certificates.id, row.certificateId));
   return c?.serialHex ?? null;
 }
 
-function viewOf(r: RaClientRow, certificateSerial: string | null): RaClientView {
+export function viewOf(r: RaClientRow, certificateSerial: string | null): RaClientView {
   return {
     id: r.id,
     institutionId: r.institutionId,
@@ -224,6 +236,8 @@ function viewOf(r: RaClientRow, certificateSerial: string | null): RaClientView 
     certificateSerial,
     disabled: r.disabledAt !== null,
     createdAt: r.createdAt.toISOString(),
+    previousCertSha256: r.previousCertSha256,
+    previousValidUntil: r.previousValidUntil?.toISOString() ?? null,
   };
 }
 
@@ -265,35 +279,42 @@ export async function setRaClientDisabled(ctx: ServiceContext, input: { institut
  * The RA client of the certificate presented in the TLS handshake (DER; undefined when none):
  * RA_CLIENT_UNKNOWN (none, or not registered), RA_CLIENT_DISABLED (disabled; its certificate
  * revoked, suspended, expired or not yet valid). One indexed query, which also reads the client's
- * institution (current as of this request: see institutions.ts on what is remembered).
+ * institution (current as of this request: see institutions.ts on what is remembered). The
+ * certificate a rotation replaced matches until its overlap ends (by the injected clock), then
+ * it is unknown again.
  */
 export async function authenticateRaClient(ctx: Pick<ServiceContext, "db" | "clock">, der: Uint8Array | undefined): Promise<RaClient> {
   if (!der || der.length === 0 || der.length > 16_384) throw raError("RA_CLIENT_UNKNOWN", "unauthenticated");
   // Plain SQL (it runs on every RA request): the client, its certificate's status, its institution.
+  const sha = certSha256Of(der);
+  const now = ctx.clock.now();
+  // The previous certificate's window already ends at its own notAfter; its notBefore was past at rotation.
   const result = (await ctx.db.execute(sql`
-    SELECT c.id, c.institution_id, c.name, c.allowed_profiles, c.quota_max, c.quota_window_seconds, c.certificate_id,
+    SELECT c.id, c.institution_id, c.name, c.allowed_profiles, c.quota_max, c.quota_window_seconds,
+      CASE WHEN c.cert_sha256 = ${sha} THEN c.certificate_id ELSE c.previous_certificate_id END AS certificate_id,
       c.disabled_at IS NOT NULL AS disabled,
-      (extract(epoch FROM c.cert_not_before) * 1000)::float8 AS not_before_ms, (extract(epoch FROM c.cert_not_after) * 1000)::float8 AS not_after_ms,
+      CASE WHEN c.cert_sha256 = ${sha} THEN (extract(epoch FROM c.cert_not_before) * 1000)::float8 ELSE 0 END AS not_before_ms,
+      (extract(epoch FROM CASE WHEN c.cert_sha256 = ${sha} THEN c.cert_not_after ELSE c.previous_valid_until END) * 1000)::float8 AS not_after_ms,
       cert.status, i.id AS i_id, i.code AS i_code, i.kind AS i_kind, i.name AS i_name, i.name_en AS i_name_en, i.names AS i_names,
       i.preset AS i_preset, i.policy AS i_policy, i.contact AS i_contact, i.issuing_ca_id AS i_issuing_ca_id
     FROM ra_clients c
     LEFT JOIN institutions i ON i.id = c.institution_id
-    LEFT JOIN certificates cert ON cert.id = c.certificate_id
-    WHERE c.cert_sha256 = ${certSha256Of(der)}
+    LEFT JOIN certificates cert ON cert.id = CASE WHEN c.cert_sha256 = ${sha} THEN c.certificate_id ELSE c.previous_certificate_id END
+    WHERE c.cert_sha256 = ${sha} OR (c.previous_cert_sha256 = ${sha} AND c.previous_valid_until > ${now.toISOString()}::timestamptz)
     LIMIT 1`)) as unknown as { rows: AuthRow[] };
   const hit = result.rows[0];
   if (!hit) throw raError("RA_CLIENT_UNKNOWN", "unauthenticated");
   const c = hit;
-  const now = ctx.clock.now().getTime();
+  const nowMs = now.getTime();
   const reason = c.disabled
     ? "disabled"
     : c.status === "REVOKED"
       ? "certificate revoked"
       : c.status === "SUSPENDED"
         ? "certificate suspended"
-        : now > Number(c.not_after_ms)
+        : nowMs > Number(c.not_after_ms)
           ? "certificate expired"
-          : now < Number(c.not_before_ms)
+          : nowMs < Number(c.not_before_ms)
             ? "certificate not yet valid"
             : c.certificate_id !== null && c.status === null
               ? "certificate missing"

@@ -5,6 +5,9 @@
  * An RA client is known by the SHA-256 of the exact certificate it presents (`certSha256`): one
  * Inkan issued (`certificateId` set, so revoking or suspending that certificate shuts the client
  * out at once) or one pinned from elsewhere (`certificateId` null; validity from the columns).
+ * Rotation (`inkan ra-client rotate`) moves the current certificate to `previous*`, where it
+ * keeps authenticating until `previousValidUntil` (the overlap window) so the bank can deploy the
+ * new files; one previous certificate at most, refused afterwards like an unknown one.
  * Its quota is counted in `rate_limits` (key "ra-quota:<id>"), one upsert per enrollment, so it
  * holds across every process on one PostgreSQL.
  */
@@ -36,8 +39,18 @@ export const raClients = pgTable(
     quotaWindowSeconds: integer("quota_window_seconds").notNull(),
     disabledAt: ts("disabled_at"),
     createdAt: ts("created_at").notNull(),
+    /** The certificate replaced by the last rotation (hex SHA-256), while not yet retired. */
+    previousCertSha256: text("previous_cert_sha256"),
+    /** Its certificates row when Inkan issued it (revoked as superseded when retired); null when pinned. */
+    previousCertificateId: text("previous_certificate_id"),
+    /** End of the overlap: never beyond the previous certificate's own notAfter. */
+    previousValidUntil: ts("previous_valid_until"),
   },
-  (t) => [unique("ra_clients_cert_uq").on(t.certSha256), unique("ra_clients_name_uq").on(t.institutionId, t.name)],
+  (t) => [
+    unique("ra_clients_cert_uq").on(t.certSha256),
+    unique("ra_clients_name_uq").on(t.institutionId, t.name),
+    unique("ra_clients_previous_cert_uq").on(t.previousCertSha256),
+  ],
 );
 
 /**
