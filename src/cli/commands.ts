@@ -31,6 +31,9 @@ export interface Flags {
   quota?: string;
   csr?: string;
   "pin-cert"?: string;
+  /** ra-client rotate */
+  overlap?: string;
+  finish?: boolean;
   /** Positionals after the command's words (e.g. USERNAME of `staff reset`). */
   args?: string[];
 }
@@ -66,7 +69,7 @@ export const commands: Record<string, Command> = {
   },
 
   ...auditCommands, // audit verify, audit checkpoint, staff reset, db grant-runtime
-  ...raCommands, // ra-client add, list, disable, enable
+  ...raCommands, // ra-client add, rotate, list, disable, enable
 
   outbox: async (config, flags) => {
     const limit = flags.limit === undefined ? 50 : Number(flags.limit);

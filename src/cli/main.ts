@@ -31,6 +31,12 @@ Commands:
                            certificate and writes NAME.pem, NAME.key, NAME-chain.pem to DIR (default .); --csr issues
                            from the system's own CSR, --pin-cert registers a certificate from another CA; quota
                            default 600/min (N/s, N/min, N/hour, N/day); profiles default: all the institution issues
+  ra-client rotate NAME --institution CODE [--out DIR | --csr FILE | --pin-cert FILE] [--overlap DURATION] [--json]
+                           replace the client's certificate as add issues it (same files); the replaced one keeps
+                           authenticating for --overlap (default 7d, at most 90d, 0: refused and revoked at once) and
+                           an earlier rotation's overlap ends at once; revoked (superseded) when the overlap is ended:
+  ra-client rotate NAME --institution CODE --finish [--json]
+                           end the overlap now: the replaced certificate is refused and, if Inkan issued it, revoked
   ra-client list [--institution CODE] [--json]
   ra-client disable|enable NAME --institution CODE
                            refuse (RA_CLIENT_DISABLED) or accept the client's requests again (audited)
@@ -69,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
       quota: { type: "string" },
       csr: { type: "string" },
       "pin-cert": { type: "string" },
+      overlap: { type: "string" },
+      finish: { type: "boolean" },
     },
   });
   const [command, sub] = positionals;
