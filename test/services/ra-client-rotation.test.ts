@@ -6,9 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
+import { request as httpsRequest } from "node:https";
 import { after, before, test } from "node:test";
 import { and, count, eq } from "drizzle-orm";
 import { isInkanError } from "../../src/domain/errors.js";
+import { demoServerCredentials, startMtlsListener } from "../../src/http/mtls.js";
+import { mtlsRoutePlugins } from "../../src/http/routes/index.js";
+import { RA_API } from "../../src/http/routes/ra.js";
 import { CRL_REASONS } from "../../src/pki/revocation.js";
 import { initCaHierarchy } from "../../src/services/ca.js";
 import { createInstitution } from "../../src/services/institutions.js";
@@ -16,7 +20,9 @@ import { PkiRuntime } from "../../src/services/pki-runtime.js";
 import { addRaClient, authenticateRaClient, listRaClients, RA_CLIENT_OWNER, setRaClientDisabled, type AddedRaClient } from "../../src/services/ra/clients.js";
 import { DEFAULT_OVERLAP_MS, finishRaClientRotation, parseOverlap, rotateRaClient } from "../../src/services/ra/rotation.js";
 import { auditEvents, certificates } from "../../src/store/schema/index.js";
+import { buildCsr } from "../pki/csr-helpers.js";
 import { forEachDatabase } from "../support/db.js";
+import { toPem } from "../support/openssl.js";
 import { makeTestPlatform, type TestPlatform } from "../support/platform.js";
 
 const HOUR = 3_600_000;
@@ -163,5 +169,54 @@ forEachDatabase("RA client certificate rotation", (kind) => {
     assert.equal(parseOverlap("7d"), DEFAULT_OVERLAP_MS);
     assert.equal(parseOverlap("90d"), 90 * 24 * HOUR);
     for (const bad of ["91d", "7", "1w", "-1h", ""]) assert.throws(() => parseOverlap(bad), (e) => isInkanError(e) && e.code === "RA_CLIENT_INPUT_INVALID", bad);
+  });
+});
+
+/** One enrollment over the listener with this client certificate: "201", or the status and code. */
+function enrollOver(url: string, rootPem: string, client: { certPem: string; keyPem?: string }): Promise<string> {
+  const data = JSON.stringify({ csr: buildCsr("P-256").pem, profile: "shinkin-admin", subject: { contractId: "12345678901" } });
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      `${url}${RA_API}/certificates`,
+      { method: "POST", ca: rootPem, cert: client.certPem, key: client.keyPem!, agent: false, headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(data)) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const code = (JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as { code?: string }).code;
+          resolve(res.statusCode === 201 ? "201" : `${res.statusCode} ${code}`);
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(data);
+  });
+}
+
+forEachDatabase("RA client rotation seen by a running mutual-TLS listener", (kind) => {
+  test("a listener started before the rotation accepts the new certificate on its next request, and the old one until the window ends", async () => {
+    // Real time: the TLS client checks the server certificate against the system clock; the lookup uses the injected one.
+    const p = await makeTestPlatform(kind, { now: new Date() });
+    await createInstitution(p, { id: "shinkin-1286", code: "1286", kind: "JP_SHINKIN", name: "インカン信用金庫", nameEn: "Inkan Shinkin Bank" });
+    const passphrase = p.keyring.caPassphrase();
+    await initCaHierarchy(p, { passphrase, mode: "per-institution", publicUrl: p.config.publicUrl });
+    const runtime = await PkiRuntime.load(p, { passphrase, publicUrl: p.config.publicUrl });
+    const mtls = await startMtlsListener(p, runtime, { host: "127.0.0.1", port: 0 }, mtlsRoutePlugins(runtime), { credentials: demoServerCredentials(runtime, "127.0.0.1", p.clock.now()) });
+    try {
+      const rootPem = toPem(runtime.authorities().find((c) => c.role === "root")!.issuer.certDer);
+      const old = await addRaClient(p, runtime, { institution: "1286", name: "ib-host", profiles: ["shinkin-admin"], quota: { max: 100, windowSeconds: 60 } });
+      assert.equal(await enrollOver(mtls.url, rootPem, old), "201");
+      const rotated = await rotateRaClient(p, runtime, { institution: "1286", name: "ib-host", overlapMs: 24 * HOUR });
+      assert.equal(await enrollOver(mtls.url, rootPem, rotated), "201");
+      assert.equal(await enrollOver(mtls.url, rootPem, old), "201");
+      p.clock.advance(24 * HOUR);
+      assert.equal(await enrollOver(mtls.url, rootPem, old), "401 RA_CLIENT_UNKNOWN");
+      assert.equal(await enrollOver(mtls.url, rootPem, rotated), "201");
+    } finally {
+      await mtls.close();
+      await runtime.stop();
+      await p.close();
+    }
   });
 });
