@@ -26,7 +26,7 @@ import { devSmsSink, httpSmsGateway, type SmsGateway } from "./notify/sms.js";
 import { flushLog, startPlatform, type Platform } from "./platform.js";
 import { ensureDemo, formatDemoInfo } from "./services/demo-setup.js";
 import { ensureRaDemo } from "./services/ra/demo.js";
-import { startHousekeeping } from "./services/housekeeping.js";
+import { startHousekeeping, withPki } from "./services/housekeeping.js";
 import { startAuditDuties } from "./audit-duties.js";
 import { PkiRuntime } from "./services/pki-runtime.js";
 import { corporateRoutePlugins, mtlsRoutePlugins } from "./http/routes/index.js";
@@ -56,9 +56,9 @@ function smsGatewayOf(config: Config, platform: Platform): SmsGateway | undefine
 }
 
 /** Housekeeping and the audit duties: one per deployment's primary process. Returns their closers. */
-export async function startOnceOnlyDuties(platform: Platform): Promise<(() => Promise<void>)[]> {
+export async function startOnceOnlyDuties(platform: Platform, runtime?: PkiRuntime): Promise<(() => Promise<void>)[]> {
   const { config } = platform;
-  const housekeeping = startHousekeeping(platform, 60_000);
+  const housekeeping = startHousekeeping(platform, 60_000, withPki(runtime));
   // Head check, scheduled signed checkpoints, and (embedded database) the CLI's admin socket.
   const audit = await startAuditDuties(platform, {
     checkpointFile: config.auditCheckpointFile,
@@ -121,7 +121,7 @@ export async function startServer(config: Config, opts: { platform?: Platform; w
     if (deliverer) {
       deliverer.start();
       closers.push(() => deliverer.stop());
-      closers.push(...(await startOnceOnlyDuties(platform)));
+      closers.push(...(await startOnceOnlyDuties(platform, runtime)));
     }
 
     const routes: HttpRoutePlugin[] = [

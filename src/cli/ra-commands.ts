@@ -42,7 +42,7 @@ function describe(c: RaClientView, now: Date = new Date()): string {
     ? ""
     : c.previousValidUntil !== null && Date.parse(c.previousValidUntil) > now.getTime()
       ? `  previous certificate sha256 ${c.previousCertSha256} authenticates until ${c.previousValidUntil}`
-      : `  previous certificate sha256 ${c.previousCertSha256} refused since ${c.previousValidUntil ?? "?"}, not yet revoked (ra-client rotate ${c.name} --finish)`;
+      : `  previous certificate sha256 ${c.previousCertSha256} refused since ${c.previousValidUntil ?? "?"}, not yet revoked (a running server revokes it within a minute; or ra-client rotate ${c.name} --finish)`;
   return `${c.institutionId}  ${c.name}${c.disabled ? "  [DISABLED]" : ""}  profiles ${c.allowedProfiles.join(",")}  quota ${quota}  certificate ${cert}, until ${c.certNotAfter}, sha256 ${c.certSha256}${previous}`;
 }
 

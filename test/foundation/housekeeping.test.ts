@@ -30,11 +30,11 @@ forEachDatabase("housekeeping", (kind) => {
       { key: "past", count: 3, resetAt: at(-1000) },
       { key: "open", count: 3, resetAt: at(60_000) },
     ]);
-    assert.deepEqual(await runHousekeeping(p), { challenges: 1, sessions: 2, rateLimits: 1, renewalReminders: 0, transferReservations: 0, twHandoffNonces: 0, secPairings: 0, raIdempotencyKeys: 0 });
+    assert.deepEqual(await runHousekeeping(p), { challenges: 1, sessions: 2, rateLimits: 1, renewalReminders: 0, transferReservations: 0, twHandoffNonces: 0, secPairings: 0, raIdempotencyKeys: 0, raRotations: 0 });
     assert.deepEqual((await p.db.select().from(challenges)).map((c) => c.id), ["live"]);
     assert.deepEqual((await p.db.select().from(sessions)).map((s) => s.idHash), ["current"]);
     assert.deepEqual((await p.db.select().from(rateLimits)).map((r) => r.key), ["open"]);
-    assert.deepEqual(await runHousekeeping(p), { challenges: 0, sessions: 0, rateLimits: 0, renewalReminders: 0, transferReservations: 0, twHandoffNonces: 0, secPairings: 0, raIdempotencyKeys: 0 });
+    assert.deepEqual(await runHousekeeping(p), { challenges: 0, sessions: 0, rateLimits: 0, renewalReminders: 0, transferReservations: 0, twHandoffNonces: 0, secPairings: 0, raIdempotencyKeys: 0, raRotations: 0 });
   });
 
   test("RA idempotency keys: those older than the 7-day retention are deleted in batches (two processes at once delete each once); younger ones stay", async () => {

@@ -18,6 +18,7 @@ import { initCaHierarchy } from "../../src/services/ca.js";
 import { createInstitution } from "../../src/services/institutions.js";
 import { PkiRuntime } from "../../src/services/pki-runtime.js";
 import { addRaClient, authenticateRaClient, listRaClients, RA_CLIENT_OWNER, setRaClientDisabled, type AddedRaClient } from "../../src/services/ra/clients.js";
+import { runHousekeeping, withPki } from "../../src/services/housekeeping.js";
 import { DEFAULT_OVERLAP_MS, finishRaClientRotation, parseOverlap, rotateRaClient } from "../../src/services/ra/rotation.js";
 import { auditEvents, certificates } from "../../src/store/schema/index.js";
 import { buildCsr } from "../pki/csr-helpers.js";
@@ -101,6 +102,30 @@ forEachDatabase("RA client certificate rotation", (kind) => {
     const [ended] = await p.db.select().from(auditEvents).where(and(eq(auditEvents.action, "ra_client.rotation_finished"), eq(auditEvents.subject, old.client.id)));
     assert.ok(ended);
     await assert.rejects(finishRaClientRotation(p, runtime, { institution: "1286", name: "ib-host" }), (e) => isInkanError(e) && e.code === "RA_CLIENT_INPUT_INVALID");
+  });
+
+  test("a lapsed overlap is finished by the servers' housekeeping: the old certificate revoked as superseded, audited as the system's, once", async () => {
+    const old = await add("bulk-issuer");
+    const rotated = await rotateRaClient(p, runtime, { institution: "1286", name: "bulk-issuer", overlapMs: 2 * HOUR });
+    const steps = { raRotations: withPki(runtime).raRotations! };
+    p.clock.advance(2 * HOUR - 1000);
+    assert.deepEqual(await runHousekeeping(p, steps), { raRotations: 0 }, "nothing before the window ends");
+    assert.equal((await certRowOf(p, old)).status, "VALID");
+    p.clock.advance(1000);
+    assert.deepEqual(await runHousekeeping(p, steps), { raRotations: 1 });
+    const oldRow = await certRowOf(p, old);
+    assert.equal(oldRow.status, "REVOKED");
+    assert.equal(oldRow.revocationReason, CRL_REASONS.superseded);
+    assert.equal(oldRow.supersededBy, (await certRowOf(p, rotated)).id);
+    const [listed] = (await listRaClients(p, "1286")).filter((c) => c.name === "bulk-issuer");
+    assert.deepEqual({ sha: listed!.previousCertSha256, until: listed!.previousValidUntil }, { sha: null, until: null });
+    assert.equal(await auth(p, old.certPem), "RA_CLIENT_UNKNOWN");
+    assert.equal(await auth(p, rotated.certPem), "ok bulk-issuer");
+    const [ended] = await p.db.select().from(auditEvents).where(and(eq(auditEvents.action, "ra_client.rotation_finished"), eq(auditEvents.subject, old.client.id)));
+    assert.equal(ended!.actor, "system");
+    assert.deepEqual((ended!.detail as { lapsed?: boolean; retired: { revokedSerial: string } }).lapsed, true);
+    assert.equal((ended!.detail as { retired: { revokedSerial: string } }).retired.revokedSerial, old.client.certificateSerial);
+    assert.deepEqual(await runHousekeeping(p, steps), { raRotations: 0 }, "finished once");
   });
 
   test("--overlap 0: the old certificate is refused and revoked (superseded) at once", async () => {

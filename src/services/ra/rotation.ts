@@ -8,12 +8,13 @@
  *
  * One previous certificate at most: rotating again retires the older one at once. Retiring an
  * Inkan-issued certificate revokes it as superseded (CRL/OCSP say so, not only our lookup):
- * at once with an overlap of 0, and for a running or lapsed overlap when the operator ends it
- * (`rotate --finish`, after the bank confirms or from a scheduled job) or rotates again. Until
- * then a lapsed previous certificate is refused like an unknown one and `list` points at it.
+ * at once with an overlap of 0; when the operator ends a running overlap (`rotate --finish`,
+ * once the bank confirms) or rotates again; and, when the window lapses, by the servers'
+ * housekeeping within a minute (finishLapsedRotations), so a certificate that no longer
+ * authenticates does not stay `good` in CRL and OCSP.
  */
 import { X509Certificate } from "node:crypto";
-import { and, eq, or } from "drizzle-orm";
+import { and, eq, isNotNull, lte, or } from "drizzle-orm";
 import type { ServiceContext } from "../../platform.js";
 import type { Tx } from "../../store/database.js";
 import { raClients } from "../../store/schema/index.js";
@@ -170,18 +171,47 @@ export async function finishRaClientRotation(
   const { row, revoked, retired } = await ctx.db.transaction(async (tx) => {
     const cur = await lockClient(tx, institution.id, input.name);
     if (!cur.previousCertSha256) throw invalid("finish", "no rotation overlap to end: the client has no previous certificate");
-    const r = await supersede(ctx, tx, cur.previousCertificateId, cur.certificateId, actor);
-    const retired: RetiredCertificate = { certSha256: cur.previousCertSha256, validUntil: cur.previousValidUntil?.toISOString() ?? null, revokedSerial: r?.serialHex ?? null };
-    const [row] = await tx.update(raClients).set({ previousCertSha256: null, previousCertificateId: null, previousValidUntil: null }).where(eq(raClients.id, cur.id)).returning();
-    await appendAudit(tx, ctx.keyring, ctx.clock, {
-      actor,
-      action: "ra_client.rotation_finished",
-      institutionId: institution.id,
-      subject: cur.id,
-      detail: { name: cur.name, certSha256: cur.certSha256, retired },
-    });
-    return { row: row!, revoked: r ? [r] : [], retired };
+    return retirePrevious(ctx, tx, cur, actor, false);
   });
   await publishStatusChanges(ctx, runtime, revoked);
   return { client: viewOf(row, await serialOf(ctx, row)), retired };
+}
+
+/** Revokes the locked client's previous certificate (if Inkan issued it), clears it from the row, audits. */
+async function retirePrevious(ctx: ServiceContext, tx: Tx, cur: RaClientRow, actor: string, lapsed: boolean): Promise<{ row: RaClientRow; revoked: Row[]; retired: RetiredCertificate }> {
+  const r = await supersede(ctx, tx, cur.previousCertificateId, cur.certificateId, actor);
+  const retired: RetiredCertificate = { certSha256: cur.previousCertSha256!, validUntil: cur.previousValidUntil?.toISOString() ?? null, revokedSerial: r?.serialHex ?? null };
+  const [row] = await tx.update(raClients).set({ previousCertSha256: null, previousCertificateId: null, previousValidUntil: null }).where(eq(raClients.id, cur.id)).returning();
+  await appendAudit(tx, ctx.keyring, ctx.clock, {
+    actor,
+    action: "ra_client.rotation_finished",
+    institutionId: cur.institutionId,
+    subject: cur.id,
+    detail: { name: cur.name, certSha256: cur.certSha256, retired, ...(lapsed ? { lapsed: true } : {}) },
+  });
+  return { row: row!, revoked: r ? [r] : [], retired };
+}
+
+/**
+ * Housekeeping: finishes every rotation whose overlap has ended, as `rotate --finish` would
+ * (actor "system", audited with lapsed: true). Several servers may run it at once: a client row
+ * another one holds is skipped (SKIP LOCKED) and the condition is read under the lock. Without a
+ * runtime (the cluster primary) the workers' OCSP caches see the revocation on their next poll
+ * and the CRL carries it from its next issue. Returns how many rotations it finished.
+ */
+export async function finishLapsedRotations(ctx: ServiceContext, runtime?: PkiRuntime, batch = 100): Promise<number> {
+  const now = ctx.clock.now();
+  const { revoked, finished } = await ctx.db.transaction(async (tx) => {
+    const due = await tx
+      .select()
+      .from(raClients)
+      .where(and(isNotNull(raClients.previousCertSha256), lte(raClients.previousValidUntil, now)))
+      .limit(batch)
+      .for("update", { skipLocked: true });
+    const revoked: Row[] = [];
+    for (const cur of due) revoked.push(...(await retirePrevious(ctx, tx, cur, "system", true)).revoked);
+    return { revoked, finished: due.length };
+  });
+  if (runtime) await publishStatusChanges(ctx, runtime, revoked);
+  return finished;
 }
