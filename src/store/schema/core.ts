@@ -38,7 +38,9 @@ export const auditEvents = pgTable(
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
-  (t) => [index("audit_events_subject_idx").on(t.institutionId, t.subject)],
+  // seq last: "the newest row of this subject" (the previous logon, at every login) reads the
+  // index backwards and stops at the first match, instead of walking the whole table by seq.
+  (t) => [index("audit_events_subject_seq_idx").on(t.institutionId, t.subject, t.seq)],
 );
 
 /**
