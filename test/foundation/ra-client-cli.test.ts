@@ -4,43 +4,20 @@
  * against the mutual-TLS listener.
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { loadConfig } from "../../src/config.js";
+import { test } from "node:test";
 import { demoServerCredentials, startMtlsListener } from "../../src/http/mtls.js";
 import { mtlsRoutePlugins } from "../../src/http/routes/index.js";
 import { RA_API } from "../../src/http/routes/ra.js";
 import { startPlatform } from "../../src/platform.js";
-import { initCaHierarchy } from "../../src/services/ca.js";
-import { createInstitution } from "../../src/services/institutions.js";
 import { PkiRuntime } from "../../src/services/pki-runtime.js";
 import { buildCsr } from "../pki/csr-helpers.js";
 import { runToolOk } from "../support/openssl.js";
-import { runBounded } from "../support/wait.js";
+import { raCliFixture } from "../support/ra-cli-fixture.js";
 
-const dataDir = mkdtempSync(join(tmpdir(), "inkan-ra-cli-"));
-const outDir = mkdtempSync(join(tmpdir(), "inkan-ra-out-"));
-after(() => {
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(outDir, { recursive: true, force: true });
-});
-const SECRET = randomBytes(32).toString("hex");
-const env = { INKAN_DATA_DIR: dataDir, DATABASE_URL: "", INKAN_LOG_LEVEL: "silent", INKAN_SECRET: SECRET };
-const inkan = (...args: string[]) => runBounded(process.execPath, ["bin/inkan.js", ...args], { env: { ...process.env, ...env } });
-const config = () => loadConfig({ ...env });
-
-before(async () => {
-  const p = await startPlatform(config());
-  try {
-    await createInstitution(p, { id: "shinkin-1286", code: "1286", kind: "JP_SHINKIN", name: "インカン信用金庫", nameEn: "Inkan Shinkin Bank" });
-    await initCaHierarchy(p, { passphrase: p.keyring.caPassphrase(), mode: "per-institution", publicUrl: p.config.publicUrl });
-  } finally {
-    await p.close();
-  }
-});
+const { outDir, inkan, config } = raCliFixture("inkan-ra-cli");
 
 test("ra-client add issues the client certificate and key files; curl --cert --key --cacert enrolls with them over mutual TLS", async () => {
   const r = inkan("ra-client", "add", "ib-host", "--institution", "1286", "--quota", "100/min", "--out", outDir);

@@ -4,44 +4,23 @@
  * during the overlap, the old ones refused once it ends.
  */
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { loadConfig } from "../../src/config.js";
+import { before, test } from "node:test";
 import { demoServerCredentials, startMtlsListener } from "../../src/http/mtls.js";
 import { mtlsRoutePlugins } from "../../src/http/routes/index.js";
 import { RA_API } from "../../src/http/routes/ra.js";
 import { startPlatform } from "../../src/platform.js";
-import { initCaHierarchy } from "../../src/services/ca.js";
-import { createInstitution } from "../../src/services/institutions.js";
 import { PkiRuntime } from "../../src/services/pki-runtime.js";
 import { buildCsr } from "../pki/csr-helpers.js";
 import { runToolOk } from "../support/openssl.js";
-import { runBounded } from "../support/wait.js";
+import { raCliFixture } from "../support/ra-cli-fixture.js";
 
-const dataDir = mkdtempSync(join(tmpdir(), "inkan-ra-rot-"));
-const outDir = mkdtempSync(join(tmpdir(), "inkan-ra-rot-out-"));
-after(() => {
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(outDir, { recursive: true, force: true });
-});
-const SECRET = randomBytes(32).toString("hex");
-const env = { INKAN_DATA_DIR: dataDir, DATABASE_URL: "", INKAN_LOG_LEVEL: "silent", INKAN_SECRET: SECRET };
-const inkan = (...args: string[]) => runBounded(process.execPath, ["bin/inkan.js", ...args], { env: { ...process.env, ...env } });
-const config = () => loadConfig({ ...env });
+const { outDir, inkan, config } = raCliFixture("inkan-ra-rot");
 const dir = (name: string) => join(outDir, name);
 
-before(async () => {
+before(() => {
   for (const d of ["a", "b", "c", "d", "x"]) mkdirSync(dir(d));
-  const p = await startPlatform(config());
-  try {
-    await createInstitution(p, { id: "shinkin-1286", code: "1286", kind: "JP_SHINKIN", name: "インカン信用金庫", nameEn: "Inkan Shinkin Bank" });
-    await initCaHierarchy(p, { passphrase: p.keyring.caPassphrase(), mode: "per-institution", publicUrl: p.config.publicUrl });
-  } finally {
-    await p.close();
-  }
 });
 
 /** HTTP status and error code (if any) of one enrollment per set of files, over a listener started now. */
